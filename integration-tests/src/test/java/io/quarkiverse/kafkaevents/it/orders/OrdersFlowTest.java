@@ -1,0 +1,68 @@
+package io.quarkiverse.kafkaevents.it.orders;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.quarkus.test.kafka.KafkaCompanionResource;
+import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/**
+ * An order placed over HTTP goes through the dev broker and comes back as a confirmation.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaCompanionResource.class)
+class OrdersFlowTest {
+
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+
+    @Test
+    void placedOrderIsPublishedToKafkaAndConfirmedByTheConsumer() {
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"customerId\":\"c-1\",\"item\":\"espresso\",\"quantity\":2}")
+                .when().post("/orders")
+                .then().statusCode(201).body("status", equalTo("PLACED"))
+                .extract().path("id");
+
+        ConsumerTask<String, String> records = companion.consumeStrings().fromTopics("orders")
+                .awaitRecords(1, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, String>> mine = records.getRecords().stream()
+                .filter(r -> id.equals(r.key())).toList();
+        assertEquals(1, mine.size(), "records with key " + id + ": " + records.getRecords());
+        assertEquals(id, mine.get(0).value());
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String status;
+        do {
+            status = given().when().get("/orders/" + id).then().statusCode(200).extract().path("status");
+        } while (!"CONFIRMED".equals(status) && System.nanoTime() < deadline);
+        assertEquals("CONFIRMED", status);
+    }
+
+    @Test
+    void invalidOrderIsRejected() {
+        given().contentType(ContentType.JSON).body("{\"item\":\"\",\"quantity\":0}")
+                .when().post("/orders")
+                .then().statusCode(400);
+    }
+
+    @Test
+    void kafkaCompanionTalksToTheDevBroker() {
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        assertEquals(bootstrap, companion.getBootstrapServers());
+        DevBrokerProcesses.assertSameBrokerAsOtherTestClasses(bootstrap);
+    }
+}
