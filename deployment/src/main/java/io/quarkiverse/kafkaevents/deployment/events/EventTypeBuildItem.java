@@ -1,0 +1,89 @@
+package io.quarkiverse.kafkaevents.deployment.events;
+
+import java.util.List;
+
+import org.jboss.jandex.Type;
+
+import io.quarkiverse.kafkaevents.runtime.internal.EventTypeInfo;
+import io.quarkus.builder.item.MultiBuildItem;
+
+/**
+ * One {@code @EventTopic} type of the application, validated.
+ */
+public final class EventTypeBuildItem extends MultiBuildItem {
+
+    /**
+     * A {@code @PartitionKey} member: a field read directly or a no-argument method called.
+     *
+     * @param label how messages name it (a record component, field or method name)
+     * @param field whether it is a field (otherwise a method)
+     * @param memberName the field or method name
+     * @param type its type
+     * @param order its position in a composite key
+     */
+    public record KeyMember(String label, boolean field, String memberName, Type type, int order) {
+    }
+
+    private final String className;
+    private final String type;
+    private final String topicBase;
+    private final String domain;
+    private final String version;
+    private final boolean internal;
+    private final EventTypeInfo.KeyStyle keyStyle;
+    private final List<KeyMember> keyMembers;
+
+    public EventTypeBuildItem(String className, String type, String topicBase, String domain, String version,
+            boolean internal, EventTypeInfo.KeyStyle keyStyle, List<KeyMember> keyMembers) {
+        this.className = className;
+        this.type = type;
+        this.topicBase = topicBase;
+        this.domain = domain;
+        this.version = version;
+        this.internal = internal;
+        this.keyStyle = keyStyle;
+        this.keyMembers = List.copyOf(keyMembers);
+    }
+
+    public String className() {
+        return className;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String topicBase() {
+        return topicBase;
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public boolean internal() {
+        return internal;
+    }
+
+    public EventTypeInfo.KeyStyle keyStyle() {
+        return keyStyle;
+    }
+
+    /** Key members in key order. */
+    public List<KeyMember> keyMembers() {
+        return keyMembers;
+    }
+
+    /** The name of the generated partition key extractor (in the event's package, so it may read package members). */
+    public String extractorClassName() {
+        return className + "_KafkaEventsPartitionKey";
+    }
+
+    public EventTypeInfo toInfo() {
+        return new EventTypeInfo(className, type, topicBase, domain, version, internal, keyStyle);
+    }
+}

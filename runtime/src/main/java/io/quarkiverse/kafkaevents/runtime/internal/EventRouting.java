@@ -1,0 +1,151 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.quarkiverse.kafkaevents.DistributedEvent;
+import io.quarkiverse.kafkaevents.EventFormat;
+import io.quarkus.arc.All;
+import io.smallrye.config.SmallRyeConfig;
+
+/**
+ * Where each event type goes, resolved once at start-up from the build-time model and the run-time configuration
+ * (environment, domain, per-type overrides).
+ */
+@Singleton
+public class EventRouting {
+
+    /**
+     * One event type, ready to publish.
+     */
+    public static final class Route {
+        private final EventTypeInfo info;
+        private final String topic;
+        private final EventFormat format;
+        private final PartitionKeyExtractor extractor;
+        private final KafkaEventsConfig.EventTypeConfig config;
+
+        Route(EventTypeInfo info, String topic, EventFormat format, PartitionKeyExtractor extractor,
+                KafkaEventsConfig.EventTypeConfig config) {
+            this.info = info;
+            this.topic = topic;
+            this.format = format;
+            this.extractor = extractor;
+            this.config = config;
+        }
+
+        public EventTypeInfo info() {
+            return info;
+        }
+
+        public String topic() {
+            return topic;
+        }
+
+        public EventFormat format() {
+            return format;
+        }
+
+        /** Per-type configuration, or {@code null} when there is none. */
+        public KafkaEventsConfig.EventTypeConfig config() {
+            return config;
+        }
+
+        /**
+         * The record key of the event, or {@code null} for none.
+         */
+        public String key(Object event) {
+            switch (info.getKeyStyle()) {
+                case MEMBERS:
+                    return extractor.extract(event);
+                case INTERFACE:
+                    return ((DistributedEvent) event).partitionKey();
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private final Map<String, Route> byClass;
+    private final List<Route> routes;
+    private final String environment;
+    private final String source;
+
+    EventRouting(EventTypes types, @All List<PartitionKeyExtractor> extractors, KafkaEventsConfig config) {
+        SmallRyeConfig smallRyeConfig = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
+        String application = smallRyeConfig.getOptionalValue("quarkus.application.name", String.class)
+                .orElse("application");
+        this.environment = config.environment().orElseGet(() -> defaultEnvironment(smallRyeConfig.getProfiles()));
+        String defaultDomain = config.domain().orElse(application);
+        this.source = config.source().orElse("/" + application);
+
+        Map<String, PartitionKeyExtractor> extractorByClass = new HashMap<>();
+        for (PartitionKeyExtractor extractor : extractors) {
+            extractorByClass.put(extractor.eventClass(), extractor);
+        }
+        Map<String, Route> routeMap = new HashMap<>();
+        List<Route> all = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (EventTypeInfo info : types.all()) {
+            KafkaEventsConfig.EventTypeConfig typeConfig = config.events().get(info.getType());
+            String topic = typeConfig != null && typeConfig.topic().isPresent() ? typeConfig.topic().get()
+                    : TopicNames.name(environment, info.getDomain().isEmpty() ? defaultDomain : info.getDomain(),
+                            info.isInternal(), info.getTopicBase(), info.getVersion());
+            String problem = TopicNames.problem(topic);
+            if (problem != null) {
+                problems.add("topic '" + topic + "' of event type " + info.getClassName() + " is invalid: " + problem
+                        + (typeConfig != null && typeConfig.topic().isPresent()
+                                ? " (set by quarkus.kafka-events.events.\"" + info.getType() + "\".topic)"
+                                : " (check quarkus.kafka-events.environment and quarkus.kafka-events.domain)"));
+                continue;
+            }
+            EventFormat format = typeConfig != null && typeConfig.format().isPresent() ? typeConfig.format().get()
+                    : config.format();
+            PartitionKeyExtractor extractor = extractorByClass.get(info.getClassName());
+            if (info.getKeyStyle() == EventTypeInfo.KeyStyle.MEMBERS && extractor == null) {
+                problems.add("no partition key extractor was generated for " + info.getClassName());
+                continue;
+            }
+            Route route = new Route(info, topic, format, extractor, typeConfig);
+            routeMap.put(info.getClassName(), route);
+            all.add(route);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Kafka Events configuration error: " + String.join("; ", problems));
+        }
+        this.byClass = routeMap;
+        this.routes = Collections.unmodifiableList(all);
+    }
+
+    static String defaultEnvironment(List<String> profiles) {
+        return profiles.isEmpty() ? "prod" : profiles.get(0).toLowerCase(Locale.ROOT);
+    }
+
+    /** The route of the event's class, or {@code null} when it is not an event type. */
+    public Route route(Object event) {
+        return byClass.get(event.getClass().getName());
+    }
+
+    public Collection<Route> routes() {
+        return routes;
+    }
+
+    /** The environment segment of topic names. */
+    public String environment() {
+        return environment;
+    }
+
+    /** The CloudEvents source of published events. */
+    public String source() {
+        return source;
+    }
+}

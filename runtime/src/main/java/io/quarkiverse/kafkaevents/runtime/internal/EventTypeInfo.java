@@ -1,0 +1,72 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import io.quarkus.runtime.annotations.RecordableConstructor;
+
+/**
+ * What the build found out about one {@code @EventTopic} type, handed to the runtime by the recorder.
+ */
+public final class EventTypeInfo {
+
+    /** How the record key of an event type is computed. */
+    public enum KeyStyle {
+        /** No key: the producer spreads events over partitions. */
+        NONE,
+        /** {@code @PartitionKey} members, read by a generated {@link PartitionKeyExtractor}. */
+        MEMBERS,
+        /** The event implements {@code DistributedEvent}. */
+        INTERFACE
+    }
+
+    private final String className;
+    private final String type;
+    private final String topicBase;
+    private final String domain;
+    private final String version;
+    private final boolean internal;
+    private final KeyStyle keyStyle;
+
+    @RecordableConstructor
+    public EventTypeInfo(String className, String type, String topicBase, String domain, String version,
+            boolean internal, KeyStyle keyStyle) {
+        this.className = className;
+        this.type = type;
+        this.topicBase = topicBase;
+        this.domain = domain;
+        this.version = version;
+        this.internal = internal;
+        this.keyStyle = keyStyle;
+    }
+
+    /** The event class. */
+    public String getClassName() {
+        return className;
+    }
+
+    /** The CloudEvents type. */
+    public String getType() {
+        return type;
+    }
+
+    /** The topic base name (already kebab-cased and pluralized as declared). */
+    public String getTopicBase() {
+        return topicBase;
+    }
+
+    /** The domain from {@code @EventTopic}, empty for the configured default. */
+    public String getDomain() {
+        return domain;
+    }
+
+    /** The version suffix, empty for none. */
+    public String getVersion() {
+        return version;
+    }
+
+    public boolean isInternal() {
+        return internal;
+    }
+
+    public KeyStyle getKeyStyle() {
+        return keyStyle;
+    }
+}

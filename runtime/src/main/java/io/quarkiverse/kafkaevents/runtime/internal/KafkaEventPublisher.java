@@ -1,0 +1,119 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkiverse.kafkaevents.EventMetadata;
+import io.quarkiverse.kafkaevents.EventPublisher;
+import io.quarkiverse.kafkaevents.PublishException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * The {@link EventPublisher}: serializes the event with the application's {@link ObjectMapper}, writes it as a
+ * CloudEvent, and sends it through one SmallRye channel whose records carry their own topic. The channel's producer is
+ * configured for ordering and durability by default ({@code acks=all}, idempotence).
+ */
+@ApplicationScoped
+public class KafkaEventPublisher implements EventPublisher {
+
+    /** The outgoing channel every event goes through. */
+    public static final String CHANNEL = "kafka-events-publisher";
+
+    private final MutinyEmitter<byte[]> emitter;
+    private final EventRouting routing;
+    private final ObjectMapper mapper;
+    private final URI source;
+
+    @Inject
+    public KafkaEventPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192) MutinyEmitter<byte[]> emitter,
+            EventRouting routing, ObjectMapper mapper) {
+        this.emitter = emitter;
+        this.routing = routing;
+        this.mapper = mapper;
+        this.source = URI.create(routing.source());
+    }
+
+    @Override
+    public Uni<Void> publish(Object event) {
+        return publish(event, EventMetadata.empty());
+    }
+
+    @Override
+    public Uni<Void> publish(Object event, EventMetadata metadata) {
+        Objects.requireNonNull(metadata, "metadata");
+        return Uni.createFrom().deferred(() -> send(event, metadata));
+    }
+
+    @Override
+    public Uni<Void> publishAll(List<?> events) {
+        return publishAll(events, EventMetadata.empty());
+    }
+
+    @Override
+    public Uni<Void> publishAll(List<?> events, EventMetadata metadata) {
+        Objects.requireNonNull(metadata, "metadata");
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().deferred(() -> {
+            List<Uni<Void>> sends = new ArrayList<>(events.size());
+            for (Object event : events) {
+                sends.add(send(event, metadata));
+            }
+            return Uni.join().all(sends).andCollectFailures().replaceWithVoid()
+                    .onFailure().transform(failure -> new PublishException(
+                            "Publishing a batch of " + events.size() + " events failed: " + failure.getMessage(), null,
+                            null, failure));
+        });
+    }
+
+    private Uni<Void> send(Object event, EventMetadata metadata) {
+        if (event == null) {
+            return Uni.createFrom().failure(new PublishException("Cannot publish null", null, null, null));
+        }
+        EventRouting.Route route = routing.route(event);
+        String className = event.getClass().getName();
+        if (route == null) {
+            return Uni.createFrom().failure(new PublishException(className
+                    + " is not an event type: annotate it with @io.quarkiverse.kafkaevents.EventTopic", className, null,
+                    null));
+        }
+        String topic = route.topic();
+        Message<byte[]> message;
+        try {
+            String key = metadata.key() != null ? metadata.key() : route.key(event);
+            byte[] json = mapper.writeValueAsBytes(event);
+            ProducerRecord<String, byte[]> record = EventRecords.record(route.format(), topic, key,
+                    route.info().getType(), source, json, metadata);
+            message = Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+                    .withTopic(topic)
+                    .withKey(key)
+                    .withHeaders(record.headers())
+                    .build());
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new PublishException("Could not serialize " + className
+                    + " to JSON for topic " + topic + ": " + e.getOriginalMessage(), className, topic, e));
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(new PublishException("Could not publish " + className + " to topic "
+                    + topic + ": " + e.getMessage(), className, topic, e));
+        }
+        return emitter.sendMessage(message)
+                .onFailure().transform(failure -> new PublishException("The broker did not acknowledge " + className
+                        + " on topic " + topic + ": " + failure.getMessage(), className, topic, failure));
+    }
+}

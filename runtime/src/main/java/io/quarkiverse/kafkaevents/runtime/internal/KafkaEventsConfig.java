@@ -1,0 +1,147 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.quarkiverse.kafkaevents.EventFormat;
+import io.quarkus.runtime.annotations.ConfigDocMapKey;
+import io.quarkus.runtime.annotations.ConfigDocSection;
+import io.quarkus.runtime.annotations.ConfigGroup;
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Run-time configuration of Kafka Events for Quarkus. Everything here can be changed without rebuilding the
+ * application.
+ */
+@ConfigMapping(prefix = "quarkus.kafka-events")
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
+public interface KafkaEventsConfig {
+
+    /**
+     * The environment segment of topic names ({@code {environment}.{domain}.{scope}.{topic}[.{version}]}).
+     * <p>
+     * Defaults to the active configuration profile: {@code dev}, {@code test}, {@code prod}, or the name of any other
+     * profile.
+     */
+    Optional<String> environment();
+
+    /**
+     * The domain segment of topic names for event types whose {@code @EventTopic} names none. Defaults to
+     * {@code quarkus.application.name}.
+     */
+    Optional<String> domain();
+
+    /**
+     * How events are written: {@code binary} (CloudEvents attributes as {@code ce_*} headers, JSON payload),
+     * {@code structured} (an {@code application/cloudevents+json} envelope) or {@code plain} (the JSON payload only).
+     */
+    @WithDefault("binary")
+    EventFormat format();
+
+    /**
+     * The CloudEvents {@code source} attribute of published events. Defaults to {@code /} followed by
+     * {@code quarkus.application.name}.
+     */
+    Optional<String> source();
+
+    /**
+     * Settings of one event type, keyed by its CloudEvents type (by default the simple class name, for example
+     * {@code quarkus.kafka-events.events."OrderPlaced".topic=legacy-orders}).
+     */
+    @ConfigDocMapKey("event-type")
+    @ConfigDocSection
+    Map<String, EventTypeConfig> events();
+
+    /**
+     * Topic provisioning.
+     */
+    @ConfigDocSection
+    TopicsConfig topics();
+
+    @ConfigGroup
+    interface EventTypeConfig {
+
+        /**
+         * The full topic name, replacing the one derived from {@code @EventTopic} and the environment.
+         */
+        Optional<String> topic();
+
+        /**
+         * How events of this type are written; overrides {@code quarkus.kafka-events.format}.
+         */
+        Optional<EventFormat> format();
+
+        /**
+         * Partitions of this event type's topic when it is created; overrides
+         * {@code quarkus.kafka-events.topics.partitions}.
+         */
+        OptionalInt partitions();
+
+        /**
+         * Replication factor of this event type's topic when it is created; overrides
+         * {@code quarkus.kafka-events.topics.replication-factor}.
+         */
+        Optional<Short> replicationFactor();
+
+        /**
+         * Topic configuration (such as {@code retention.ms} or {@code cleanup.policy}) of this event type's topic when it
+         * is created, added to {@code quarkus.kafka-events.topics.config}.
+         */
+        @ConfigDocMapKey("topic-config")
+        Map<String, String> config();
+    }
+
+    @ConfigGroup
+    interface TopicsConfig {
+
+        /**
+         * What to do at start-up about the topics the application publishes to and consumes from: {@code create} the
+         * missing ones, {@code validate} that they exist with enough partitions (start-up fails otherwise), or
+         * {@code none}. Existing topics are never deleted, shrunk or altered.
+         * <p>
+         * Defaults to {@code create} in the dev and test profiles and {@code validate} in the others.
+         */
+        @WithDefault("validate")
+        Provisioning provisioning();
+
+        /**
+         * Partitions of topics created by the extension.
+         */
+        @WithDefault("3")
+        int partitions();
+
+        /**
+         * Replication factor of topics created by the extension. Defaults to the broker's
+         * {@code default.replication.factor}.
+         */
+        Optional<Short> replicationFactor();
+
+        /**
+         * Topic configuration (such as {@code retention.ms}, {@code cleanup.policy} or {@code min.insync.replicas}) of
+         * topics created by the extension.
+         */
+        @ConfigDocMapKey("topic-config")
+        Map<String, String> config();
+
+        /**
+         * How long start-up waits for the broker to answer provisioning requests before failing with an error naming
+         * the bootstrap servers.
+         */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
+    enum Provisioning {
+        /** Create missing topics. */
+        CREATE,
+        /** Fail start-up when a topic is missing or has fewer partitions than configured. */
+        VALIDATE,
+        /** Do nothing. */
+        NONE
+    }
+}

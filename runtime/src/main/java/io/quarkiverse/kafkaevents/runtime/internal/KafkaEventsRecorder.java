@@ -1,0 +1,17 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.quarkus.runtime.annotations.Recorder;
+
+/**
+ * Hands what the build found to the runtime. Thin on purpose: no I/O, no logic.
+ */
+@Recorder
+public class KafkaEventsRecorder {
+
+    public Supplier<EventTypes> eventTypes(List<EventTypeInfo> types) {
+        return () -> new EventTypes(types);
+    }
+}
