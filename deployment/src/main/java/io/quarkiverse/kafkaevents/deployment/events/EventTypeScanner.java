@@ -92,6 +92,7 @@ public final class EventTypeScanner {
             return null;
         } else if (!value.isEmpty()) {
             base = value.toLowerCase(Locale.ROOT);
+            checkSegment(className, "value", base, errors);
         } else if (hasEntity) {
             String entityName = entity.asClass().name().withoutPackagePrefix();
             base = TopicNaming.kebab(entityName.substring(entityName.lastIndexOf('$') + 1));
@@ -105,7 +106,6 @@ public final class EventTypeScanner {
         }
         String domain = stringValue(eventTopic, "domain").toLowerCase(Locale.ROOT);
         String version = stringValue(eventTopic, "version").toLowerCase(Locale.ROOT);
-        checkSegment(className, "topic", base, errors);
         if (!domain.isEmpty()) {
             checkSegment(className, "domain", domain, errors);
         }
@@ -117,7 +117,9 @@ public final class EventTypeScanner {
                 eventTopic.value("internal") != null && eventTopic.value("internal").asBoolean(), base, version);
         if (known.length() > TopicNames.MAX_LENGTH) {
             errors.add("@EventTopic on " + className + " gives a topic name of at least " + known.length()
-                    + " characters, more than Kafka's limit of " + TopicNames.MAX_LENGTH);
+                    + " characters, more than Kafka's limit of " + TopicNames.MAX_LENGTH + ": shorten "
+                    + (!value.isEmpty() ? "value" : "the entity name") + " (" + base.length() + " characters), domain ("
+                    + domain.length() + ") or version (" + version.length() + ")");
         }
         String type = stringValue(eventTopic, "type");
         if (type.isEmpty()) {
@@ -182,9 +184,15 @@ public final class EventTypeScanner {
                                     method.name(), method.returnType(), order(key)));
                         }
                     }
-                    case METHOD_PARAMETER -> errors.add("@PartitionKey on a parameter of " + className + "."
-                            + target.asMethodParameter().method().name()
-                            + "(): put it on the field or its getter instead");
+                    case METHOD_PARAMETER -> {
+                        MethodInfo method = target.asMethodParameter().method();
+                        String parameter = target.asMethodParameter().name();
+                        errors.add("@PartitionKey on parameter "
+                                + (parameter != null ? parameter : "#" + target.asMethodParameter().position())
+                                + " of " + className + (method.name().equals("<init>") ? " constructor"
+                                        : "." + method.name() + "()")
+                                + ": put it on the field or its getter instead");
+                    }
                     default -> {
                         // record components of non-records do not exist; other targets are rejected by the compiler
                     }

@@ -1,34 +1,38 @@
 package io.quarkiverse.kafkaevents.it.orders;
 
+import java.math.BigDecimal;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.quarkiverse.kafkaevents.EventMetadata;
+import io.quarkiverse.kafkaevents.EventPublisher;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Publishes the order events and handles them again, through the dev broker.
+ * Publishes the order events, and (until the orders service grows event handlers) confirms orders from the raw
+ * records of the orders topic.
  */
 @ApplicationScoped
 public class OrderEvents {
 
     @Inject
-    @Channel("orders-out")
-    MutinyEmitter<Record<String, String>> emitter;
+    EventPublisher publisher;
 
     @Inject
     OrderStore store;
 
     Uni<Void> placed(Order order) {
-        return emitter.send(Record.of(order.id(), order.id()));
+        return publisher.publish(
+                new OrderPlaced(order.id(), order.customerId(), order.item(), order.quantity(), new BigDecimal("2.50")),
+                EventMetadata.builder().extension("channel", "web").build());
     }
 
     @Incoming("orders-in")
-    void onPlaced(String orderId) {
-        store.confirm(orderId);
+    void onPlaced(Record<String, byte[]> record) {
+        store.confirm(record.key());
     }
 }

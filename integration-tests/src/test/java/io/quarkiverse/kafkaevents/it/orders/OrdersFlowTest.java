@@ -3,11 +3,14 @@ package io.quarkiverse.kafkaevents.it.orders;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -37,12 +40,18 @@ class OrdersFlowTest {
                 .then().statusCode(201).body("status", equalTo("PLACED"))
                 .extract().path("id");
 
-        ConsumerTask<String, String> records = companion.consumeStrings().fromTopics("orders")
+        ConsumerTask<String, String> records = companion.consumeStrings().fromTopics("test.sales.public.orders")
                 .awaitRecords(1, Duration.ofSeconds(30));
         List<ConsumerRecord<String, String>> mine = records.getRecords().stream()
                 .filter(r -> id.equals(r.key())).toList();
         assertEquals(1, mine.size(), "records with key " + id + ": " + records.getRecords());
-        assertEquals(id, mine.get(0).value());
+        ConsumerRecord<String, String> record = mine.get(0);
+        assertEquals("OrderPlaced", header(record, "ce_type"));
+        assertEquals("/orders-service", header(record, "ce_source"));
+        assertEquals("web", header(record, "ce_channel"));
+        assertEquals(id, header(record, "ce_subject"));
+        assertTrue(record.value().contains("\"item\":\"espresso\""), record.value());
+        assertTrue(record.value().contains("\"unitPrice\":2.50"), record.value());
 
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String status;
@@ -50,6 +59,11 @@ class OrdersFlowTest {
             status = given().when().get("/orders/" + id).then().statusCode(200).extract().path("status");
         } while (!"CONFIRMED".equals(status) && System.nanoTime() < deadline);
         assertEquals("CONFIRMED", status);
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -1,0 +1,38 @@
+package io.quarkiverse.kafkaevents.deployment.events;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.quarkus.deployment.annotations.BuildProducer;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.ServiceProviderBuildItem;
+
+/**
+ * What a native executable needs beyond the JVM: Jackson reads and writes event types reflectively, and the
+ * CloudEvents SDK finds its formats with a service loader.
+ */
+public class EventsNativeProcessor {
+
+    static final String CLOUDEVENTS_FORMAT = "io.cloudevents.core.format.EventFormat";
+
+    @BuildStep
+    void registerEventTypes(List<EventTypeBuildItem> eventTypes, BuildProducer<ReflectiveClassBuildItem> reflective) {
+        if (eventTypes.isEmpty()) {
+            return;
+        }
+        List<String> classes = new ArrayList<>();
+        for (EventTypeBuildItem eventType : eventTypes) {
+            classes.add(eventType.className());
+        }
+        reflective.produce(ReflectiveClassBuildItem.builder(classes.toArray(String[]::new))
+                .constructors().methods().fields()
+                .reason("Kafka Events: event types are serialized to and from JSON by Jackson")
+                .build());
+    }
+
+    @BuildStep
+    ServiceProviderBuildItem cloudEventsFormats() {
+        return ServiceProviderBuildItem.allProvidersFromClassPath(CLOUDEVENTS_FORMAT);
+    }
+}
