@@ -50,6 +50,27 @@ public interface KafkaEventsConfig {
     Optional<String> source();
 
     /**
+     * The consumer group of {@code @EventHandler} methods that name none. Defaults to {@code quarkus.application.name}.
+     */
+    Optional<String> groupId();
+
+    /**
+     * Where a consumer group that has no committed offset yet starts reading: {@code earliest} or {@code latest}.
+     * <p>
+     * Defaults to {@code earliest} in the dev and test profiles (so events published before the first partition
+     * assignment are not missed) and {@code latest} in the others.
+     */
+    @WithDefault("latest")
+    String autoOffsetReset();
+
+    /**
+     * The number of consumers of each handler channel, each with its own share of the partitions (more than the
+     * topic's partition count leaves some idle). Records with the same key are always handled one at a time, in order.
+     */
+    @WithDefault("1")
+    int concurrency();
+
+    /**
      * Settings of one event type, keyed by its CloudEvents type (by default the simple class name, for example
      * {@code quarkus.kafka-events.events."OrderPlaced".topic=legacy-orders}).
      */

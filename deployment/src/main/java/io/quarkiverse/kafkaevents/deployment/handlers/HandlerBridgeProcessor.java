@@ -1,0 +1,106 @@
+package io.quarkiverse.kafkaevents.deployment.handlers;
+
+import java.lang.reflect.Modifier;
+import java.util.List;
+import java.util.TreeSet;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.jandex.MethodInfo;
+
+import io.quarkiverse.kafkaevents.EventContext;
+import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
+import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkus.arc.deployment.GeneratedBeanBuildItem;
+import io.quarkus.arc.deployment.GeneratedBeanGizmoAdaptor;
+import io.quarkus.deployment.annotations.BuildProducer;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.gizmo.ClassCreator;
+import io.quarkus.gizmo.FieldCreator;
+import io.quarkus.gizmo.FieldDescriptor;
+import io.quarkus.gizmo.MethodCreator;
+import io.quarkus.gizmo.MethodDescriptor;
+import io.quarkus.gizmo.ResultHandle;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Generates the dispatch code: one {@link EventInvoker} bean per handler method (a direct call), and one bean per
+ * channel whose {@code @Incoming} method hands each record to the {@link HandlerDispatcher}.
+ */
+public class HandlerBridgeProcessor {
+
+    static final String GENERATED_PACKAGE = "io.quarkiverse.kafkaevents.generated";
+
+    @BuildStep
+    void generate(List<HandlerBuildItem> handlers, BuildProducer<GeneratedBeanBuildItem> beans) {
+        GeneratedBeanGizmoAdaptor output = new GeneratedBeanGizmoAdaptor(beans);
+        TreeSet<String> channels = new TreeSet<>();
+        for (HandlerBuildItem handler : handlers) {
+            generateInvoker(output, handler);
+            channels.add(handler.channel());
+        }
+        for (String channel : channels) {
+            generateIncoming(output, channel);
+        }
+    }
+
+    private static void generateInvoker(GeneratedBeanGizmoAdaptor output, HandlerBuildItem handler) {
+        MethodInfo method = handler.method();
+        String eventClass = handler.eventType().className();
+        try (ClassCreator creator = ClassCreator.builder().classOutput(output)
+                .className(handler.invokerClassName())
+                .interfaces(EventInvoker.class)
+                .build()) {
+            creator.addAnnotation(Singleton.class);
+            FieldCreator bean = creator.getFieldCreator("handler", handler.beanClass())
+                    .setModifiers(Modifier.PUBLIC);
+            bean.addAnnotation(Inject.class);
+
+            constant(creator, "channel", handler.channel());
+            constant(creator, "type", handler.eventType().type());
+            constant(creator, "handler", handler.label());
+            MethodCreator kind = creator.getMethodCreator("kind", int.class);
+            kind.returnValue(kind.load(handler.kind()));
+            MethodCreator clazz = creator.getMethodCreator("eventClass", Class.class);
+            clazz.returnValue(clazz.loadClass(eventClass));
+
+            MethodCreator invoke = creator.getMethodCreator("invoke", Object.class, Object.class, EventContext.class);
+            ResultHandle target = invoke.readInstanceField(bean.getFieldDescriptor(), invoke.getThis());
+            ResultHandle event = invoke.checkCast(invoke.getMethodParam(0), eventClass);
+            MethodDescriptor handlerMethod = MethodDescriptor.of(method);
+            ResultHandle result = handler.withContext()
+                    ? invoke.invokeVirtualMethod(handlerMethod, target, event, invoke.getMethodParam(1))
+                    : invoke.invokeVirtualMethod(handlerMethod, target, event);
+            invoke.returnValue(handler.kind() == EventInvoker.BLOCKING ? invoke.loadNull() : result);
+        }
+    }
+
+    private static void constant(ClassCreator creator, String name, String value) {
+        MethodCreator method = creator.getMethodCreator(name, String.class);
+        method.returnValue(method.load(value));
+    }
+
+    private static void generateIncoming(GeneratedBeanGizmoAdaptor output, String channel) {
+        String className = GENERATED_PACKAGE + ".Channel_" + channel.replaceAll("[^A-Za-z0-9]", "_");
+        try (ClassCreator creator = ClassCreator.builder().classOutput(output).className(className).build()) {
+            creator.addAnnotation(Singleton.class);
+            FieldCreator dispatcher = creator.getFieldCreator("dispatcher", HandlerDispatcher.class)
+                    .setModifiers(Modifier.PUBLIC);
+            dispatcher.addAnnotation(Inject.class);
+
+            MethodCreator consume = creator.getMethodCreator("consume", Uni.class, Message.class);
+            consume.setSignature("(Lorg/eclipse/microprofile/reactive/messaging/Message<[B>;)"
+                    + "Lio/smallrye/mutiny/Uni<Ljava/lang/Void;>;");
+            consume.addAnnotation(Incoming.class).addValue("value", channel);
+            ResultHandle target = consume.readInstanceField(
+                    FieldDescriptor.of(className, "dispatcher", HandlerDispatcher.class), consume.getThis());
+            consume.returnValue(consume.invokeVirtualMethod(
+                    MethodDescriptor.ofMethod(HandlerDispatcher.class, "dispatch", Uni.class, String.class,
+                            Message.class),
+                    target, consume.load(channel), consume.getMethodParam(0)));
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.quarkiverse.kafkaevents.deployment.handlers;
+
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.jandex.AnnotationInstance;
+import org.jboss.jandex.AnnotationTarget;
+import org.jboss.jandex.AnnotationValue;
+import org.jboss.jandex.ClassInfo;
+import org.jboss.jandex.DotName;
+import org.jboss.jandex.MethodInfo;
+import org.jboss.jandex.Type;
+
+import io.quarkiverse.kafkaevents.EventContext;
+import io.quarkiverse.kafkaevents.EventHandler;
+import io.quarkiverse.kafkaevents.deployment.events.EventDefinitionException;
+import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
+import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
+import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.arc.deployment.AutoAddScopeBuildItem;
+import io.quarkus.deployment.annotations.BuildProducer;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
+import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
+
+/**
+ * Finds {@code @EventHandler} methods, checks their signatures, and decides the channel each one is bridged to: one
+ * channel per (topic, consumer group).
+ */
+public class HandlersProcessor {
+
+    static final DotName EVENT_HANDLER = DotName.createSimple(EventHandler.class.getName());
+    static final DotName EVENT_CONTEXT = DotName.createSimple(EventContext.class.getName());
+    static final DotName UNI = DotName.createSimple("io.smallrye.mutiny.Uni");
+    static final DotName COMPLETION_STAGE = DotName.createSimple("java.util.concurrent.CompletionStage");
+    static final DotName COMPLETABLE_FUTURE = DotName.createSimple("java.util.concurrent.CompletableFuture");
+
+    @BuildStep
+    AutoAddScopeBuildItem handlerClassesAreBeans() {
+        return AutoAddScopeBuildItem.builder()
+                .containsAnnotations(EVENT_HANDLER)
+                .defaultScope(DotName.createSimple(Singleton.class.getName()))
+                .unremovable()
+                .reason("Kafka Events: the class declares @EventHandler methods")
+                .build();
+    }
+
+    @BuildStep
+    AdditionalBeanBuildItem dispatcher() {
+        return AdditionalBeanBuildItem.unremovableOf(HandlerDispatcher.class);
+    }
+
+    @BuildStep
+    void scan(CombinedIndexBuildItem index, List<EventTypeBuildItem> eventTypes,
+            BuildProducer<HandlerBuildItem> handlers) {
+        Map<String, EventTypeBuildItem> typesByClass = new HashMap<>();
+        for (EventTypeBuildItem eventType : eventTypes) {
+            typesByClass.put(eventType.className(), eventType);
+        }
+        List<MethodInfo> methods = new ArrayList<>();
+        for (AnnotationInstance annotation : index.getIndex().getAnnotations(EVENT_HANDLER)) {
+            if (annotation.target().kind() == AnnotationTarget.Kind.METHOD) {
+                methods.add(annotation.target().asMethod());
+            }
+        }
+        methods.sort(Comparator.comparing(m -> m.declaringClass().name() + "#" + m.name() + m.parameterTypes()));
+        List<String> errors = new ArrayList<>();
+        for (MethodInfo method : methods) {
+            HandlerBuildItem handler = check(method, typesByClass, errors);
+            if (handler != null) {
+                handlers.produce(handler);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new EventDefinitionException(errors);
+        }
+    }
+
+    static HandlerBuildItem check(MethodInfo method, Map<String, EventTypeBuildItem> typesByClass,
+            List<String> errors) {
+        ClassInfo clazz = method.declaringClass();
+        String label = clazz.name() + "#" + method.name();
+        int before = errors.size();
+        if (clazz.isInterface() || Modifier.isAbstract(clazz.flags())) {
+            errors.add("@EventHandler " + label + ": the declaring class must be a concrete class to become a bean");
+        } else if (clazz.nestingType() == ClassInfo.NestingType.INNER && !Modifier.isStatic(clazz.flags())) {
+            errors.add("@EventHandler " + label + ": " + clazz.name()
+                    + " is a non-static inner class, which cannot be a bean; make it static or top-level");
+        } else if (clazz.nestingType() == ClassInfo.NestingType.LOCAL
+                || clazz.nestingType() == ClassInfo.NestingType.ANONYMOUS) {
+            errors.add("@EventHandler " + label + ": local and anonymous classes cannot be beans");
+        }
+        if (Modifier.isPrivate(method.flags()) || Modifier.isStatic(method.flags())) {
+            errors.add("@EventHandler " + label + " must be a non-private instance method");
+        }
+        EventTypeBuildItem eventType = null;
+        boolean withContext = false;
+        if (method.parametersCount() == 0 || method.parametersCount() > 2) {
+            errors.add("@EventHandler " + label + " has " + method.parametersCount() + " parameters: it takes the"
+                    + " event, optionally followed by an EventContext");
+        } else {
+            Type first = method.parameterType(0);
+            eventType = first.kind() == Type.Kind.CLASS ? typesByClass.get(first.name().toString()) : null;
+            if (eventType == null) {
+                errors.add("@EventHandler " + label + ": its first parameter type " + first
+                        + " is not an event type; annotate it with @EventTopic");
+            }
+            if (method.parametersCount() == 2) {
+                if (method.parameterType(1).name().equals(EVENT_CONTEXT)) {
+                    withContext = true;
+                } else {
+                    errors.add("@EventHandler " + label + ": its second parameter must be "
+                            + EventContext.class.getName() + ", not " + method.parameterType(1));
+                }
+            }
+        }
+        Type returnType = method.returnType();
+        int kind = -1;
+        if (returnType.kind() == Type.Kind.VOID) {
+            kind = EventInvoker.BLOCKING;
+        } else if (returnType.name().equals(UNI)) {
+            kind = EventInvoker.UNI;
+        } else if (returnType.name().equals(COMPLETION_STAGE) || returnType.name().equals(COMPLETABLE_FUTURE)) {
+            kind = EventInvoker.COMPLETION_STAGE;
+        } else {
+            errors.add("@EventHandler " + label + " returns " + returnType
+                    + ": return void, Uni<Void> or CompletionStage<Void>");
+        }
+        if (errors.size() > before) {
+            return null;
+        }
+        AnnotationValue groupValue = method.annotation(EVENT_HANDLER).value("group");
+        String group = groupValue == null ? "" : groupValue.asString().trim();
+        return new HandlerBuildItem(method, eventType, group, kind, withContext, channelName(eventType, group));
+    }
+
+    /**
+     * A stable channel name per (topic, group): readable prefix, hash of everything that identifies the topic.
+     */
+    static String channelName(EventTypeBuildItem eventType, String group) {
+        String identity = eventType.domain() + "|" + eventType.internal() + "|" + eventType.topicBase() + "|"
+                + eventType.version() + "|" + group;
+        return "kafka-events-" + eventType.topicBase() + "-" + Integer.toHexString(identity.hashCode());
+    }
+
+    /**
+     * Channel settings, as defaults the application can override under {@code mp.messaging.incoming.<channel>.}.
+     * The topic and group are expressions, so they follow the run-time configuration.
+     */
+    @BuildStep
+    void channelDefaults(List<HandlerBuildItem> handlers, BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
+        Map<String, HandlerBuildItem> firstByChannel = new TreeMap<>();
+        for (HandlerBuildItem handler : handlers) {
+            firstByChannel.merge(handler.channel(), handler,
+                    (a, b) -> a.eventType().type().compareTo(b.eventType().type()) <= 0 ? a : b);
+        }
+        for (Map.Entry<String, HandlerBuildItem> entry : firstByChannel.entrySet()) {
+            String prefix = "mp.messaging.incoming." + entry.getKey() + ".";
+            HandlerBuildItem handler = entry.getValue();
+            Map<String, String> values = new TreeMap<>();
+            values.put("connector", "smallrye-kafka");
+            values.put("topic", topicExpression(handler.eventType()));
+            values.put("group.id", handler.group().isEmpty()
+                    ? "${quarkus.kafka-events.group-id:${quarkus.application.name}}"
+                    : handler.group());
+            values.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+            values.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+            values.put("auto.offset.reset", "${quarkus.kafka-events.auto-offset-reset}");
+            values.put("partitions", "${quarkus.kafka-events.concurrency}");
+            // the dispatcher acknowledges every record it has finished with; offsets only move past finished ones
+            values.put("commit-strategy", "throttled");
+            values.put("failure-strategy", "ignore");
+            for (Map.Entry<String, String> value : values.entrySet()) {
+                defaults.produce(new RunTimeConfigurationDefaultBuildItem(prefix + value.getKey(), value.getValue()));
+            }
+        }
+    }
+
+    static String topicExpression(EventTypeBuildItem eventType) {
+        String domain = eventType.domain().isEmpty()
+                ? "${quarkus.kafka-events.domain:${quarkus.application.name}}"
+                : eventType.domain();
+        String derived = "${quarkus.kafka-events.environment}." + domain + "."
+                + (eventType.internal() ? "internal" : "public") + "." + eventType.topicBase()
+                + (eventType.version().isEmpty() ? "" : "." + eventType.version());
+        return "${quarkus.kafka-events.events.\"" + eventType.type() + "\".topic:" + derived + "}";
+    }
+}

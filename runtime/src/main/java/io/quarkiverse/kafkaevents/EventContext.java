@@ -1,0 +1,54 @@
+package io.quarkiverse.kafkaevents;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+/**
+ * Where and how the event being handled arrived: its Kafka coordinates and its CloudEvents attributes.
+ */
+public interface EventContext {
+
+    String topic();
+
+    int partition();
+
+    long offset();
+
+    /** The record key, or {@code null}. */
+    String key();
+
+    /** The Kafka record timestamp. */
+    Instant timestamp();
+
+    /** The record headers (the last value of each header, decoded as UTF-8). */
+    Map<String, String> headers();
+
+    /** CloudEvents {@code id}; {@code null} for a plain JSON record. */
+    String id();
+
+    /** CloudEvents {@code source}; {@code null} for a plain JSON record. */
+    String source();
+
+    /** CloudEvents {@code type}; for a plain JSON record, the type it was handled as. */
+    String type();
+
+    /** CloudEvents {@code subject}, or {@code null}. */
+    String subject();
+
+    /** CloudEvents {@code time}, or {@code null}. */
+    OffsetDateTime time();
+
+    /** CloudEvents extension attributes (such as a tenant), by name. */
+    Map<String, String> extensions();
+
+    /** The consumer group handling the record. */
+    String group();
+
+    /** The delivery attempt, starting at 1. */
+    int attempt();
+
+    /** How long ago the record was written: now minus the record timestamp. */
+    Duration lag();
+}

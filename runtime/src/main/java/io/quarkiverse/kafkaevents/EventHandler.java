@@ -1,0 +1,38 @@
+package io.quarkiverse.kafkaevents;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method that handles events of one {@link EventTopic} type, consumed from the type's topic in this
+ * service's consumer group.
+ * <p>
+ * Signature: the first parameter is the event type; an optional second parameter is {@link EventContext}. The
+ * method returns {@code void} (it then runs on a worker thread, never on the event loop), or
+ * {@code Uni<Void>} / {@code CompletionStage<Void>} (non-blocking). When it completes normally the record is
+ * acknowledged; when it throws or fails, the failure is handled (logged with the record's coordinates) and the
+ * consumer goes on.
+ *
+ * <pre>
+ * &#64;EventHandler
+ * void on(OrderPlaced event, EventContext context) {
+ *     ...
+ * }
+ * </pre>
+ *
+ * The class declaring handler methods becomes a {@code @Singleton} bean unless it declares a scope itself.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface EventHandler {
+
+    /**
+     * The consumer group of this handler; defaults to {@code quarkus.kafka-events.group-id}, itself defaulting to
+     * {@code quarkus.application.name}. Handlers with different groups each receive every event.
+     */
+    String group() default "";
+}

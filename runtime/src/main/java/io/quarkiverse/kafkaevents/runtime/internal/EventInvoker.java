@@ -1,0 +1,37 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import io.quarkiverse.kafkaevents.EventContext;
+
+/**
+ * Calls one {@code @EventHandler} method. Implementations are generated at build time, one per handler method, as
+ * beans: a direct call, no reflection.
+ */
+public interface EventInvoker {
+
+    /** The handler returns {@code void}: run it on a worker thread. */
+    int BLOCKING = 0;
+    /** The handler returns {@code Uni<Void>}. */
+    int UNI = 1;
+    /** The handler returns {@code CompletionStage<Void>}. */
+    int COMPLETION_STAGE = 2;
+
+    /** The incoming channel the handler is bridged to. */
+    String channel();
+
+    /** The CloudEvents type the handler takes. */
+    String type();
+
+    /** The event class the handler takes (for JSON decoding). */
+    Class<?> eventClass();
+
+    /** {@code Class#method}, for messages. */
+    String handler();
+
+    /** {@link #BLOCKING}, {@link #UNI} or {@link #COMPLETION_STAGE}. */
+    int kind();
+
+    /**
+     * Calls the handler; returns what it returned ({@code null} for {@code void}).
+     */
+    Object invoke(Object event, EventContext context);
+}
