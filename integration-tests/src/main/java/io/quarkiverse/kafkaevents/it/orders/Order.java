@@ -7,7 +7,8 @@ public record Order(String id, String customerId, String item, int quantity, Sta
 
     public enum Status {
         PLACED,
-        CONFIRMED
+        CONFIRMED,
+        CANCELLED
     }
 
     Order withStatus(Status newStatus) {

@@ -5,16 +5,15 @@ import java.math.BigDecimal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
+import io.quarkiverse.kafkaevents.EventContext;
+import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventMetadata;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.Record;
 
 /**
- * Publishes the order events, and (until the orders service grows event handlers) confirms orders from the raw
- * records of the orders topic.
+ * Publishes the order events and handles them again through Kafka: placing an order confirms it once its event has
+ * been through the broker; cancelling it marks it cancelled the same way.
  */
 @ApplicationScoped
 public class OrderEvents {
@@ -25,14 +24,31 @@ public class OrderEvents {
     @Inject
     OrderStore store;
 
+    @Inject
+    HandledEvents handled;
+
     Uni<Void> placed(Order order) {
         return publisher.publish(
                 new OrderPlaced(order.id(), order.customerId(), order.item(), order.quantity(), new BigDecimal("2.50")),
                 EventMetadata.builder().extension("channel", "web").build());
     }
 
-    @Incoming("orders-in")
-    void onPlaced(Record<String, byte[]> record) {
-        store.confirm(record.key());
+    Uni<Void> cancelled(String orderId, String reason) {
+        return publisher.publish(new OrderCancelled(orderId, reason));
+    }
+
+    /** Blocking handler: runs on a worker thread. */
+    @EventHandler
+    void onPlaced(OrderPlaced event, EventContext context) {
+        store.setStatus(event.orderId(), Order.Status.CONFIRMED);
+        handled.add(context);
+    }
+
+    /** Non-blocking handler. */
+    @EventHandler
+    Uni<Void> onCancelled(OrderCancelled event, EventContext context) {
+        store.setStatus(event.orderId(), Order.Status.CANCELLED);
+        handled.add(context);
+        return Uni.createFrom().voidItem();
     }
 }

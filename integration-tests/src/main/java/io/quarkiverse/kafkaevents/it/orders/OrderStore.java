@@ -22,7 +22,7 @@ public class OrderStore {
         return Optional.ofNullable(orders.get(id));
     }
 
-    public void confirm(String id) {
-        orders.computeIfPresent(id, (key, order) -> order.withStatus(Order.Status.CONFIRMED));
+    public void setStatus(String id, Order.Status status) {
+        orders.computeIfPresent(id, (key, order) -> order.withStatus(status));
     }
 }

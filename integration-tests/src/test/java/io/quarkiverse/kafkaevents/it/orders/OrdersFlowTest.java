@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -59,6 +60,29 @@ class OrdersFlowTest {
             status = given().when().get("/orders/" + id).then().statusCode(200).extract().path("status");
         } while (!"CONFIRMED".equals(status) && System.nanoTime() < deadline);
         assertEquals("CONFIRMED", status);
+    }
+
+    @Test
+    void cancelledOrderIsRoutedToItsOwnHandlerAfterThePlacement() {
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"customerId\":\"c-2\",\"item\":\"tea\",\"quantity\":1}")
+                .when().post("/orders")
+                .then().statusCode(201).extract().path("id");
+        given().when().delete("/orders/" + id + "?reason=changed+mind").then().statusCode(202);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String status;
+        do {
+            status = given().when().get("/orders/" + id).then().statusCode(200).extract().path("status");
+        } while (!"CANCELLED".equals(status) && System.nanoTime() < deadline);
+        assertEquals("CANCELLED", status);
+
+        List<Map<String, Object>> handled = given().when().get("/orders/events").then().statusCode(200)
+                .extract().jsonPath().getList("findAll { it.key == '" + id + "' }");
+        assertEquals(List.of("OrderPlaced", "OrderCancelled"), handled.stream().map(h -> h.get("type")).toList());
+        assertEquals(1, handled.stream().map(h -> h.get("partition")).distinct().count());
+        assertEquals("test.sales.public.orders", handled.get(0).get("topic"));
+        assertEquals("web", handled.get(0).get("channel"));
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {
