@@ -46,8 +46,7 @@ public class EventTypeScannerTest {
     public record OrderPlaced(String id) {
     }
 
-    @EventTopic(value = "Invoice-Events", pluralize = false, domain = "Billing", version = "V2", internal = true,
-            type = "billing.InvoiceIssued")
+    @EventTopic(value = "Invoice-Events", pluralize = false, domain = "Billing", version = "V2", internal = true, type = "billing.InvoiceIssued")
     public record InvoiceIssued(@PartitionKey String invoiceId, long amount) {
     }
 

@@ -1,15 +1,19 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.Config;
@@ -19,36 +23,51 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkiverse.kafkaevents.EventContext;
+import io.quarkiverse.kafkaevents.EventFailure;
+import io.quarkiverse.kafkaevents.EventFailureHandler;
 import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * Routes the records of each handler channel to the generated {@link EventInvoker}s by CloudEvents type, and
- * acknowledges each record once its handlers finished, whatever the outcome, so the consumer never stalls.
- * <p>
- * Handlers of one type are called one after the other, in the order of their class and method names; a failing
- * handler does not keep the next one from being called.
+ * Routes the records of each handler channel to the generated {@link EventInvoker}s by CloudEvents type.
+ * <ul>
+ * <li>Records of one partition are handled one after the other; partitions side by side ({@link PartitionLanes}).</li>
+ * <li>A failed handler is retried with backoff (non-blocking timer: only its partition waits), then the record goes
+ * to the dead-letter topic; unreadable records go there at once.</li>
+ * <li>A record is acknowledged when its handlers succeeded, it was skipped, or its dead-letter record was
+ * acknowledged by the broker; if the dead-letter write fails it stays unacknowledged, so its offset is never committed
+ * and it is seen again.</li>
+ * </ul>
+ * Handlers of one type are called one after the other, in the order of their class and method names; only the failed
+ * ones are retried.
  */
 @Singleton
 public class HandlerDispatcher {
 
     private static final Logger LOG = Logger.getLogger(HandlerDispatcher.class);
+    private static final int LANE_CAPACITY = 1024;
 
     /** The handlers of one channel. */
     static final class ChannelHandlers {
         final String channel;
+        final String topic;
         final String group;
         final Map<String, List<EventInvoker>> byType;
         /** The type plain JSON records are handled as: the only type of the channel, or {@code null}. */
         final String plainType;
+        final PartitionLanes lanes = new PartitionLanes(LANE_CAPACITY);
         final LongAdder skipped = new LongAdder();
         final LongAdder undecodable = new LongAdder();
         final LongAdder failed = new LongAdder();
+        final LongAdder deadLettered = new LongAdder();
+        final LongAdder retried = new LongAdder();
 
-        ChannelHandlers(String channel, String group, Map<String, List<EventInvoker>> byType) {
+        ChannelHandlers(String channel, String topic, String group, Map<String, List<EventInvoker>> byType) {
             this.channel = channel;
+            this.topic = topic;
             this.group = group;
             this.byType = byType;
             this.plainType = byType.size() == 1 ? byType.keySet().iterator().next() : null;
@@ -57,11 +76,23 @@ public class HandlerDispatcher {
 
     private final Map<String, ChannelHandlers> channels;
     private final ObjectMapper mapper;
+    private final KafkaEventsConfig config;
+    private final Map<String, RetryPolicy> policies = new HashMap<>();
+    private final RetryPolicy defaultPolicy;
+    private final DeadLetters deadLetters;
+    private final Instance<EventFailureHandler> failureHandlers;
 
-    HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper) {
+    HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
+            KafkaEventPublisher publisher, Instance<EventFailureHandler> failureHandlers) {
         this.mapper = mapper;
-        Config config = ConfigProvider.getConfig();
-        String defaultGroup = config.getOptionalValue("quarkus.application.name", String.class).orElse("application");
+        this.config = config;
+        this.failureHandlers = failureHandlers;
+        this.defaultPolicy = RetryPolicy.of(config.failure(), config.failure().retry().maxAttempts());
+        this.deadLetters = config.failure().deadLetter().enabled()
+                ? new DeadLetters(publisher, config.failure().deadLetter().suffix())
+                : null;
+        Config mpConfig = ConfigProvider.getConfig();
+        String defaultGroup = mpConfig.getOptionalValue("quarkus.application.name", String.class).orElse("application");
         List<EventInvoker> sorted = new ArrayList<>(invokers);
         sorted.sort(Comparator.comparing(EventInvoker::handler));
         Map<String, Map<String, List<EventInvoker>>> grouped = new LinkedHashMap<>();
@@ -71,15 +102,17 @@ public class HandlerDispatcher {
         }
         Map<String, ChannelHandlers> map = new HashMap<>();
         for (Map.Entry<String, Map<String, List<EventInvoker>>> e : grouped.entrySet()) {
-            String group = config.getOptionalValue("mp.messaging.incoming." + e.getKey() + ".group.id", String.class)
-                    .orElse(defaultGroup);
-            map.put(e.getKey(), new ChannelHandlers(e.getKey(), group, e.getValue()));
+            String prefix = "mp.messaging.incoming." + e.getKey() + ".";
+            String group = mpConfig.getOptionalValue(prefix + "group.id", String.class).orElse(defaultGroup);
+            String topic = mpConfig.getOptionalValue(prefix + "topic", String.class).orElse(e.getKey());
+            map.put(e.getKey(), new ChannelHandlers(e.getKey(), topic, group, e.getValue()));
         }
         this.channels = map;
     }
 
     /**
-     * Handles one record of the channel; the returned {@code Uni} completes once the record is acknowledged.
+     * Queues one record of the channel behind the earlier records of its partition. The returned {@code Uni}
+     * completes when the record is queued; the record is acknowledged once handled.
      */
     public Uni<Void> dispatch(String channel, Message<byte[]> message) {
         ChannelHandlers handlers = channels.get(channel);
@@ -89,14 +122,17 @@ public class HandlerDispatcher {
             LOG.errorf("Kafka Events received a message on channel %s it cannot dispatch; acknowledging it", channel);
             return ack(message);
         }
+        return handlers.lanes.submit(record.getTopic() + "-" + record.getPartition(),
+                () -> handle(handlers, message, record));
+    }
+
+    private Uni<Void> handle(ChannelHandlers handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record) {
         DecodedEvent decoded;
         try {
             decoded = DecodedEvent.decode(record.getHeaders(), message.getPayload());
         } catch (RuntimeException e) {
             handlers.undecodable.increment();
-            LOG.warnf("Skipping undecodable record %s-%d@%d (group %s): %s", record.getTopic(), record.getPartition(),
-                    record.getOffset(), handlers.group, e.getMessage());
-            return ack(message);
+            return poison(handlers, message, record, "undecodable record: " + e.getMessage(), e);
         }
         String type = decoded.plain() ? handlers.plainType : decoded.type();
         List<EventInvoker> invokers = type == null ? null : handlers.byType.get(type);
@@ -109,33 +145,159 @@ public class HandlerDispatcher {
             }
             return ack(message);
         }
-        KafkaEventContext context = new KafkaEventContext(record, decoded, type, handlers.group, 1);
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        if (decoded.data() == null) {
+            handlers.undecodable.increment();
+            return poison(handlers, message, record, "record of type " + type + " has no data", null);
+        }
         Map<Class<?>, Object> events = new HashMap<>(2);
         for (EventInvoker invoker : invokers) {
-            Object event;
-            try {
-                event = events.get(invoker.eventClass());
-                if (event == null) {
-                    event = mapper.readValue(decoded.data(), invoker.eventClass());
-                    events.put(invoker.eventClass(), event);
+            if (!events.containsKey(invoker.eventClass())) {
+                try {
+                    events.put(invoker.eventClass(), mapper.readValue(decoded.data(), invoker.eventClass()));
+                } catch (IOException | RuntimeException e) {
+                    handlers.undecodable.increment();
+                    return poison(handlers, message, record, "payload does not match event type "
+                            + invoker.eventClass().getName() + ": " + e.getMessage(), e);
                 }
-            } catch (IOException | RuntimeException e) {
-                handlers.undecodable.increment();
-                LOG.warnf("Skipping record %s: its payload is not a valid %s: %s", context,
-                        invoker.eventClass().getName(), e.getMessage());
-                return ack(message);
             }
-            Object value = event;
-            chain = chain.chain(() -> invoke(invoker, value, context)
+        }
+        return attempt(handlers, message, record, decoded, type, invokers, events, 1, null);
+    }
+
+    /**
+     * Calls the given invokers; retries the failed ones after the backoff, or dead-letters the record.
+     */
+    private Uni<Void> attempt(ChannelHandlers handlers, Message<byte[]> message,
+            IncomingKafkaRecordMetadata<?, ?> record, DecodedEvent decoded, String type, List<EventInvoker> invokers,
+            Map<Class<?>, Object> events, int attempt, Instant firstFailure) {
+        KafkaEventContext context = new KafkaEventContext(record, decoded, type, handlers.group, attempt);
+        List<EventInvoker> failedInvokers = new ArrayList<>();
+        Throwable[] lastFailure = new Throwable[1];
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (EventInvoker invoker : invokers) {
+            Object event = events.get(invoker.eventClass());
+            chain = chain.chain(() -> invoke(invoker, event, context)
                     .onFailure().recoverWithUni(failure -> {
                         handlers.failed.increment();
-                        LOG.errorf(failure, "Handler %s failed for record %s (type %s, group %s)", invoker.handler(),
-                                context, type, handlers.group);
+                        failedInvokers.add(invoker);
+                        lastFailure[0] = failure;
                         return Uni.createFrom().voidItem();
                     }));
         }
-        return chain.chain(() -> ack(message));
+        return chain.chain(() -> {
+            if (failedInvokers.isEmpty()) {
+                return ack(message);
+            }
+            Instant first = firstFailure != null ? firstFailure : Instant.now();
+            EventInvoker invoker = failedInvokers.get(0);
+            Throwable failure = lastFailure[0];
+            EventFailureHandler.Decision decision = decide(invoker, events.get(invoker.eventClass()), context,
+                    failure, attempt);
+            RetryPolicy policy = policy(type);
+            boolean retry = switch (decision) {
+                case RETRY -> attempt < policy.maxAttempts();
+                case DEFAULT -> attempt < policy.maxAttempts() && policy.retryable(failure);
+                default -> false;
+            };
+            if (decision == EventFailureHandler.Decision.SKIP) {
+                LOG.infof("Handler %s failed for record %s (attempt %d); the failure handler chose to skip it",
+                        invoker.handler(), context, attempt);
+                return ack(message);
+            }
+            if (retry) {
+                Duration backoff = policy.backoff(attempt);
+                handlers.retried.increment();
+                LOG.warnf("Handler %s failed for record %s (type %s, group %s, attempt %d of %d): %s; retrying in %d ms",
+                        invoker.handler(), context, type, handlers.group, attempt, policy.maxAttempts(), failure,
+                        backoff.toMillis());
+                return Uni.createFrom().voidItem().onItem().delayIt().by(backoff)
+                        .chain(() -> attempt(handlers, message, record, decoded, type, List.copyOf(failedInvokers),
+                                events, attempt + 1, first));
+            }
+            LOG.errorf(failure, "Handler %s failed for record %s (type %s, group %s) after %d attempt(s)",
+                    invoker.handler(), context, type, handlers.group, attempt);
+            return deadLetter(handlers, message, record, "handler " + invoker.handler() + " failed: " + failure,
+                    failure, attempt, first);
+        });
+    }
+
+    private EventFailureHandler.Decision decide(EventInvoker invoker, Object event, EventContext context,
+            Throwable failure, int attempt) {
+        if (!failureHandlers.isResolvable()) {
+            return EventFailureHandler.Decision.DEFAULT;
+        }
+        EventFailure eventFailure = new EventFailure() {
+            @Override
+            public Object event() {
+                return event;
+            }
+
+            @Override
+            public EventContext context() {
+                return context;
+            }
+
+            @Override
+            public Throwable cause() {
+                return failure;
+            }
+
+            @Override
+            public int attempt() {
+                return attempt;
+            }
+
+            @Override
+            public String handler() {
+                return invoker.handler();
+            }
+        };
+        try {
+            EventFailureHandler.Decision decision = failureHandlers.get().decide(eventFailure);
+            return decision == null ? EventFailureHandler.Decision.DEFAULT : decision;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "The EventFailureHandler failed for record %s; applying the configured policy", context);
+            return EventFailureHandler.Decision.DEFAULT;
+        }
+    }
+
+    private RetryPolicy policy(String type) {
+        KafkaEventsConfig.EventTypeConfig typeConfig = config.events().get(type);
+        if (typeConfig == null || typeConfig.maxAttempts().isEmpty()) {
+            return defaultPolicy;
+        }
+        synchronized (policies) {
+            return policies.computeIfAbsent(type,
+                    t -> RetryPolicy.of(config.failure(), typeConfig.maxAttempts().getAsInt()));
+        }
+    }
+
+    /** A record that cannot be handled at all: never retried. */
+    private Uni<Void> poison(ChannelHandlers handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
+            String reason, Throwable failure) {
+        LOG.warnf("Record %s-%d@%d (group %s) cannot be handled: %s", record.getTopic(), record.getPartition(),
+                record.getOffset(), handlers.group, reason);
+        return deadLetter(handlers, message, record, reason, failure, 0, Instant.now());
+    }
+
+    private Uni<Void> deadLetter(ChannelHandlers handlers, Message<byte[]> message,
+            IncomingKafkaRecordMetadata<?, ?> record, String reason, Throwable failure, int attempts,
+            Instant firstFailure) {
+        if (deadLetters == null) {
+            LOG.warnf("Dead-letter topics are disabled: skipping record %s-%d@%d", record.getTopic(),
+                    record.getPartition(), record.getOffset());
+            return ack(message);
+        }
+        return deadLetters.write(record, message.getPayload(), handlers.group, reason, failure, attempts, firstFailure)
+                .onItem().invoke(() -> handlers.deadLettered.increment())
+                .chain(() -> ack(message))
+                .onFailure().recoverWithUni(writeFailure -> {
+                    // not acknowledged: the offset is not committed past this record, which is seen again later
+                    LOG.errorf(writeFailure, "Could not write record %s-%d@%d to dead-letter topic %s; it stays"
+                            + " unacknowledged and will be delivered again", record.getTopic(), record.getPartition(),
+                            record.getOffset(), deadLetters.topicFor(record.getTopic()));
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     private static Uni<Void> invoke(EventInvoker invoker, Object event, KafkaEventContext context) {
@@ -148,7 +310,7 @@ public class HandlerDispatcher {
             case EventInvoker.UNI:
                 return Uni.createFrom().deferred(() -> {
                     @SuppressWarnings("unchecked")
-                    Uni<Void> result = (Uni<Void>) invoker.invoke(event, context);
+                    Uni<Object> result = (Uni<Object>) invoker.invoke(event, context);
                     return result == null ? Uni.createFrom().voidItem() : result.replaceWithVoid();
                 });
             default:
@@ -164,7 +326,26 @@ public class HandlerDispatcher {
         return Uni.createFrom().completionStage(message.ack());
     }
 
-    /** Records skipped because no handler takes their type, per channel (for tests and metrics). */
+    /** The channels with handlers. */
+    public Set<String> channels() {
+        return channels.keySet();
+    }
+
+    /** The topic each handler channel reads, by channel. */
+    public Map<String, String> topics() {
+        Map<String, String> topics = new HashMap<>();
+        for (ChannelHandlers handlers : channels.values()) {
+            topics.put(handlers.channel, handlers.topic);
+        }
+        return topics;
+    }
+
+    /** The dead-letter topic of a source topic, or {@code null} when dead-lettering is disabled. */
+    public String deadLetterTopic(String topic) {
+        return deadLetters == null ? null : deadLetters.topicFor(topic);
+    }
+
+    /** Records skipped because no handler takes their type, per channel. */
     public long skipped(String channel) {
         ChannelHandlers handlers = channels.get(channel);
         return handlers == null ? 0 : handlers.skipped.sum();
@@ -182,8 +363,9 @@ public class HandlerDispatcher {
         return handlers == null ? 0 : handlers.failed.sum();
     }
 
-    /** The channels with handlers. */
-    public java.util.Set<String> channels() {
-        return channels.keySet();
+    /** Records written to the dead-letter topic, per channel. */
+    public long deadLettered(String channel) {
+        ChannelHandlers handlers = channels.get(channel);
+        return handlers == null ? 0 : handlers.deadLettered.sum();
     }
 }

@@ -40,7 +40,8 @@ public class KafkaEventPublisher implements EventPublisher {
     private final URI source;
 
     @Inject
-    public KafkaEventPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192) MutinyEmitter<byte[]> emitter,
+    public KafkaEventPublisher(
+            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192) MutinyEmitter<byte[]> emitter,
             EventRouting routing, ObjectMapper mapper) {
         this.emitter = emitter;
         this.routing = routing;
@@ -80,6 +81,21 @@ public class KafkaEventPublisher implements EventPublisher {
                             "Publishing a batch of " + events.size() + " events failed: " + failure.getMessage(), null,
                             null, failure));
         });
+    }
+
+    /**
+     * Sends an already encoded record (used for dead-letter records, which keep the original key, value and headers).
+     * Completes when the broker acknowledged it.
+     */
+    public Uni<Void> sendRecord(String topic, int partition, String key, byte[] value,
+            org.apache.kafka.common.header.Headers headers) {
+        Message<byte[]> message = Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+                .withTopic(topic)
+                .withPartition(partition)
+                .withKey(key)
+                .withHeaders(headers)
+                .build());
+        return emitter.sendMessage(message);
     }
 
     private Uni<Void> send(Object event, EventMetadata metadata) {

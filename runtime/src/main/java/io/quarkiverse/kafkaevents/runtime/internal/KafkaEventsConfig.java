@@ -1,6 +1,7 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -84,6 +85,12 @@ public interface KafkaEventsConfig {
     @ConfigDocSection
     TopicsConfig topics();
 
+    /**
+     * What happens when a handler fails or a record cannot be read.
+     */
+    @ConfigDocSection
+    FailureConfig failure();
+
     @ConfigGroup
     interface EventTypeConfig {
 
@@ -115,6 +122,106 @@ public interface KafkaEventsConfig {
          */
         @ConfigDocMapKey("topic-config")
         Map<String, String> config();
+
+        /**
+         * Maximum attempts for handlers of this event type; overrides
+         * {@code quarkus.kafka-events.failure.retry.max-attempts}.
+         */
+        OptionalInt maxAttempts();
+    }
+
+    @ConfigGroup
+    interface FailureConfig {
+
+        /**
+         * {@code in-process}: retry in the consumer, with backoff, holding up only the partition of the failed record;
+         * then dead-letter. {@code none}: dead-letter at the first failure.
+         */
+        @WithDefault("in-process")
+        FailureMode mode();
+
+        /**
+         * The retry policy.
+         */
+        RetryConfig retry();
+
+        /**
+         * Exception types (fully qualified class names, subclasses included) that are retried. When set, every other
+         * exception goes straight to the dead-letter topic.
+         */
+        Optional<List<String>> retryable();
+
+        /**
+         * Exception types (fully qualified class names, subclasses included) that are never retried: they go straight
+         * to the dead-letter topic.
+         */
+        Optional<List<String>> nonRetryable();
+
+        /**
+         * Dead-letter topics.
+         */
+        DeadLetterConfig deadLetter();
+    }
+
+    @ConfigGroup
+    interface RetryConfig {
+
+        /**
+         * Attempts in all, the first one included; {@code 1} means no retry.
+         */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /**
+         * Wait before the second attempt.
+         */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        /**
+         * Factor applied to the wait after each attempt.
+         */
+        @WithDefault("2.0")
+        double multiplier();
+
+        /**
+         * Longest wait between two attempts.
+         */
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        /**
+         * Random variation of each wait, as a fraction of it ({@code 0.1} is plus or minus 10%), so that many failing
+         * consumers do not retry in lockstep.
+         */
+        @WithDefault("0.1")
+        double jitter();
+    }
+
+    @ConfigGroup
+    interface DeadLetterConfig {
+
+        /**
+         * Whether failed and unreadable records are written to a dead-letter topic. When disabled they are logged
+         * and skipped.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Suffix of dead-letter topic names: records of {@code dev.sales.public.orders} go to
+         * {@code dev.sales.public.orders.dead-letter}. Dead-letter topics are provisioned with the partition count of
+         * their source topic.
+         */
+        @WithDefault(".dead-letter")
+        String suffix();
+    }
+
+    enum FailureMode {
+        /** Retry in the consumer, then dead-letter. */
+        IN_PROCESS,
+        /** Dead-letter at the first failure. */
+        NONE
     }
 
     @ConfigGroup

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -26,9 +27,10 @@ public class TopicProvisioning {
     private static final Logger LOG = Logger.getLogger(TopicProvisioning.class);
 
     void provision(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE - 100) StartupEvent startup,
-            EventRouting routing, KafkaEventsConfig config,
+            EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         List<TopicSpec> topics = topics(routing, config);
+        topics.addAll(deadLetterTopics(topics, dispatcher, config));
         if (topics.isEmpty() || config.topics().provisioning() == KafkaEventsConfig.Provisioning.NONE) {
             return;
         }
@@ -37,6 +39,35 @@ public class TopicProvisioning {
         if (!created.isEmpty()) {
             LOG.infof("Created Kafka topics %s", created);
         }
+    }
+
+    /**
+     * One dead-letter topic per consumed topic, with the partition count of its source topic.
+     */
+    static List<TopicSpec> deadLetterTopics(List<TopicSpec> sources, HandlerDispatcher dispatcher,
+            KafkaEventsConfig config) {
+        List<TopicSpec> deadLetters = new ArrayList<>();
+        for (String topic : new TreeSet<>(dispatcher.topics().values())) {
+            String deadLetterTopic = dispatcher.deadLetterTopic(topic);
+            if (deadLetterTopic == null) {
+                continue;
+            }
+            // a consumed topic is the topic of its event types, so it is among the sources
+            int partitions = 0;
+            Optional<Short> replication = config.topics().replicationFactor();
+            for (TopicSpec source : sources) {
+                if (source.name().equals(topic) && source.partitions() > partitions) {
+                    partitions = source.partitions();
+                    replication = source.replicationFactor();
+                }
+            }
+            if (partitions == 0) {
+                partitions = config.topics().partitions();
+            }
+            deadLetters.add(new TopicSpec(deadLetterTopic, partitions, replication, Map.of(),
+                    "dead-letter records of " + topic));
+        }
+        return deadLetters;
     }
 
     static List<TopicSpec> topics(EventRouting routing, KafkaEventsConfig config) {

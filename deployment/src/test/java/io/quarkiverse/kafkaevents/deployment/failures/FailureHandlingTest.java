@@ -1,0 +1,254 @@
+package io.quarkiverse.kafkaevents.deployment.failures;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.kafkaevents.EventContext;
+import io.quarkiverse.kafkaevents.EventFailure;
+import io.quarkiverse.kafkaevents.EventFailureHandler;
+import io.quarkiverse.kafkaevents.EventHandler;
+import io.quarkiverse.kafkaevents.EventPublisher;
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * Retries with backoff, dead-letter records with their reasons, poison records, and a partition in backoff that does
+ * not hold up the others.
+ */
+public class FailureHandlingTest {
+
+    static final String TOPIC = "test.billing.public.payments";
+    static final String DLT = TOPIC + ".dead-letter";
+
+    @EventTopic(value = "payments", domain = "billing")
+    public record PaymentTaken(@PartitionKey String paymentId, String behaviour) {
+    }
+
+    public static class Seen {
+        static final Map<String, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
+        static final Map<String, Instant> HANDLED_AT = new ConcurrentHashMap<>();
+        static final Map<String, Integer> CONTEXT_ATTEMPT = new ConcurrentHashMap<>();
+    }
+
+    public static class PaymentHandler {
+        @EventHandler
+        void on(PaymentTaken payment, EventContext context) {
+            int attempt = Seen.ATTEMPTS.computeIfAbsent(payment.paymentId(), k -> new AtomicInteger()).incrementAndGet();
+            switch (payment.behaviour()) {
+                case "always-fails" -> throw new IllegalStateException("gateway down for " + payment.paymentId());
+                case "invalid" -> throw new IllegalArgumentException("invalid card");
+                case "skip-me" -> throw new UnsupportedOperationException("legacy payment");
+                case "fails-twice" -> {
+                    if (attempt < 3) {
+                        throw new IllegalStateException("transient");
+                    }
+                }
+                default -> {
+                }
+            }
+            Seen.CONTEXT_ATTEMPT.put(payment.paymentId(), context.attempt());
+            Seen.HANDLED_AT.put(payment.paymentId(), Instant.now());
+        }
+    }
+
+    @ApplicationScoped
+    public static class SkipLegacy implements EventFailureHandler {
+        @Override
+        public Decision decide(EventFailure failure) {
+            return failure.cause() instanceof UnsupportedOperationException ? Decision.SKIP : Decision.DEFAULT;
+        }
+    }
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(PaymentTaken.class, Seen.class, PaymentHandler.class,
+                    SkipLegacy.class, RawRecords.class))
+            .overrideConfigKey("quarkus.application.name", "failure-test")
+            .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "3")
+            .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "300ms")
+            .overrideConfigKey("quarkus.kafka-events.failure.retry.multiplier", "2")
+            .overrideConfigKey("quarkus.kafka-events.failure.retry.jitter", "0")
+            .overrideConfigKey("quarkus.kafka-events.failure.non-retryable", "java.lang.IllegalArgumentException");
+
+    @Inject
+    EventPublisher publisher;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void failingHandlerIsRetriedWithBackoffThenDeadLettered() {
+        publisher.publish(new PaymentTaken("p-fail", "always-fails")).await().atMost(Duration.ofSeconds(30));
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter("p-fail");
+        assertEquals(3, Seen.ATTEMPTS.get("p-fail").get());
+        Map<String, String> headers = headers(dead);
+        assertEquals("3", headers.get("kafka-events-dlt-attempts"));
+        assertEquals(IllegalStateException.class.getName(), headers.get("kafka-events-dlt-exception-class"));
+        assertEquals("gateway down for p-fail", headers.get("kafka-events-dlt-exception-message"));
+        assertTrue(headers.get("kafka-events-dlt-reason").contains("PaymentHandler#on"), headers.toString());
+        assertEquals(TOPIC, headers.get("kafka-events-dlt-original-topic"));
+        assertEquals("failure-test", headers.get("kafka-events-dlt-group"));
+        // original record: same key, same bytes, same partition, original headers kept
+        ConsumerRecord<String, byte[]> original = RawRecords.readAll(bootstrap, TOPIC).stream()
+                .filter(r -> "p-fail".equals(r.key())).findFirst().orElseThrow();
+        assertArrayEquals(original.value(), dead.value());
+        assertEquals(original.partition(), dead.partition());
+        assertEquals(Integer.toString(original.partition()), headers.get("kafka-events-dlt-original-partition"));
+        assertEquals(Long.toString(original.offset()), headers.get("kafka-events-dlt-original-offset"));
+        assertEquals("PaymentTaken", headers.get("ce_type"));
+        // the timeline follows the policy: 300 ms, then 600 ms between attempts, from the first failure to the
+        // dead-letter write (record timestamps, not sleeps)
+        long timeline = dead.timestamp() - Instant.parse(headers.get("kafka-events-dlt-first-failure-time")).toEpochMilli();
+        assertTrue(timeline >= 900 && timeline < 3000, "retry timeline " + timeline + " ms");
+    }
+
+    @Test
+    void nonRetryableExceptionGoesStraightToTheDeadLetterTopic() {
+        publisher.publish(new PaymentTaken("p-invalid", "invalid")).await().atMost(Duration.ofSeconds(30));
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter("p-invalid");
+        assertEquals(1, Seen.ATTEMPTS.get("p-invalid").get());
+        assertEquals("1", headers(dead).get("kafka-events-dlt-attempts"));
+    }
+
+    @Test
+    void transientFailureSucceedsOnTheThirdAttempt() {
+        publisher.publish(new PaymentTaken("p-transient", "fails-twice")).await().atMost(Duration.ofSeconds(30));
+        await(() -> Seen.HANDLED_AT.containsKey("p-transient"));
+        assertEquals(3, Seen.CONTEXT_ATTEMPT.get("p-transient"));
+        assertTrue(deadLetters("p-transient").isEmpty());
+    }
+
+    @Test
+    void failureHandlerCanSkip() {
+        publisher.publish(new PaymentTaken("p-skip", "skip-me")).await().atMost(Duration.ofSeconds(30));
+        await(() -> Seen.ATTEMPTS.containsKey("p-skip"));
+        sleep(1500); // longer than the first backoff: a retry would have happened by now
+        assertEquals(1, Seen.ATTEMPTS.get("p-skip").get());
+        assertTrue(deadLetters("p-skip").isEmpty());
+    }
+
+    @Test
+    void poisonRecordsAreDeadLetteredWithTheirReasonAndTheNextRecordIsHandled() throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(TOPIC, "poison-json", bytes("{not json"))).get();
+            ProducerRecord<String, byte[]> noId = new ProducerRecord<>(TOPIC, "poison-ce", bytes("{}"));
+            noId.headers().add("ce_specversion", bytes("1.0")).add("ce_type", bytes("PaymentTaken"))
+                    .add("ce_source", bytes("/x"));
+            producer.send(noId).get();
+            ProducerRecord<String, byte[]> shape = new ProducerRecord<>(TOPIC, "poison-shape",
+                    bytes("{\"paymentId\":{\"nested\":true}}"));
+            producer.send(shape).get();
+        }
+        publisher.publish(new PaymentTaken("p-after-poison", "ok")).await().atMost(Duration.ofSeconds(30));
+        await(() -> Seen.HANDLED_AT.containsKey("p-after-poison"));
+        assertTrue(headers(awaitDeadLetter("poison-json")).get("kafka-events-dlt-reason")
+                .startsWith("payload does not match event type"));
+        assertTrue(headers(awaitDeadLetter("poison-ce")).get("kafka-events-dlt-reason").startsWith("undecodable record"));
+        assertTrue(headers(awaitDeadLetter("poison-shape")).get("kafka-events-dlt-reason")
+                .startsWith("payload does not match event type"));
+        assertEquals("0", headers(awaitDeadLetter("poison-ce")).get("kafka-events-dlt-attempts"));
+    }
+
+    @Test
+    void partitionInBackoffDoesNotHoldUpOtherPartitions() {
+        // find two keys on different partitions
+        String slow = "slow-0";
+        String fast = null;
+        for (int i = 0; fast == null; i++) {
+            if (partitionOf("fast-" + i) != partitionOf(slow)) {
+                fast = "fast-" + i;
+            }
+        }
+        Instant start = Instant.now();
+        publisher.publish(new PaymentTaken(slow, "always-fails")).await().atMost(Duration.ofSeconds(30));
+        publisher.publish(new PaymentTaken(fast, "ok")).await().atMost(Duration.ofSeconds(30));
+        String fastKey = fast;
+        await(() -> Seen.HANDLED_AT.containsKey(fastKey));
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(slow);
+        assertTrue(Seen.HANDLED_AT.get(fast).toEpochMilli() < dead.timestamp() - 500,
+                "the other partition's record was handled while the failing one was waiting to retry");
+        assertTrue(Duration.between(start, Seen.HANDLED_AT.get(fast)).toMillis() < 5000);
+    }
+
+    private static int partitionOf(String key) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(bytes(key))) % 3;
+    }
+
+    private ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ConsumerRecord<String, byte[]>> found = deadLetters(key);
+            if (!found.isEmpty()) {
+                assertEquals(1, found.size(), "dead-letter records for " + key);
+                return found.get(0);
+            }
+            sleep(200);
+        }
+        throw new AssertionError("no dead-letter record for " + key);
+    }
+
+    private List<ConsumerRecord<String, byte[]>> deadLetters(String key) {
+        return RawRecords.readAll(bootstrap, DLT).stream().filter(r -> key.equals(r.key())).toList();
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<?, ?> record) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 30s");
+            }
+            sleep(50);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
