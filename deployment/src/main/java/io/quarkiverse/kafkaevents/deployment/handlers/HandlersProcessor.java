@@ -24,6 +24,7 @@ import io.quarkiverse.kafkaevents.deployment.events.EventDefinitionException;
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaDeadLetterReplayer;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.AutoAddScopeBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -55,7 +56,10 @@ public class HandlersProcessor {
 
     @BuildStep
     AdditionalBeanBuildItem dispatcher() {
-        return AdditionalBeanBuildItem.unremovableOf(HandlerDispatcher.class);
+        return AdditionalBeanBuildItem.builder()
+                .addBeanClasses(HandlerDispatcher.class, KafkaDeadLetterReplayer.class)
+                .setUnremovable()
+                .build();
     }
 
     @BuildStep

@@ -1,0 +1,101 @@
+package io.quarkiverse.kafkaevents.deployment.failures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.kafkaevents.DeadLetterReplayer;
+import io.quarkiverse.kafkaevents.EventContext;
+import io.quarkiverse.kafkaevents.EventHandler;
+import io.quarkiverse.kafkaevents.EventPublisher;
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * Dead-lettered events are replayed to their topic, selected by time and count, with their CloudEvents id.
+ */
+public class ReplayTest {
+
+    static final String TOPIC = "test.replay.public.invoices";
+
+    @EventTopic(value = "invoices", domain = "replay")
+    public record InvoiceSent(@PartitionKey String id) {
+    }
+
+    public static class Handler {
+        static volatile boolean broken = true;
+        static final Map<String, List<String>> IDS = new ConcurrentHashMap<>();
+
+        @EventHandler
+        void on(InvoiceSent invoice, EventContext context) {
+            IDS.computeIfAbsent(invoice.id(), k -> new CopyOnWriteArrayList<>()).add(context.id());
+            if (broken) {
+                throw new IllegalStateException("mail server down");
+            }
+        }
+    }
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(InvoiceSent.class, Handler.class, RawRecords.class))
+            .overrideConfigKey("quarkus.application.name", "replay-test")
+            .overrideConfigKey("quarkus.kafka-events.failure.mode", "none");
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    DeadLetterReplayer replayer;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void deadLetteredEventsAreReplayedWithTheirIds() throws Exception {
+        Instant before = Instant.now().minusSeconds(1);
+        publisher.publishAll(List.of(new InvoiceSent("i-1"), new InvoiceSent("i-2"), new InvoiceSent("i-3")))
+                .await().atMost(Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (RawRecords.readAll(bootstrap, TOPIC + ".dead-letter").size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(3, RawRecords.readAll(bootstrap, TOPIC + ".dead-letter").size());
+
+        Handler.broken = false;
+        // outside the time range: nothing
+        assertEquals(0, replayer.replay(TOPIC, Instant.now().plusSeconds(60), Instant.now().plusSeconds(120), 10)
+                .await().atMost(Duration.ofSeconds(60)));
+        // at most two of the three
+        assertEquals(2, replayer.replay(TOPIC, before, Instant.now(), 2).await().atMost(Duration.ofSeconds(60)));
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (handledTwice() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1000);
+        assertEquals(2, handledTwice(), "events handled again after the replay: " + Handler.IDS);
+        for (List<String> ids : Handler.IDS.values()) {
+            if (ids.size() == 2) {
+                assertEquals(ids.get(0), ids.get(1), "the replayed event keeps its CloudEvents id");
+            }
+        }
+        assertTrue(Handler.IDS.values().stream().allMatch(ids -> ids.size() <= 2));
+    }
+
+    private static long handledTwice() {
+        return Handler.IDS.values().stream().filter(ids -> ids.size() == 2).count();
+    }
+}
