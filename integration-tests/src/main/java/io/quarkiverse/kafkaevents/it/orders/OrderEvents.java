@@ -37,9 +37,16 @@ public class OrderEvents {
         return publisher.publish(new OrderCancelled(orderId, reason));
     }
 
+    /** Largest quantity in stock: bigger orders fail (and end in the dead-letter topic). */
+    static final int STOCK = 100;
+
     /** Blocking handler: runs on a worker thread. */
     @EventHandler
     void onPlaced(OrderPlaced event, EventContext context) {
+        if (event.quantity() > STOCK) {
+            throw new OutOfStockException("only " + STOCK + " " + event.item() + " in stock, order "
+                    + event.orderId() + " wants " + event.quantity());
+        }
         store.setStatus(event.orderId(), Order.Status.CONFIRMED);
         handled.add(context);
     }

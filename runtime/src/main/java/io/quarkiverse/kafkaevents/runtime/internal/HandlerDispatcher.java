@@ -3,6 +3,7 @@ package io.quarkiverse.kafkaevents.runtime.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.enterprise.inject.Instance;
@@ -26,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.EventFailure;
 import io.quarkiverse.kafkaevents.EventFailureHandler;
+import io.quarkiverse.kafkaevents.EventObservation;
 import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -64,6 +67,34 @@ public class HandlerDispatcher {
         final LongAdder failed = new LongAdder();
         final LongAdder deadLettered = new LongAdder();
         final LongAdder retried = new LongAdder();
+        /** Timestamps of the records queued or running, per partition, oldest first. */
+        final Map<String, ArrayDeque<Long>> inFlight = new ConcurrentHashMap<>();
+
+        void track(String partition, long timestamp) {
+            ArrayDeque<Long> timestamps = inFlight.computeIfAbsent(partition, p -> new ArrayDeque<>());
+            synchronized (timestamps) {
+                timestamps.addLast(timestamp);
+            }
+        }
+
+        void untrack(String partition) {
+            ArrayDeque<Long> timestamps = inFlight.get(partition);
+            synchronized (timestamps) {
+                timestamps.pollFirst();
+            }
+        }
+
+        /** The timestamp of the oldest record of the partition not handled yet, or -1. */
+        long oldestUnhandled(String partition) {
+            ArrayDeque<Long> timestamps = inFlight.get(partition);
+            if (timestamps == null) {
+                return -1;
+            }
+            synchronized (timestamps) {
+                Long oldest = timestamps.peekFirst();
+                return oldest == null ? -1 : oldest;
+            }
+        }
 
         ChannelHandlers(String channel, String topic, String group, Map<String, List<EventInvoker>> byType) {
             this.channel = channel;
@@ -81,10 +112,12 @@ public class HandlerDispatcher {
     private final RetryPolicy defaultPolicy;
     private final DeadLetters deadLetters;
     private final Instance<EventFailureHandler> failureHandlers;
+    private final EventMonitors monitors;
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
-            KafkaEventPublisher publisher, Instance<EventFailureHandler> failureHandlers) {
+            KafkaEventPublisher publisher, Instance<EventFailureHandler> failureHandlers, EventMonitors monitors) {
         this.mapper = mapper;
+        this.monitors = monitors;
         this.config = config;
         this.failureHandlers = failureHandlers;
         this.defaultPolicy = RetryPolicy.of(config.failure(), config.failure().retry().maxAttempts());
@@ -122,8 +155,11 @@ public class HandlerDispatcher {
             LOG.errorf("Kafka Events received a message on channel %s it cannot dispatch; acknowledging it", channel);
             return ack(message);
         }
-        return handlers.lanes.submit(record.getTopic() + "-" + record.getPartition(),
-                () -> handle(handlers, message, record));
+        String partition = record.getTopic() + "-" + record.getPartition();
+        Instant timestamp = record.getTimestamp();
+        handlers.track(partition, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
+        return handlers.lanes.submit(partition, () -> handle(handlers, message, record)
+                .onTermination().invoke(() -> handlers.untrack(partition)));
     }
 
     private Uni<Void> handle(ChannelHandlers handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record) {
@@ -138,6 +174,7 @@ public class HandlerDispatcher {
         List<EventInvoker> invokers = type == null ? null : handlers.byType.get(type);
         if (invokers == null) {
             handlers.skipped.increment();
+            observe(EventMonitors.Kind.SKIPPED, type, record, handlers.group, null, 0, null, null);
             if (LOG.isDebugEnabled()) {
                 LOG.debugf("No handler for %s record %s-%d@%d in group %s; skipping it",
                         decoded.plain() ? "plain JSON" : "type " + type, record.getTopic(), record.getPartition(),
@@ -161,7 +198,16 @@ public class HandlerDispatcher {
                 }
             }
         }
+        observe(EventMonitors.Kind.RECEIVED, type, record, handlers.group, null, 0, null, null);
         return attempt(handlers, message, record, decoded, type, invokers, events, 1, null);
+    }
+
+    private void observe(EventMonitors.Kind kind, String type, IncomingKafkaRecordMetadata<?, ?> record, String group,
+            String handler, int attempt, Duration duration, Throwable failure) {
+        if (monitors.active()) {
+            monitors.notify(kind, new EventObservation(type, record.getTopic(), record.getPartition(),
+                    record.getOffset(), group, handler, attempt, duration, failure));
+        }
     }
 
     /**
@@ -171,6 +217,7 @@ public class HandlerDispatcher {
             IncomingKafkaRecordMetadata<?, ?> record, DecodedEvent decoded, String type, List<EventInvoker> invokers,
             Map<Class<?>, Object> events, int attempt, Instant firstFailure) {
         KafkaEventContext context = new KafkaEventContext(record, decoded, type, handlers.group, attempt);
+        long start = System.nanoTime();
         List<EventInvoker> failedInvokers = new ArrayList<>();
         Throwable[] lastFailure = new Throwable[1];
         Uni<Void> chain = Uni.createFrom().voidItem();
@@ -181,11 +228,15 @@ public class HandlerDispatcher {
                         handlers.failed.increment();
                         failedInvokers.add(invoker);
                         lastFailure[0] = failure;
+                        observe(EventMonitors.Kind.FAILED, type, record, handlers.group, invoker.handler(), attempt,
+                                Duration.ofNanos(System.nanoTime() - start), failure);
                         return Uni.createFrom().voidItem();
                     }));
         }
         return chain.chain(() -> {
             if (failedInvokers.isEmpty()) {
+                observe(EventMonitors.Kind.HANDLED, type, record, handlers.group, null, attempt,
+                        Duration.ofNanos(System.nanoTime() - start), null);
                 return ack(message);
             }
             Instant first = firstFailure != null ? firstFailure : Instant.now();
@@ -202,11 +253,15 @@ public class HandlerDispatcher {
             if (decision == EventFailureHandler.Decision.SKIP) {
                 LOG.infof("Handler %s failed for record %s (attempt %d); the failure handler chose to skip it",
                         invoker.handler(), context, attempt);
+                observe(EventMonitors.Kind.SKIPPED, type, record, handlers.group, invoker.handler(), attempt, null,
+                        failure);
                 return ack(message);
             }
             if (retry) {
                 Duration backoff = policy.backoff(attempt);
                 handlers.retried.increment();
+                observe(EventMonitors.Kind.RETRIED, type, record, handlers.group, invoker.handler(), attempt, backoff,
+                        failure);
                 LOG.warnf("Handler %s failed for record %s (type %s, group %s, attempt %d of %d): %s; retrying in %d ms",
                         invoker.handler(), context, type, handlers.group, attempt, policy.maxAttempts(), failure,
                         backoff.toMillis());
@@ -216,7 +271,7 @@ public class HandlerDispatcher {
             }
             LOG.errorf(failure, "Handler %s failed for record %s (type %s, group %s) after %d attempt(s)",
                     invoker.handler(), context, type, handlers.group, attempt);
-            return deadLetter(handlers, message, record, "handler " + invoker.handler() + " failed: " + failure,
+            return deadLetter(handlers, message, record, type, "handler " + invoker.handler() + " failed: " + failure,
                     failure, attempt, first);
         });
     }
@@ -277,11 +332,11 @@ public class HandlerDispatcher {
             String reason, Throwable failure) {
         LOG.warnf("Record %s-%d@%d (group %s) cannot be handled: %s", record.getTopic(), record.getPartition(),
                 record.getOffset(), handlers.group, reason);
-        return deadLetter(handlers, message, record, reason, failure, 0, Instant.now());
+        return deadLetter(handlers, message, record, null, reason, failure, 0, Instant.now());
     }
 
     private Uni<Void> deadLetter(ChannelHandlers handlers, Message<byte[]> message,
-            IncomingKafkaRecordMetadata<?, ?> record, String reason, Throwable failure, int attempts,
+            IncomingKafkaRecordMetadata<?, ?> record, String type, String reason, Throwable failure, int attempts,
             Instant firstFailure) {
         if (deadLetters == null) {
             LOG.warnf("Dead-letter topics are disabled: skipping record %s-%d@%d", record.getTopic(),
@@ -289,7 +344,11 @@ public class HandlerDispatcher {
             return ack(message);
         }
         return deadLetters.write(record, message.getPayload(), handlers.group, reason, failure, attempts, firstFailure)
-                .onItem().invoke(() -> handlers.deadLettered.increment())
+                .onItem().invoke(() -> {
+                    handlers.deadLettered.increment();
+                    observe(EventMonitors.Kind.DEAD_LETTERED, type == null ? "unreadable" : type, record,
+                            handlers.group, null, attempts, null, failure);
+                })
                 .chain(() -> ack(message))
                 .onFailure().recoverWithUni(writeFailure -> {
                     // not acknowledged: the offset is not committed past this record, which is seen again later
@@ -304,22 +363,77 @@ public class HandlerDispatcher {
         switch (invoker.kind()) {
             case EventInvoker.BLOCKING:
                 return Uni.createFrom().<Void> item(() -> {
-                    invoker.invoke(event, context);
+                    Mdc.put(context);
+                    try {
+                        invoker.invoke(event, context);
+                    } finally {
+                        Mdc.clear();
+                    }
                     return null;
                 }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
             case EventInvoker.UNI:
                 return Uni.createFrom().deferred(() -> {
-                    @SuppressWarnings("unchecked")
-                    Uni<Object> result = (Uni<Object>) invoker.invoke(event, context);
-                    return result == null ? Uni.createFrom().voidItem() : result.replaceWithVoid();
+                    Mdc.put(context);
+                    try {
+                        @SuppressWarnings("unchecked")
+                        Uni<Object> result = (Uni<Object>) invoker.invoke(event, context);
+                        return result == null ? Uni.createFrom().voidItem() : result.replaceWithVoid();
+                    } finally {
+                        Mdc.clear();
+                    }
                 });
             default:
                 return Uni.createFrom().deferred(() -> {
-                    CompletionStage<?> result = (CompletionStage<?>) invoker.invoke(event, context);
-                    return result == null ? Uni.createFrom().voidItem()
-                            : Uni.createFrom().completionStage(result).replaceWithVoid();
+                    Mdc.put(context);
+                    try {
+                        CompletionStage<?> result = (CompletionStage<?>) invoker.invoke(event, context);
+                        return result == null ? Uni.createFrom().voidItem()
+                                : Uni.createFrom().completionStage(result).replaceWithVoid();
+                    } finally {
+                        Mdc.clear();
+                    }
                 });
         }
+    }
+
+    /** Timestamp of the oldest record not handled yet per partition ({@code topic-partition}) of the channel. */
+    public Map<String, Long> oldestUnhandled(String channel) {
+        ChannelHandlers handlers = channels.get(channel);
+        Map<String, Long> oldest = new HashMap<>();
+        if (handlers != null) {
+            for (String partition : handlers.inFlight.keySet()) {
+                oldest.put(partition, handlers.oldestUnhandled(partition));
+            }
+        }
+        return oldest;
+    }
+
+    /**
+     * The timestamp of the oldest record of a partition not handled yet by the group, or -1 when there is none.
+     */
+    public long oldestUnhandled(String topic, int partition, String group) {
+        for (ChannelHandlers handlers : channels.values()) {
+            if (handlers.topic.equals(topic) && handlers.group.equals(group)) {
+                return handlers.oldestUnhandled(topic + "-" + partition);
+            }
+        }
+        return -1;
+    }
+
+    /** The channel reading a topic for a group, or {@code null}. */
+    public String channel(String topic, String group) {
+        for (ChannelHandlers handlers : channels.values()) {
+            if (handlers.topic.equals(topic) && handlers.group.equals(group)) {
+                return handlers.channel;
+            }
+        }
+        return null;
+    }
+
+    /** The consumer group of a channel. */
+    public String group(String channel) {
+        ChannelHandlers handlers = channels.get(channel);
+        return handlers == null ? null : handlers.group;
     }
 
     private static Uni<Void> ack(Message<?> message) {

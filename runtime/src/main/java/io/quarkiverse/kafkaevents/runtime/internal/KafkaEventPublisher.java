@@ -1,6 +1,7 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.kafkaevents.EventMetadata;
+import io.quarkiverse.kafkaevents.EventObservation;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.PublishException;
 import io.smallrye.mutiny.Uni;
@@ -37,15 +39,17 @@ public class KafkaEventPublisher implements EventPublisher {
     private final MutinyEmitter<byte[]> emitter;
     private final EventRouting routing;
     private final ObjectMapper mapper;
+    private final EventMonitors monitors;
     private final URI source;
 
     @Inject
     public KafkaEventPublisher(
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192) MutinyEmitter<byte[]> emitter,
-            EventRouting routing, ObjectMapper mapper) {
+            EventRouting routing, ObjectMapper mapper, EventMonitors monitors) {
         this.emitter = emitter;
         this.routing = routing;
         this.mapper = mapper;
+        this.monitors = monitors;
         this.source = URI.create(routing.source());
     }
 
@@ -128,8 +132,16 @@ public class KafkaEventPublisher implements EventPublisher {
             return Uni.createFrom().failure(new PublishException("Could not publish " + className + " to topic "
                     + topic + ": " + e.getMessage(), className, topic, e));
         }
-        return emitter.sendMessage(message)
+        Uni<Void> sent = emitter.sendMessage(message)
                 .onFailure().transform(failure -> new PublishException("The broker did not acknowledge " + className
                         + " on topic " + topic + ": " + failure.getMessage(), className, topic, failure));
+        if (!monitors.active()) {
+            return sent;
+        }
+        String type = route.info().getType();
+        long start = System.nanoTime();
+        return sent.onItemOrFailure().invoke((ignored, failure) -> monitors.notify(EventMonitors.Kind.PUBLISHED,
+                new EventObservation(type, topic, -1, -1, null, null, 0, Duration.ofNanos(System.nanoTime() - start),
+                        failure)));
     }
 }

@@ -91,6 +91,28 @@ public interface KafkaEventsConfig {
     @ConfigDocSection
     FailureConfig failure();
 
+    /**
+     * The {@code kafka-events} health checks (with {@code quarkus-smallrye-health}).
+     */
+    @ConfigDocSection
+    HealthConfig health();
+
+    @ConfigGroup
+    interface HealthConfig {
+
+        /**
+         * How long a broker check result is reused: probes in between cost nothing.
+         */
+        @WithDefault("5s")
+        Duration cacheFor();
+
+        /**
+         * How long a broker check may take before the broker is reported unreachable.
+         */
+        @WithDefault("3s")
+        Duration timeout();
+    }
+
     @ConfigGroup
     interface EventTypeConfig {
 

@@ -26,12 +26,27 @@ public class TopicProvisioning {
 
     private static final Logger LOG = Logger.getLogger(TopicProvisioning.class);
 
+    private volatile List<String> topics = List.of();
+    private volatile boolean done;
+
+    /** Whether start-up provisioning has finished. */
+    public boolean done() {
+        return done;
+    }
+
+    /** Every topic the application needs (event topics and dead-letter topics). */
+    public List<String> topics() {
+        return topics;
+    }
+
     void provision(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE - 100) StartupEvent startup,
             EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         List<TopicSpec> topics = topics(routing, config);
         topics.addAll(deadLetterTopics(topics, dispatcher, config));
+        this.topics = topics.stream().map(TopicSpec::name).distinct().sorted().toList();
         if (topics.isEmpty() || config.topics().provisioning() == KafkaEventsConfig.Provisioning.NONE) {
+            done = true;
             return;
         }
         List<String> created = new TopicProvisioner(kafkaConfig, config.topics().timeout()).provision(topics,
@@ -39,6 +54,7 @@ public class TopicProvisioning {
         if (!created.isEmpty()) {
             LOG.infof("Created Kafka topics %s", created);
         }
+        done = true;
     }
 
     /**

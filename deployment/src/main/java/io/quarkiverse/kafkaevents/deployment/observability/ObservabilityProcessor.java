@@ -1,0 +1,44 @@
+package io.quarkiverse.kafkaevents.deployment.observability;
+
+import java.util.Optional;
+
+import io.quarkiverse.kafkaevents.runtime.internal.EventMonitors;
+import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsReadinessCheck;
+import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsStartupCheck;
+import io.quarkiverse.kafkaevents.runtime.internal.metrics.MicrometerEventMonitor;
+import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
+import io.quarkus.deployment.annotations.BuildProducer;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.metrics.MetricsCapabilityBuildItem;
+import io.quarkus.runtime.metrics.MetricsFactory;
+
+/**
+ * Health checks and metrics, each registered only when its Quarkus extension is in the application: the runtime
+ * classes that use their APIs are never loaded otherwise.
+ */
+public class ObservabilityProcessor {
+
+
+    @BuildStep
+    AdditionalBeanBuildItem monitors() {
+        return AdditionalBeanBuildItem.unremovableOf(EventMonitors.class);
+    }
+
+    @BuildStep
+    void health(Capabilities capabilities, BuildProducer<AdditionalBeanBuildItem> beans) {
+        if (capabilities.isPresent(Capability.SMALLRYE_HEALTH)) {
+            beans.produce(AdditionalBeanBuildItem.builder()
+                    .addBeanClasses(KafkaEventsReadinessCheck.class, KafkaEventsStartupCheck.class)
+                    .setUnremovable().build());
+        }
+    }
+
+    @BuildStep
+    void metrics(Optional<MetricsCapabilityBuildItem> metrics, BuildProducer<AdditionalBeanBuildItem> beans) {
+        if (metrics.isPresent() && metrics.get().metricsSupported(MetricsFactory.MICROMETER)) {
+            beans.produce(AdditionalBeanBuildItem.unremovableOf(MicrometerEventMonitor.class));
+        }
+    }
+}
