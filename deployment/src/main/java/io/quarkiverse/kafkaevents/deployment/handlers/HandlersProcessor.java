@@ -23,6 +23,7 @@ import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.deployment.events.EventDefinitionException;
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
+import io.quarkiverse.kafkaevents.runtime.internal.EventTracing;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaDeadLetterReplayer;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
@@ -57,7 +58,7 @@ public class HandlersProcessor {
     @BuildStep
     AdditionalBeanBuildItem dispatcher() {
         return AdditionalBeanBuildItem.builder()
-                .addBeanClasses(HandlerDispatcher.class, KafkaDeadLetterReplayer.class)
+                .addBeanClasses(HandlerDispatcher.class, KafkaDeadLetterReplayer.class, EventTracing.class)
                 .setUnremovable()
                 .build();
     }

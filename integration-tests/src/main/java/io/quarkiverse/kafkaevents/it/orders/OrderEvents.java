@@ -1,6 +1,7 @@
 package io.quarkiverse.kafkaevents.it.orders;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,6 +50,8 @@ public class OrderEvents {
         }
         store.setStatus(event.orderId(), Order.Status.CONFIRMED);
         handled.add(context);
+        // blocking handler on a worker thread: waiting for the broker's acknowledgement is fine here
+        publisher.publish(new OrderConfirmed(event.orderId())).await().atMost(Duration.ofSeconds(30));
     }
 
     /** Non-blocking handler. */

@@ -29,6 +29,8 @@ import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.EventFailure;
 import io.quarkiverse.kafkaevents.EventFailureHandler;
 import io.quarkiverse.kafkaevents.EventObservation;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -113,11 +115,14 @@ public class HandlerDispatcher {
     private final DeadLetters deadLetters;
     private final Instance<EventFailureHandler> failureHandlers;
     private final EventMonitors monitors;
+    private final EventTracing tracing;
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
-            KafkaEventPublisher publisher, Instance<EventFailureHandler> failureHandlers, EventMonitors monitors) {
+            KafkaEventPublisher publisher, Instance<EventFailureHandler> failureHandlers, EventMonitors monitors,
+            EventTracing tracing) {
         this.mapper = mapper;
         this.monitors = monitors;
+        this.tracing = tracing;
         this.config = config;
         this.failureHandlers = failureHandlers;
         this.defaultPolicy = RetryPolicy.of(config.failure(), config.failure().retry().maxAttempts());
@@ -199,7 +204,10 @@ public class HandlerDispatcher {
             }
         }
         observe(EventMonitors.Kind.RECEIVED, type, record, handlers.group, null, 0, null, null);
-        return attempt(handlers, message, record, decoded, type, invokers, events, 1, null);
+        Context trace = tracing.start(message, record, type, handlers.group, decoded.id());
+        int[] attempts = new int[1];
+        return attempt(handlers, message, record, decoded, type, invokers, events, 1, null, trace, attempts)
+                .onTermination().invoke(() -> EventTracing.end(trace, attempts[0]));
     }
 
     private void observe(EventMonitors.Kind kind, String type, IncomingKafkaRecordMetadata<?, ?> record, String group,
@@ -215,7 +223,8 @@ public class HandlerDispatcher {
      */
     private Uni<Void> attempt(ChannelHandlers handlers, Message<byte[]> message,
             IncomingKafkaRecordMetadata<?, ?> record, DecodedEvent decoded, String type, List<EventInvoker> invokers,
-            Map<Class<?>, Object> events, int attempt, Instant firstFailure) {
+            Map<Class<?>, Object> events, int attempt, Instant firstFailure, Context trace, int[] attempts) {
+        attempts[0] = attempt;
         KafkaEventContext context = new KafkaEventContext(record, decoded, type, handlers.group, attempt);
         long start = System.nanoTime();
         List<EventInvoker> failedInvokers = new ArrayList<>();
@@ -223,8 +232,9 @@ public class HandlerDispatcher {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (EventInvoker invoker : invokers) {
             Object event = events.get(invoker.eventClass());
-            chain = chain.chain(() -> invoke(invoker, event, context)
+            chain = chain.chain(() -> invoke(invoker, event, context, trace)
                     .onFailure().recoverWithUni(failure -> {
+                        EventTracing.attemptFailed(trace, invoker.handler(), attempt, failure);
                         handlers.failed.increment();
                         failedInvokers.add(invoker);
                         lastFailure[0] = failure;
@@ -262,17 +272,18 @@ public class HandlerDispatcher {
                 handlers.retried.increment();
                 observe(EventMonitors.Kind.RETRIED, type, record, handlers.group, invoker.handler(), attempt, backoff,
                         failure);
+                EventTracing.retry(trace, attempt, backoff.toMillis());
                 LOG.warnf("Handler %s failed for record %s (type %s, group %s, attempt %d of %d): %s; retrying in %d ms",
                         invoker.handler(), context, type, handlers.group, attempt, policy.maxAttempts(), failure,
                         backoff.toMillis());
                 return Uni.createFrom().voidItem().onItem().delayIt().by(backoff)
                         .chain(() -> attempt(handlers, message, record, decoded, type, List.copyOf(failedInvokers),
-                                events, attempt + 1, first));
+                                events, attempt + 1, first, trace, attempts));
             }
             LOG.errorf(failure, "Handler %s failed for record %s (type %s, group %s) after %d attempt(s)",
                     invoker.handler(), context, type, handlers.group, attempt);
             return deadLetter(handlers, message, record, type, "handler " + invoker.handler() + " failed: " + failure,
-                    failure, attempt, first);
+                    failure, attempt, first, trace);
         });
     }
 
@@ -332,12 +343,12 @@ public class HandlerDispatcher {
             String reason, Throwable failure) {
         LOG.warnf("Record %s-%d@%d (group %s) cannot be handled: %s", record.getTopic(), record.getPartition(),
                 record.getOffset(), handlers.group, reason);
-        return deadLetter(handlers, message, record, null, reason, failure, 0, Instant.now());
+        return deadLetter(handlers, message, record, null, reason, failure, 0, Instant.now(), null);
     }
 
     private Uni<Void> deadLetter(ChannelHandlers handlers, Message<byte[]> message,
             IncomingKafkaRecordMetadata<?, ?> record, String type, String reason, Throwable failure, int attempts,
-            Instant firstFailure) {
+            Instant firstFailure, Context trace) {
         if (deadLetters == null) {
             LOG.warnf("Dead-letter topics are disabled: skipping record %s-%d@%d", record.getTopic(),
                     record.getPartition(), record.getOffset());
@@ -346,6 +357,9 @@ public class HandlerDispatcher {
         return deadLetters.write(record, message.getPayload(), handlers.group, reason, failure, attempts, firstFailure)
                 .onItem().invoke(() -> {
                     handlers.deadLettered.increment();
+                    if (trace != null) {
+                        EventTracing.deadLettered(trace, deadLetters.topicFor(record.getTopic()), reason, attempts);
+                    }
                     observe(EventMonitors.Kind.DEAD_LETTERED, type == null ? "unreadable" : type, record,
                             handlers.group, null, attempts, null, failure);
                 })
@@ -359,12 +373,12 @@ public class HandlerDispatcher {
                 });
     }
 
-    private static Uni<Void> invoke(EventInvoker invoker, Object event, KafkaEventContext context) {
+    private static Uni<Void> invoke(EventInvoker invoker, Object event, KafkaEventContext context, Context trace) {
         switch (invoker.kind()) {
             case EventInvoker.BLOCKING:
                 return Uni.createFrom().<Void> item(() -> {
                     Mdc.put(context);
-                    try {
+                    try (Scope scope = trace.makeCurrent()) {
                         invoker.invoke(event, context);
                     } finally {
                         Mdc.clear();
@@ -374,7 +388,7 @@ public class HandlerDispatcher {
             case EventInvoker.UNI:
                 return Uni.createFrom().deferred(() -> {
                     Mdc.put(context);
-                    try {
+                    try (Scope scope = trace.makeCurrent()) {
                         @SuppressWarnings("unchecked")
                         Uni<Object> result = (Uni<Object>) invoker.invoke(event, context);
                         return result == null ? Uni.createFrom().voidItem() : result.replaceWithVoid();
@@ -385,7 +399,7 @@ public class HandlerDispatcher {
             default:
                 return Uni.createFrom().deferred(() -> {
                     Mdc.put(context);
-                    try {
+                    try (Scope scope = trace.makeCurrent()) {
                         CompletionStage<?> result = (CompletionStage<?>) invoker.invoke(event, context);
                         return result == null ? Uni.createFrom().voidItem()
                                 : Uni.createFrom().completionStage(result).replaceWithVoid();

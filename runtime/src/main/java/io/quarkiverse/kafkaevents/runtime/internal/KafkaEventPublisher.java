@@ -22,7 +22,9 @@ import io.quarkiverse.kafkaevents.EventObservation;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.PublishException;
 import io.smallrye.mutiny.Uni;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -124,7 +126,9 @@ public class KafkaEventPublisher implements EventPublisher {
                     .withTopic(topic)
                     .withKey(key)
                     .withHeaders(record.headers())
-                    .build());
+                    .build())
+                    // the producer span (and the traceparent header) continue the trace of the caller
+                    .addMetadata(TracingMetadata.withCurrent(Context.current()));
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(new PublishException("Could not serialize " + className
                     + " to JSON for topic " + topic + ": " + e.getOriginalMessage(), className, topic, e));
