@@ -24,53 +24,41 @@ public final class EventTypeBuildItem extends MultiBuildItem {
     public record KeyMember(String label, boolean field, String memberName, Type type, int order) {
     }
 
-    private final String className;
-    private final String type;
-    private final String topicBase;
-    private final String domain;
-    private final String version;
-    private final boolean internal;
-    private final EventTypeInfo.KeyStyle keyStyle;
+    private final EventTypeInfo info;
     private final List<KeyMember> keyMembers;
 
     public EventTypeBuildItem(String className, String type, String topicBase, String domain, String version,
             boolean internal, EventTypeInfo.KeyStyle keyStyle, List<KeyMember> keyMembers) {
-        this.className = className;
-        this.type = type;
-        this.topicBase = topicBase;
-        this.domain = domain;
-        this.version = version;
-        this.internal = internal;
-        this.keyStyle = keyStyle;
+        this.info = new EventTypeInfo(className, type, topicBase, domain, version, internal, keyStyle);
         this.keyMembers = List.copyOf(keyMembers);
     }
 
     public String className() {
-        return className;
+        return info.getClassName();
     }
 
     public String type() {
-        return type;
+        return info.getType();
     }
 
     public String topicBase() {
-        return topicBase;
+        return info.getTopicBase();
     }
 
     public String domain() {
-        return domain;
+        return info.getDomain();
     }
 
     public String version() {
-        return version;
+        return info.getVersion();
     }
 
     public boolean internal() {
-        return internal;
+        return info.isInternal();
     }
 
     public EventTypeInfo.KeyStyle keyStyle() {
-        return keyStyle;
+        return info.getKeyStyle();
     }
 
     /** Key members in key order. */
@@ -80,10 +68,11 @@ public final class EventTypeBuildItem extends MultiBuildItem {
 
     /** The name of the generated partition key extractor (in the event's package, so it may read package members). */
     public String extractorClassName() {
-        return className + "_KafkaEventsPartitionKey";
+        return className() + "_KafkaEventsPartitionKey";
     }
 
+    /** What the runtime gets to know about the type. */
     public EventTypeInfo toInfo() {
-        return new EventTypeInfo(className, type, topicBase, domain, version, internal, keyStyle);
+        return info;
     }
 }
