@@ -21,11 +21,12 @@ public class EnvironmentConfigBuilder implements ConfigBuilder {
 
     @Override
     public SmallRyeConfigBuilder configBuilder(SmallRyeConfigBuilder builder) {
-        return builder.withSources((ConfigSourceFactory) context -> {
-            List<String> profiles = context.getProfiles();
-            String environment = profiles.isEmpty() ? "prod" : profiles.get(0).toLowerCase(Locale.ROOT);
-            return List.of(new PropertiesConfigSource(Map.of(ENVIRONMENT, environment),
-                    "kafka-events environment default", ORDINAL));
-        });
+        return builder.withSources((ConfigSourceFactory) context -> List.of(new PropertiesConfigSource(
+                Map.of(ENVIRONMENT, environmentOf(context.getProfiles())), "kafka-events environment default", ORDINAL)));
+    }
+
+    /** The environment of the active profiles: the first one, lower-cased; {@code prod} when there is none. */
+    static String environmentOf(List<String> profiles) {
+        return profiles.isEmpty() ? "prod" : profiles.get(0).toLowerCase(Locale.ROOT);
     }
 }

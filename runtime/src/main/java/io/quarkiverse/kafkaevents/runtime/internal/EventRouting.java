@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import jakarta.inject.Singleton;
@@ -84,7 +83,8 @@ public class EventRouting {
         SmallRyeConfig smallRyeConfig = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
         String application = smallRyeConfig.getOptionalValue("quarkus.application.name", String.class)
                 .orElse("application");
-        this.environment = config.environment().orElseGet(() -> defaultEnvironment(smallRyeConfig.getProfiles()));
+        this.environment = config.environment()
+                .orElseGet(() -> EnvironmentConfigBuilder.environmentOf(smallRyeConfig.getProfiles()));
         String defaultDomain = config.domain().orElse(application);
         this.source = config.source().orElse("/" + application);
 
@@ -124,10 +124,6 @@ public class EventRouting {
         }
         this.byClass = routeMap;
         this.routes = Collections.unmodifiableList(all);
-    }
-
-    static String defaultEnvironment(List<String> profiles) {
-        return profiles.isEmpty() ? "prod" : profiles.get(0).toLowerCase(Locale.ROOT);
     }
 
     /** The route of the event's class, or {@code null} when it is not an event type. */

@@ -66,9 +66,4 @@ final class PartitionLanes {
             next.complete(null);
         }
     }
-
-    /** Records queued or running. */
-    synchronized int inFlight() {
-        return inFlight;
-    }
 }

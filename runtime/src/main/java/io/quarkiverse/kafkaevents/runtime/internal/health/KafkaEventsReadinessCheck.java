@@ -1,7 +1,6 @@
 package io.quarkiverse.kafkaevents.runtime.internal.health;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,9 +175,5 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
         if (admin != null) {
             admin.close(Duration.ofSeconds(1));
         }
-    }
-
-    static List<String> names(Map<String, ?> map) {
-        return new ArrayList<>(map.keySet());
     }
 }
