@@ -13,8 +13,8 @@ import java.lang.annotation.Target;
  * Signature: the first parameter is the event type; an optional second parameter is {@link EventContext}. The
  * method returns {@code void} (it then runs on a worker thread, never on the event loop), or
  * {@code Uni<Void>} / {@code CompletionStage<Void>} (non-blocking). When it completes normally the record is
- * acknowledged; when it throws or fails, the failure is handled (logged with the record's coordinates) and the
- * consumer goes on.
+ * acknowledged; when it throws or fails, it is retried according to {@code quarkus.kafka-events.failure.*} and then
+ * the record goes to the dead-letter topic; either way the consumer goes on with the next record.
  *
  * <pre>
  * &#64;EventHandler
