@@ -26,6 +26,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.EventTracing;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaDeadLetterReplayer;
+import io.quarkiverse.kafkaevents.runtime.internal.RebalanceListener;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.AutoAddScopeBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -58,7 +59,8 @@ public class HandlersProcessor {
     @BuildStep
     AdditionalBeanBuildItem dispatcher() {
         return AdditionalBeanBuildItem.builder()
-                .addBeanClasses(HandlerDispatcher.class, KafkaDeadLetterReplayer.class, EventTracing.class)
+                .addBeanClasses(HandlerDispatcher.class, KafkaDeadLetterReplayer.class, EventTracing.class,
+                        RebalanceListener.class)
                 .setUnremovable()
                 .build();
     }
@@ -183,6 +185,7 @@ public class HandlersProcessor {
             // the dispatcher acknowledges every record it has finished with; offsets only move past finished ones
             values.put("commit-strategy", "throttled");
             values.put("failure-strategy", "ignore");
+            values.put("consumer-rebalance-listener.name", RebalanceListener.NAME);
             for (Map.Entry<String, String> value : values.entrySet()) {
                 defaults.produce(new RunTimeConfigurationDefaultBuildItem(prefix + value.getKey(), value.getValue()));
             }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,11 +14,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -69,6 +73,13 @@ public class HandlerDispatcher {
         final LongAdder failed = new LongAdder();
         final LongAdder deadLettered = new LongAdder();
         final LongAdder retried = new LongAdder();
+        /** Per partition, how often it was revoked: records dispatched before a revocation are dropped. */
+        final Map<String, AtomicInteger> generations = new ConcurrentHashMap<>();
+
+        int generation(String partition) {
+            return generations.computeIfAbsent(partition, p -> new AtomicInteger()).get();
+        }
+
         /** Timestamps of the records queued or running, per partition, oldest first. */
         final Map<String, ArrayDeque<Long>> inFlight = new ConcurrentHashMap<>();
 
@@ -162,12 +173,48 @@ public class HandlerDispatcher {
         }
         String partition = record.getTopic() + "-" + record.getPartition();
         Instant timestamp = record.getTimestamp();
+        int generation = handlers.generation(partition);
         handlers.track(partition, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
-        return handlers.lanes.submit(partition, () -> handle(handlers, message, record)
-                .onTermination().invoke(() -> handlers.untrack(partition)));
+        return handlers.lanes.submit(partition, () -> {
+            if (revokedSince(handlers, partition, generation, record)) {
+                return Uni.createFrom().voidItem().onTermination().invoke(() -> handlers.untrack(partition));
+            }
+            return handle(handlers, message, record, () -> revokedSince(handlers, partition, generation, record))
+                    .onTermination().invoke(() -> handlers.untrack(partition));
+        });
     }
 
-    private Uni<Void> handle(ChannelHandlers handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record) {
+    /**
+     * Whether the partition was revoked from this instance after the record was dispatched: its new owner handles the
+     * record (its offset was not committed), so this instance must not.
+     */
+    private static boolean revokedSince(ChannelHandlers handlers, String partition, int generation,
+            IncomingKafkaRecordMetadata<?, ?> record) {
+        if (handlers.generation(partition) == generation) {
+            return false;
+        }
+        LOG.debugf("Partition %s was revoked: dropping record %s-%d@%d (group %s), its new owner handles it",
+                partition, record.getTopic(), record.getPartition(), record.getOffset(), handlers.group);
+        return true;
+    }
+
+    /** Called by the rebalance listener: records of these partitions still queued or waiting to retry are dropped. */
+    void revoked(String group, Collection<TopicPartition> partitions) {
+        for (ChannelHandlers handlers : channels.values()) {
+            if (!handlers.group.equals(group)) {
+                continue;
+            }
+            for (TopicPartition partition : partitions) {
+                if (partition.topic().equals(handlers.topic)) {
+                    handlers.generations.computeIfAbsent(partition.topic() + "-" + partition.partition(),
+                            p -> new AtomicInteger()).incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private Uni<Void> handle(ChannelHandlers handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
+            BooleanSupplier revoked) {
         DecodedEvent decoded;
         try {
             decoded = DecodedEvent.decode(record.getHeaders(), message.getPayload());
@@ -206,7 +253,7 @@ public class HandlerDispatcher {
         observe(EventMonitors.Kind.RECEIVED, type, record, handlers.group, null, 0, null, null);
         Context trace = tracing.start(message, record, type, handlers.group, decoded.id());
         int[] attempts = new int[1];
-        return attempt(handlers, message, record, decoded, type, invokers, events, 1, null, trace, attempts)
+        return attempt(handlers, message, record, decoded, type, invokers, events, 1, null, trace, attempts, revoked)
                 .onTermination().invoke(() -> EventTracing.end(trace, attempts[0]));
     }
 
@@ -223,7 +270,12 @@ public class HandlerDispatcher {
      */
     private Uni<Void> attempt(ChannelHandlers handlers, Message<byte[]> message,
             IncomingKafkaRecordMetadata<?, ?> record, DecodedEvent decoded, String type, List<EventInvoker> invokers,
-            Map<Class<?>, Object> events, int attempt, Instant firstFailure, Context trace, int[] attempts) {
+            Map<Class<?>, Object> events, int attempt, Instant firstFailure, Context trace, int[] attempts,
+            BooleanSupplier revoked) {
+        if (attempt > 1 && revoked.getAsBoolean()) {
+            // the pending retry is cancelled: the partition's new owner handles the record
+            return Uni.createFrom().voidItem();
+        }
         attempts[0] = attempt;
         KafkaEventContext context = new KafkaEventContext(record, decoded, type, handlers.group, attempt);
         long start = System.nanoTime();
@@ -278,7 +330,7 @@ public class HandlerDispatcher {
                         backoff.toMillis());
                 return Uni.createFrom().voidItem().onItem().delayIt().by(backoff)
                         .chain(() -> attempt(handlers, message, record, decoded, type, List.copyOf(failedInvokers),
-                                events, attempt + 1, first, trace, attempts));
+                                events, attempt + 1, first, trace, attempts, revoked));
             }
             LOG.errorf(failure, "Handler %s failed for record %s (type %s, group %s) after %d attempt(s)",
                     invoker.handler(), context, type, handlers.group, attempt);
