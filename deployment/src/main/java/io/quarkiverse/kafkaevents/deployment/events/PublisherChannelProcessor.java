@@ -26,5 +26,7 @@ public class PublisherChannelProcessor {
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "acks", "all"));
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "enable.idempotence", "true"));
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "max.in.flight.requests.per.connection", "5"));
+        // the publisher writes the CloudEvents headers itself, with the CloudEvents SDK
+        defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "cloud-events", "false"));
     }
 }

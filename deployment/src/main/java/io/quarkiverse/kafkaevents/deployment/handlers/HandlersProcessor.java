@@ -185,6 +185,9 @@ public class HandlersProcessor {
             // the dispatcher acknowledges every record it has finished with; offsets only move past finished ones
             values.put("commit-strategy", "throttled");
             values.put("failure-strategy", "ignore");
+            // the dispatcher reads CloudEvents itself, per record, so that a bad one is dead-lettered instead of
+            // breaking the connector's stream
+            values.put("cloud-events", "false");
             values.put("consumer-rebalance-listener.name", RebalanceListener.NAME);
             for (Map.Entry<String, String> value : values.entrySet()) {
                 defaults.produce(new RunTimeConfigurationDefaultBuildItem(prefix + value.getKey(), value.getValue()));

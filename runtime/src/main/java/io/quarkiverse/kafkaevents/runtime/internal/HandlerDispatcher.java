@@ -242,7 +242,11 @@ public class HandlerDispatcher {
         for (EventInvoker invoker : invokers) {
             if (!events.containsKey(invoker.eventClass())) {
                 try {
-                    events.put(invoker.eventClass(), mapper.readValue(decoded.data(), invoker.eventClass()));
+                    Object event = mapper.readValue(decoded.data(), invoker.eventClass());
+                    if (event == null) {
+                        throw new IllegalArgumentException("the payload is JSON null");
+                    }
+                    events.put(invoker.eventClass(), event);
                 } catch (IOException | RuntimeException e) {
                     handlers.undecodable.increment();
                     return poison(handlers, message, record, "payload does not match event type "
