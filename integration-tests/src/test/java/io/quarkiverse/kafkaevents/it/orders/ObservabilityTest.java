@@ -82,6 +82,19 @@ class ObservabilityTest {
     }
 
     @Test
+    void deadLetteredOrdersCanBeReplayed() {
+        double deadBefore = metric("kafka_events_dead_lettered_total", "type=\"OrderPlaced\"");
+        placeOrder(OrderEvents.STOCK + 5);
+        awaitMetric("kafka_events_dead_lettered_total", deadBefore + 1, "type=\"OrderPlaced\"");
+        int replayed = given().queryParam("topic", TOPIC).queryParam("minutes", 10).queryParam("max", 1000)
+                .when().post("/dead-letters/replay").then().statusCode(200).extract().path("replayed");
+        assertTrue(replayed >= 1, "replayed " + replayed);
+        // still out of stock: each replayed order is dead-lettered again
+        awaitMetric("kafka_events_dead_lettered_total", deadBefore + 1 + replayed, "type=\"OrderPlaced\"");
+        given().post("/dead-letters/replay").then().statusCode(400);
+    }
+
+    @Test
     void readinessGoesDownWhenTheBrokerStopsAnsweringAndUpAgain() throws Exception {
         awaitCheck("/q/health/ready", "UP");
         String running = System.getProperty("io.quarkiverse.kafkaevents.dev-broker.running");

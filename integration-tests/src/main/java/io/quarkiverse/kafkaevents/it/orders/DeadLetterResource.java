@@ -1,0 +1,39 @@
+package io.quarkiverse.kafkaevents.it.orders;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+
+import io.quarkiverse.kafkaevents.DeadLetterReplayer;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Replays dead-lettered order events once their cause is fixed, for example
+ * {@code POST /dead-letters/replay?topic=dev.sales.public.orders&minutes=60&max=100}.
+ */
+@Path("/dead-letters")
+public class DeadLetterResource {
+
+    public record Replayed(String topic, int replayed) {
+    }
+
+    @Inject
+    DeadLetterReplayer replayer;
+
+    @POST
+    @Path("/replay")
+    public Uni<Replayed> replay(@QueryParam("topic") String topic, @QueryParam("minutes") Integer minutes,
+            @QueryParam("max") Integer max) {
+        if (topic == null || topic.isBlank()) {
+            throw new BadRequestException("topic is required, for example dev.sales.public.orders");
+        }
+        Instant to = Instant.now();
+        Instant from = to.minus(Duration.ofMinutes(minutes == null ? 60 : minutes));
+        return replayer.replay(topic, from, to, max == null ? 100 : max).map(count -> new Replayed(topic, count));
+    }
+}
