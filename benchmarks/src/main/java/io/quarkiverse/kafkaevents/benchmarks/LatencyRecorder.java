@@ -1,0 +1,50 @@
+package io.quarkiverse.kafkaevents.benchmarks;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Collects publish-to-handler latencies of the events published inside a time window, from the {@code sentAt}
+ * timestamp in the payload (same JVM, so {@link System#nanoTime()} on both sides).
+ */
+public final class LatencyRecorder {
+
+    private final AtomicInteger count = new AtomicInteger();
+    private volatile long[] samples = new long[0];
+    private volatile long from = Long.MAX_VALUE;
+    private volatile long until = Long.MIN_VALUE;
+
+    /** Records the events sent between {@code fromNanos} and {@code untilNanos}, at most {@code capacity}. */
+    public void arm(long fromNanos, long untilNanos, int capacity) {
+        samples = new long[capacity];
+        count.set(0);
+        from = fromNanos;
+        until = untilNanos;
+    }
+
+    /** Called on handler entry. */
+    public void record(BenchEvent event) {
+        long latency = System.nanoTime() - event.sentAt;
+        if (event.sentAt < from || event.sentAt >= until) {
+            return;
+        }
+        int i = count.getAndIncrement();
+        long[] array = samples;
+        if (i < array.length) {
+            array[i] = latency;
+        }
+    }
+
+    /** Samples recorded since {@link #arm}. */
+    public int count() {
+        return Math.min(count.get(), samples.length);
+    }
+
+    /** The samples recorded since {@link #arm}, sorted; stops recording. */
+    public long[] disarm() {
+        from = Long.MAX_VALUE;
+        long[] sorted = Arrays.copyOf(samples, count());
+        Arrays.sort(sorted);
+        return sorted;
+    }
+}

@@ -1,0 +1,17 @@
+package io.quarkiverse.kafkaevents.benchmarks;
+
+import jakarta.inject.Singleton;
+
+/**
+ * Where the consumers running inside the application (SmallRye {@code @Incoming}, {@code @EventHandler}s) report to
+ * the harness.
+ */
+@Singleton
+public class Probes {
+
+    public final Tally smallRyeWorker = new Tally();
+    public final Tally smallRyeNonBlocking = new Tally();
+    public final Tally handlerUni = new Tally();
+    public final Tally handlerBlocking = new Tally();
+    public final LatencyRecorder handlerLatency = new LatencyRecorder();
+}

@@ -1,0 +1,46 @@
+package io.quarkiverse.kafkaevents.benchmarks;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sizes of a run, from system properties ({@code -Dbenchmarks.records=...} on the Maven command line). The defaults fit
+ * a 2-core machine in a few minutes; {@code -Dbenchmarks.full} selects the full sizes.
+ */
+public record BenchmarkSettings(
+        boolean full,
+        Set<String> scenarios,
+        int records,
+        int warmups,
+        int iterations,
+        int batchSize,
+        int window,
+        List<Integer> latencyRates,
+        Duration latencyWarmup,
+        Duration latencyDuration,
+        int latencyRounds) {
+
+    /** Whether the scenario ({@code publish}, {@code consume} or {@code latency}) runs. */
+    public boolean runs(String scenario) {
+        return scenarios.contains(scenario);
+    }
+
+    public static BenchmarkSettings fromSystemProperties() {
+        boolean full = Boolean.parseBoolean(System.getProperty("benchmarks.full", "false").isEmpty() ? "true"
+                : System.getProperty("benchmarks.full", "false"));
+        return new BenchmarkSettings(full,
+                Set.of(System.getProperty("benchmarks.scenarios", "publish,consume,latency").split(",")),
+                Integer.getInteger("benchmarks.records", full ? 1_000_000 : 100_000),
+                Integer.getInteger("benchmarks.warmups", 1),
+                Integer.getInteger("benchmarks.iterations", full ? 10 : 5),
+                Integer.getInteger("benchmarks.batch", 500),
+                Integer.getInteger("benchmarks.window", 4096),
+                Arrays.stream(System.getProperty("benchmarks.latency.rates", "1000,10000").split(","))
+                        .map(String::trim).map(Integer::valueOf).toList(),
+                Duration.ofSeconds(Integer.getInteger("benchmarks.latency.warmup", 2)),
+                Duration.ofSeconds(Integer.getInteger("benchmarks.latency.seconds", full ? 30 : 5)),
+                Integer.getInteger("benchmarks.latency.rounds", full ? 3 : 2));
+    }
+}

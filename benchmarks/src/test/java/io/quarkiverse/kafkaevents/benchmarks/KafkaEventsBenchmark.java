@@ -1,0 +1,136 @@
+package io.quarkiverse.kafkaevents.benchmarks;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.quarkiverse.kafkaevents.EventPublisher;
+import io.quarkiverse.kafkaevents.benchmarks.consume.ConsumeBenchmark;
+import io.quarkiverse.kafkaevents.benchmarks.consume.ConsumeContestant;
+import io.quarkiverse.kafkaevents.benchmarks.consume.PausableChannelContestant;
+import io.quarkiverse.kafkaevents.benchmarks.consume.RawConsumerContestant;
+import io.quarkiverse.kafkaevents.benchmarks.latency.ExtensionLatencyContestant;
+import io.quarkiverse.kafkaevents.benchmarks.latency.LatencyBenchmark;
+import io.quarkiverse.kafkaevents.benchmarks.latency.RawLatencyContestant;
+import io.quarkiverse.kafkaevents.benchmarks.publish.EmitterContestant;
+import io.quarkiverse.kafkaevents.benchmarks.publish.EventPublisherContestant;
+import io.quarkiverse.kafkaevents.benchmarks.publish.PublishAllContestant;
+import io.quarkiverse.kafkaevents.benchmarks.publish.PublishBenchmark;
+import io.quarkiverse.kafkaevents.benchmarks.publish.PublishTarget;
+import io.quarkiverse.kafkaevents.benchmarks.publish.RawProducerContestant;
+import io.quarkiverse.kafkaevents.benchmarks.report.Results;
+import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.ChannelRegistry;
+
+/**
+ * The benchmark harness: the extension side by side with raw Kafka clients and plain SmallRye, against the dev broker
+ * the test mode starts, in one JVM. Asserts only that every contestant delivered all its records; writes
+ * {@code target/benchmarks/results.json} and {@code results.md}. See {@code docs/modules/ROOT/pages/benchmarks.adoc}.
+ */
+@QuarkusTest
+class KafkaEventsBenchmark {
+
+    private static final String RAW_LATENCY_TOPIC = "bench.latency.raw";
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    SmallRyePublisher smallRyePublisher;
+
+    @Inject
+    Probes probes;
+
+    @Inject
+    ChannelRegistry channels;
+
+    @Inject
+    HandlerDispatcher dispatcher;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @ConfigProperty(name = "bench.producer.batch-size")
+    int batchSize;
+
+    @ConfigProperty(name = "bench.producer.linger-ms")
+    int lingerMs;
+
+    @Test
+    void run() throws Exception {
+        BenchmarkSettings settings = BenchmarkSettings.fromSystemProperties();
+        ResourceUsage usage = ResourceUsage.withDevBroker();
+        RawKafka kafka = new RawKafka(bootstrapServers, batchSize, lingerMs);
+        Results results = new Results();
+        results.describe("date", LocalDate.now().toString());
+        results.describe("machine", Machine.describe());
+        results.describe("load average at start", Machine.loadAverage());
+        results.describe("settings", settings);
+        results.describe("producers", "acks=all, enable.idempotence=true, batch.size=" + batchSize + ", linger.ms="
+                + lingerMs + ", at most " + settings.window() + " records in flight per contestant");
+        results.describe("event JSON bytes", kafka.json(Events.next(BenchEvents.RawEvent::new)).length);
+
+        try (Topics topics = new Topics(bootstrapServers);
+                RawProducerContestant rawProducer = new RawProducerContestant(kafka);
+                RawConsumerContestant rawConsumer = new RawConsumerContestant(kafka, ConsumeBenchmark.TOPIC)) {
+            if (settings.runs("publish")) {
+                PublishBenchmark publish = new PublishBenchmark(settings, List.of(
+                        rawProducer,
+                        new EmitterContestant(kafka, smallRyePublisher.emitter()),
+                        new EventPublisherContestant("EventPublisher.publish (binary)", publisher, t -> t.binary),
+                        new PublishAllContestant(publisher, settings.batchSize()),
+                        new EventPublisherContestant("EventPublisher.publish (structured)", publisher,
+                                t -> t.structured),
+                        new EventPublisherContestant("EventPublisher.publish (plain)", publisher, t -> t.plain)),
+                        usage, results);
+                publish.run();
+                for (PublishTarget target : PublishTarget.values()) {
+                    check(target.topic, publish.published().get(target), topics.records(target.topic));
+                }
+            }
+            if (settings.runs("consume")) {
+                new ConsumeBenchmark(settings, List.of(
+                        rawConsumer,
+                        new PausableChannelContestant("SmallRye @Incoming (void, worker thread)",
+                                channels.getPausable(SmallRyeConsumers.WORKER_CHANNEL), probes.smallRyeWorker),
+                        new PausableChannelContestant("SmallRye @Incoming (void, @NonBlocking)",
+                                channels.getPausable(SmallRyeConsumers.NON_BLOCKING_CHANNEL),
+                                probes.smallRyeNonBlocking),
+                        handlerContestant("@EventHandler (Uni, non-blocking)", ConsumeHandlers.UNI_GROUP,
+                                probes.handlerUni),
+                        handlerContestant("@EventHandler (void, blocking)", ConsumeHandlers.BLOCKING_GROUP,
+                                probes.handlerBlocking)),
+                        kafka, usage, results).run();
+            }
+            if (settings.runs("latency")) {
+                topics.create(RAW_LATENCY_TOPIC, 1);
+                try (RawLatencyContestant rawLatency = new RawLatencyContestant(kafka, RAW_LATENCY_TOPIC)) {
+                    new LatencyBenchmark(settings, List.of(rawLatency,
+                            new ExtensionLatencyContestant(publisher, probes.handlerLatency)), usage, results).run();
+                }
+            }
+        }
+        results.describe("load average at end", Machine.loadAverage());
+        results.describe("RSS at end (MB)", "benchmark JVM " + usage.clientRss() / (1 << 20) + ", broker "
+                + usage.brokerRss() / (1 << 20));
+        results.write(Path.of("target", "benchmarks"));
+    }
+
+    private ConsumeContestant handlerContestant(String name, String group, Tally tally) {
+        String channel = dispatcher.channel(ConsumeBenchmark.TOPIC, group);
+        return new PausableChannelContestant(name, channel == null ? null : channels.getPausable(channel), tally);
+    }
+
+    private static void check(String topic, long published, long onTopic) {
+        if (published != onTopic) {
+            throw new AssertionError(topic + " holds " + onTopic + " records; the contestants had " + published
+                    + " acknowledged");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.quarkiverse.kafkaevents.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import com.sun.management.OperatingSystemMXBean;
+
+/**
+ * CPU time of the benchmark JVM (all clients: raw, SmallRye and the extension, plus JIT and GC) and of the dev broker
+ * process, and their resident memory.
+ */
+public final class ResourceUsage {
+
+    /** A point in time: wall clock, CPU of this JVM, CPU of the broker, all in nanoseconds. */
+    public record Sample(long wallNanos, long clientCpuNanos, long brokerCpuNanos) {
+
+        public Sample minus(Sample earlier) {
+            return new Sample(wallNanos - earlier.wallNanos, clientCpuNanos - earlier.clientCpuNanos,
+                    brokerCpuNanos - earlier.brokerCpuNanos);
+        }
+    }
+
+    private static final String RUNNING_BROKER = "io.quarkiverse.kafkaevents.dev-broker.running";
+
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final ProcessHandle broker;
+
+    private ResourceUsage(ProcessHandle broker) {
+        this.broker = broker;
+    }
+
+    /**
+     * Finds the dev broker this JVM started: its pid is the first field of the system property the dev broker
+     * registers itself in ({@code DevBroker.RUNNING_BROKER}: {@code pid|bootstrap servers|settings}).
+     */
+    public static ResourceUsage withDevBroker() {
+        String running = System.getProperty(RUNNING_BROKER, "");
+        ProcessHandle broker = running.isEmpty() ? null
+                : ProcessHandle.of(Long.parseLong(running.substring(0, running.indexOf('|')))).orElse(null);
+        if (broker == null) {
+            throw new IllegalStateException("No dev broker running for this JVM: the benchmark needs the extension's"
+                    + " dev broker (leave kafka.bootstrap.servers unset)");
+        }
+        return new ResourceUsage(broker);
+    }
+
+    public Sample sample() {
+        long brokerCpu = broker.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        return new Sample(System.nanoTime(), os.getProcessCpuTime(), brokerCpu);
+    }
+
+    public long brokerPid() {
+        return broker.pid();
+    }
+
+    /** Resident memory of this JVM, in bytes. */
+    public long clientRss() {
+        return rss(ProcessHandle.current().pid());
+    }
+
+    /** Resident memory of the broker, in bytes. */
+    public long brokerRss() {
+        return rss(broker.pid());
+    }
+
+    private static long rss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            return -1; // not Linux
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.quarkiverse.kafkaevents.benchmarks.latency;
+
+import java.util.List;
+
+import io.quarkiverse.kafkaevents.benchmarks.BenchmarkSettings;
+import io.quarkiverse.kafkaevents.benchmarks.Interleaved;
+import io.quarkiverse.kafkaevents.benchmarks.ResourceUsage;
+import io.quarkiverse.kafkaevents.benchmarks.report.LatencyRound;
+import io.quarkiverse.kafkaevents.benchmarks.report.Results;
+
+/**
+ * End-to-end latency at fixed rates: each contestant sends at the rate for the warm-up plus the measured duration; the
+ * latencies of the events scheduled in the measured part are kept. Rounds interleave the contestants.
+ */
+public final class LatencyBenchmark {
+
+    private static final long DRAIN_TIMEOUT_NANOS = 30_000_000_000L;
+
+    private final BenchmarkSettings settings;
+    private final List<LatencyContestant> contestants;
+    private final ResourceUsage usage;
+    private final Results results;
+
+    public LatencyBenchmark(BenchmarkSettings settings, List<LatencyContestant> contestants, ResourceUsage usage,
+            Results results) {
+        this.settings = settings;
+        this.contestants = contestants;
+        this.usage = usage;
+        this.results = results;
+    }
+
+    public void run() throws Exception {
+        Interleaved.run(0, settings.latencyRounds(), contestants, (round, order) -> {
+            for (int rate : settings.latencyRates()) {
+                for (LatencyContestant contestant : order) {
+                    measure(round, rate, contestant);
+                }
+            }
+        });
+    }
+
+    private void measure(int round, int rate, LatencyContestant contestant) throws InterruptedException {
+        Interleaved.settle();
+        long start = System.nanoTime() + 100_000_000L;
+        long windowStart = start + settings.latencyWarmup().toNanos();
+        long end = windowStart + settings.latencyDuration().toNanos();
+        int capacity = Math.toIntExact(rate * settings.latencyDuration().toSeconds() + rate);
+        long failuresBefore = contestant.failures();
+        contestant.recorder().arm(windowStart, end, capacity);
+        ResourceUsage.Sample before = usage.sample();
+        Pacer.Run run = Pacer.run(rate, start, windowStart, end, contestant::send);
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+        while (contestant.recorder().count() < run.sentInWindow() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        ResourceUsage.Sample used = usage.sample().minus(before);
+        long[] sorted = contestant.recorder().disarm();
+        if (contestant.failures() != failuresBefore) {
+            throw new AssertionError(contestant.name() + ": " + (contestant.failures() - failuresBefore)
+                    + " sends failed at " + rate + "/s");
+        }
+        if (sorted.length != run.sentInWindow()) {
+            throw new AssertionError(contestant.name() + " handled " + sorted.length + " of the " + run.sentInWindow()
+                    + " events of the measured window at " + rate + "/s");
+        }
+        results.add(new LatencyRound(contestant.name(), rate, round, sorted, run.sentInWindow(),
+                run.sent() * 1e9 / run.elapsedNanos(), run.maxLagNanos(), run.sent(), used.clientCpuNanos(),
+                used.brokerCpuNanos()));
+    }
+}

@@ -1,0 +1,50 @@
+package io.quarkiverse.kafkaevents.benchmarks.report;
+
+import java.util.List;
+import java.util.Map;
+
+/** The human-readable report: the run's description, then one table per kind of result. */
+final class MarkdownReport {
+
+    private final Map<String, Object> environment;
+    private final List<ThroughputRow> throughput;
+    private final List<LatencyRow> latency;
+    private final StringBuilder out = new StringBuilder();
+
+    MarkdownReport(Map<String, Object> environment, List<ThroughputRow> throughput, List<LatencyRow> latency) {
+        this.environment = environment;
+        this.throughput = throughput;
+        this.latency = latency;
+    }
+
+    String render() {
+        out.append("# Kafka Events for Quarkus: benchmark results\n\n");
+        environment.forEach((key, value) -> out.append("- ").append(key).append(": ").append(value).append('\n'));
+        out.append("\n## Throughput\n\n");
+        out.append("Median over the iterations; range is min–max; spread is (max − min) / median. CPU is per record:"
+                + " the benchmark JVM (client) and the broker process.\n\n");
+        out.append("| Scenario | Contestant | vs raw | Median (records/s) | Range (records/s) | Spread |"
+                + " Client CPU (µs/record) | Client cores | Broker CPU (µs/record) |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (ThroughputRow row : throughput) {
+            out.append(String.format("| %s | %s | %.2f | %,.0f | %,.0f–%,.0f | %.0f%% | %.2f | %.2f | %.2f |%n",
+                    row.scenario(), row.contestant(), row.ratioToRaw(), row.medianPerSecond(), row.minPerSecond(),
+                    row.maxPerSecond(), row.spreadPercent(), row.clientCpuMicrosPerRecord(), row.clientCores(),
+                    row.brokerCpuMicrosPerRecord()));
+        }
+        out.append("\n## End-to-end latency\n\n");
+        out.append("From the scheduled send time in the payload to handler entry, all rounds pooled; p99 range is over"
+                + " the rounds.\n\n");
+        out.append("| Rate (/s) | Contestant | Kept up | Sent (/s) | Samples | p50 (ms) | p99 (ms) | p99.9 (ms) |"
+                + " Max (ms) | p99 range (ms) | Client CPU (µs/record) | Broker CPU (µs/record) |\n");
+        out.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (LatencyRow row : latency) {
+            out.append(String.format("| %,d | %s | %s | %,.0f | %,d of %,d | %.2f | %.2f | %.2f | %.2f |"
+                    + " %.2f–%.2f | %.2f | %.2f |%n", row.targetRate(), row.contestant(),
+                    row.keptUp() ? "yes" : "no", row.achievedRate(), row.samples(), row.expected(), row.p50Millis(),
+                    row.p99Millis(), row.p999Millis(), row.maxMillis(), row.p99MinMillis(), row.p99MaxMillis(),
+                    row.clientCpuMicrosPerRecord(), row.brokerCpuMicrosPerRecord()));
+        }
+        return out.toString();
+    }
+}
