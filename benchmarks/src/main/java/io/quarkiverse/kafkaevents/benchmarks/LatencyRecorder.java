@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Collects publish-to-handler latencies of the events published inside a time window, from the {@code sentAt}
- * timestamp in the payload (same JVM, so {@link System#nanoTime()} on both sides).
+ * Collects latencies of the events published inside a time window: publish to handler entry, from the {@code sentAt}
+ * timestamp in the payload (same JVM, so {@link System#nanoTime()} on both sides), or publish to acknowledgement.
  */
 public final class LatencyRecorder {
 
@@ -24,8 +24,13 @@ public final class LatencyRecorder {
 
     /** Called on handler entry. */
     public void record(BenchEvent event) {
-        long latency = System.nanoTime() - event.sentAt;
-        if (event.sentAt < from || event.sentAt >= until) {
+        record(event.sentAt);
+    }
+
+    /** Records the time elapsed since {@code sentAt} ({@link System#nanoTime()}). */
+    public void record(long sentAt) {
+        long latency = System.nanoTime() - sentAt;
+        if (sentAt < from || sentAt >= until) {
             return;
         }
         int i = count.getAndIncrement();

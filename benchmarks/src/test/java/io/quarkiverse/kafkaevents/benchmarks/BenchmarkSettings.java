@@ -34,7 +34,7 @@ public record BenchmarkSettings(
                 Set.of(System.getProperty("benchmarks.scenarios", "publish,consume,latency").split(",")),
                 Integer.getInteger("benchmarks.records", full ? 1_000_000 : 100_000),
                 Integer.getInteger("benchmarks.warmups", 1),
-                Integer.getInteger("benchmarks.iterations", full ? 10 : 5),
+                Integer.getInteger("benchmarks.iterations", full ? 10 : 4),
                 Integer.getInteger("benchmarks.batch", 500),
                 Integer.getInteger("benchmarks.window", 4096),
                 Arrays.stream(System.getProperty("benchmarks.latency.rates", "1000,10000").split(","))

@@ -75,6 +75,7 @@ class KafkaEventsBenchmark {
         results.describe("producers", "acks=all, enable.idempotence=true, batch.size=" + batchSize + ", linger.ms="
                 + lingerMs + ", at most " + settings.window() + " records in flight per contestant");
         results.describe("event JSON bytes", kafka.json(Events.next(BenchEvents.RawEvent::new)).length);
+        results.describe("idle CPU (cores)", idle(usage));
 
         try (Topics topics = new Topics(bootstrapServers);
                 RawProducerContestant rawProducer = new RawProducerContestant(kafka);
@@ -120,6 +121,16 @@ class KafkaEventsBenchmark {
         results.describe("RSS at end (MB)", "benchmark JVM " + usage.clientRss() / (1 << 20) + ", broker "
                 + usage.brokerRss() / (1 << 20));
         results.write(Path.of("target", "benchmarks"));
+    }
+
+    /** What the JVM (consumers polling, paused or not) and the broker burn while nothing is sent. */
+    private static String idle(ResourceUsage usage) throws InterruptedException {
+        Interleaved.settle();
+        ResourceUsage.Sample before = usage.sample();
+        Thread.sleep(3000);
+        ResourceUsage.Sample used = usage.sample().minus(before);
+        return String.format("benchmark JVM %.3f, broker %.3f", (double) used.clientCpuNanos() / used.wallNanos(),
+                (double) used.brokerCpuNanos() / used.wallNanos());
     }
 
     private ConsumeContestant handlerContestant(String name, String group, Tally tally) {

@@ -12,6 +12,7 @@ public final class ExtensionLatencyContestant implements LatencyContestant {
 
     private final EventPublisher publisher;
     private final LatencyRecorder recorder;
+    private final LatencyRecorder acknowledgements = new LatencyRecorder();
     private final LongAdder failures = new LongAdder();
 
     public ExtensionLatencyContestant(EventPublisher publisher, LatencyRecorder recorder) {
@@ -26,13 +27,18 @@ public final class ExtensionLatencyContestant implements LatencyContestant {
 
     @Override
     public void send(long sentAt) {
-        publisher.publish(Events.next(LatencyEvent::new, sentAt)).subscribe().with(ignored -> {
-        }, failure -> failures.increment());
+        publisher.publish(Events.next(LatencyEvent::new, sentAt)).subscribe().with(
+                ignored -> acknowledgements.record(sentAt), failure -> failures.increment());
     }
 
     @Override
     public LatencyRecorder recorder() {
         return recorder;
+    }
+
+    @Override
+    public LatencyRecorder acknowledgements() {
+        return acknowledgements;
     }
 
     @Override

@@ -47,14 +47,17 @@ public final class LatencyBenchmark {
         int capacity = Math.toIntExact(rate * settings.latencyDuration().toSeconds() + rate);
         long failuresBefore = contestant.failures();
         contestant.recorder().arm(windowStart, end, capacity);
+        contestant.acknowledgements().arm(windowStart, end, capacity);
         ResourceUsage.Sample before = usage.sample();
         Pacer.Run run = Pacer.run(rate, start, windowStart, end, contestant::send);
         long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
-        while (contestant.recorder().count() < run.sentInWindow() && System.nanoTime() < deadline) {
+        while ((contestant.recorder().count() < run.sentInWindow()
+                || contestant.acknowledgements().count() < run.sentInWindow()) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         ResourceUsage.Sample used = usage.sample().minus(before);
         long[] sorted = contestant.recorder().disarm();
+        long[] acknowledged = contestant.acknowledgements().disarm();
         if (contestant.failures() != failuresBefore) {
             throw new AssertionError(contestant.name() + ": " + (contestant.failures() - failuresBefore)
                     + " sends failed at " + rate + "/s");
@@ -63,7 +66,7 @@ public final class LatencyBenchmark {
             throw new AssertionError(contestant.name() + " handled " + sorted.length + " of the " + run.sentInWindow()
                     + " events of the measured window at " + rate + "/s");
         }
-        results.add(new LatencyRound(contestant.name(), rate, round, sorted, run.sentInWindow(),
+        results.add(new LatencyRound(contestant.name(), rate, round, sorted, acknowledged, run.sentInWindow(),
                 run.sent() * 1e9 / run.elapsedNanos(), run.maxLagNanos(), run.sent(), used.clientCpuNanos(),
                 used.brokerCpuNanos()));
     }

@@ -13,6 +13,9 @@ public interface LatencyContestant {
     /** Where the consumer side records latencies. */
     LatencyRecorder recorder();
 
+    /** Where the publisher side records the time from sending to the broker's acknowledgement. */
+    LatencyRecorder acknowledgements();
+
     /** Sends that failed so far. */
     long failures();
 }

@@ -17,6 +17,7 @@ public final class RawLatencyContestant implements LatencyContestant, AutoClosea
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
     private final LatencyRecorder recorder = new LatencyRecorder();
+    private final LatencyRecorder acknowledgements = new LatencyRecorder();
     private final RawConsumerLoop consumer;
     private final LongAdder failures = new LongAdder();
 
@@ -36,7 +37,9 @@ public final class RawLatencyContestant implements LatencyContestant, AutoClosea
     @Override
     public void send(long sentAt) {
         producer.send(kafka.record(topic, "RawEvent", Events.next(RawEvent::new, sentAt)), (metadata, failure) -> {
-            if (failure != null) {
+            if (failure == null) {
+                acknowledgements.record(sentAt);
+            } else {
                 failures.increment();
             }
         });
@@ -45,6 +48,11 @@ public final class RawLatencyContestant implements LatencyContestant, AutoClosea
     @Override
     public LatencyRecorder recorder() {
         return recorder;
+    }
+
+    @Override
+    public LatencyRecorder acknowledgements() {
+        return acknowledgements;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.quarkiverse.kafkaevents.benchmarks.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +31,11 @@ public final class Results {
 
     public void add(LatencyRound round) {
         latencyRounds.add(round);
-        System.out.printf("latency %,6d/s | %-40s | round %d | %,d samples of %,d | p50 %.2f ms | p99 %.2f ms |"
-                + " sent %.0f/s%n", round.targetRate(), round.contestant(), round.round(), round.sortedNanos().length,
-                round.expected(), Stats.percentile(round.sortedNanos(), 0.5) / 1e6,
-                Stats.percentile(round.sortedNanos(), 0.99) / 1e6, round.achievedRate());
+        System.out.printf("%s | latency %,6d/s | %-40s | round %d | %,d samples of %,d | p50 %.2f ms | p99 %.2f ms |"
+                + " ack p99 %.2f ms | sent %.0f/s%n", LocalTime.now(), round.targetRate(), round.contestant(),
+                round.round(), round.sortedNanos().length, round.expected(),
+                Stats.percentile(round.sortedNanos(), 0.5) / 1e6, Stats.percentile(round.sortedNanos(), 0.99) / 1e6,
+                Stats.percentile(round.sortedAcknowledgementNanos(), 0.99) / 1e6, round.achievedRate());
     }
 
     public List<Measurement> measurements() {
@@ -71,6 +73,8 @@ public final class Results {
         map.put("p50Millis", Stats.percentile(round.sortedNanos(), 0.5) / 1e6);
         map.put("p99Millis", Stats.percentile(round.sortedNanos(), 0.99) / 1e6);
         map.put("p999Millis", Stats.percentile(round.sortedNanos(), 0.999) / 1e6);
+        map.put("ackP50Millis", Stats.percentile(round.sortedAcknowledgementNanos(), 0.5) / 1e6);
+        map.put("ackP99Millis", Stats.percentile(round.sortedAcknowledgementNanos(), 0.99) / 1e6);
         map.put("achievedRate", round.achievedRate());
         map.put("maxSenderLagMillis", round.maxSenderLagNanos() / 1e6);
         map.put("clientCpuNanos", round.clientCpuNanos());
