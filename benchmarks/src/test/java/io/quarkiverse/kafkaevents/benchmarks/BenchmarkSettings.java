@@ -3,7 +3,6 @@ package io.quarkiverse.kafkaevents.benchmarks;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Sizes of a run, from system properties ({@code -Dbenchmarks.records=...} on the Maven command line). The defaults fit
@@ -11,7 +10,7 @@ import java.util.Set;
  */
 public record BenchmarkSettings(
         boolean full,
-        Set<String> scenarios,
+        List<String> scenarios,
         int records,
         int warmups,
         int iterations,
@@ -31,7 +30,7 @@ public record BenchmarkSettings(
         boolean full = Boolean.parseBoolean(System.getProperty("benchmarks.full", "false").isEmpty() ? "true"
                 : System.getProperty("benchmarks.full", "false"));
         return new BenchmarkSettings(full,
-                Set.of(System.getProperty("benchmarks.scenarios", "publish,consume,latency").split(",")),
+                List.of(System.getProperty("benchmarks.scenarios", "publish,consume,latency").split(",")),
                 Integer.getInteger("benchmarks.records", full ? 1_000_000 : 100_000),
                 Integer.getInteger("benchmarks.warmups", 1),
                 Integer.getInteger("benchmarks.iterations", full ? 10 : 4),

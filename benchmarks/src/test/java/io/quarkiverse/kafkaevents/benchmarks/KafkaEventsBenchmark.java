@@ -128,9 +128,8 @@ class KafkaEventsBenchmark {
         Interleaved.settle();
         ResourceUsage.Sample before = usage.sample();
         Thread.sleep(3000);
-        ResourceUsage.Sample used = usage.sample().minus(before);
-        return String.format("benchmark JVM %.3f, broker %.3f", (double) used.clientCpuNanos() / used.wallNanos(),
-                (double) used.brokerCpuNanos() / used.wallNanos());
+        ResourceUsage.Used used = before.until(usage.sample());
+        return String.format("benchmark JVM %.3f, broker %.3f", used.clientCores(), used.brokerCores());
     }
 
     private ConsumeContestant handlerContestant(String name, String group, Tally tally) {

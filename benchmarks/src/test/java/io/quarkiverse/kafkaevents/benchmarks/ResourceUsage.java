@@ -5,27 +5,51 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
 
 /**
  * CPU time of the benchmark JVM (all clients: raw, SmallRye and the extension, plus JIT and GC) and of the dev broker
- * process, and their resident memory.
+ * process, memory allocated in the benchmark JVM, and resident memory of both.
  */
 public final class ResourceUsage {
 
-    /** A point in time: wall clock, CPU of this JVM, CPU of the broker, all in nanoseconds. */
-    public record Sample(long wallNanos, long clientCpuNanos, long brokerCpuNanos) {
+    /** A point in time: wall clock, CPU of this JVM and of the broker, bytes allocated by each live thread. */
+    public record Sample(long wallNanos, long clientCpuNanos, long brokerCpuNanos, Map<Long, Long> allocatedByThread) {
 
-        public Sample minus(Sample earlier) {
-            return new Sample(wallNanos - earlier.wallNanos, clientCpuNanos - earlier.clientCpuNanos,
-                    brokerCpuNanos - earlier.brokerCpuNanos);
+        /** What was used from this sample until a later one. */
+        public Used until(Sample later) {
+            long allocated = 0;
+            for (Map.Entry<Long, Long> thread : later.allocatedByThread.entrySet()) {
+                allocated += thread.getValue() - allocatedByThread.getOrDefault(thread.getKey(), 0L);
+            }
+            return new Used(later.wallNanos - wallNanos, later.clientCpuNanos - clientCpuNanos,
+                    later.brokerCpuNanos - brokerCpuNanos, allocated);
+        }
+    }
+
+    /**
+     * Wall clock time, CPU time of this JVM and of the broker (nanoseconds), and bytes allocated in this JVM by the
+     * threads alive at the end (threads that ended in between are missed).
+     */
+    public record Used(long wallNanos, long clientCpuNanos, long brokerCpuNanos, long allocatedBytes) {
+
+        public double clientCores() {
+            return (double) clientCpuNanos / wallNanos;
+        }
+
+        public double brokerCores() {
+            return (double) brokerCpuNanos / wallNanos;
         }
     }
 
     private static final String RUNNING_BROKER = "io.quarkiverse.kafkaevents.dev-broker.running";
 
     private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final ProcessHandle broker;
 
     private ResourceUsage(ProcessHandle broker) {
@@ -49,7 +73,15 @@ public final class ResourceUsage {
 
     public Sample sample() {
         long brokerCpu = broker.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-        return new Sample(System.nanoTime(), os.getProcessCpuTime(), brokerCpu);
+        long[] ids = threads.getAllThreadIds();
+        long[] allocated = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> byThread = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (allocated[i] >= 0) {
+                byThread.put(ids[i], allocated[i]);
+            }
+        }
+        return new Sample(System.nanoTime(), os.getProcessCpuTime(), brokerCpu, byThread);
     }
 
     public long brokerPid() {

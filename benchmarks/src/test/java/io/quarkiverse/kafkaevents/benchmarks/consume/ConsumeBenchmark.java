@@ -77,7 +77,7 @@ public final class ConsumeBenchmark {
         ResourceUsage.Sample before = usage.sample();
         contestant.start();
         boolean complete = contestant.tally().await(Duration.ofSeconds(Math.max(60, records / 1000)));
-        ResourceUsage.Sample used = usage.sample().minus(before);
+        ResourceUsage.Used used = before.until(usage.sample());
         contestant.stop();
         if (!complete) {
             throw new AssertionError(contestant.name() + " did not handle " + records + " events in time");

@@ -10,7 +10,8 @@ import io.quarkiverse.kafkaevents.benchmarks.report.Results;
 
 /**
  * End-to-end latency at fixed rates: each contestant sends at the rate for the warm-up plus the measured duration; the
- * latencies of the events scheduled in the measured part are kept. Rounds interleave the contestants.
+ * latencies of the events scheduled in the measured part are kept. Rounds interleave the contestants; the warm-up
+ * rounds (as many as the throughput benchmarks' warm-up iterations) are not recorded.
  */
 public final class LatencyBenchmark {
 
@@ -30,7 +31,7 @@ public final class LatencyBenchmark {
     }
 
     public void run() throws Exception {
-        Interleaved.run(0, settings.latencyRounds(), contestants, (round, order) -> {
+        Interleaved.run(settings.warmups(), settings.latencyRounds(), contestants, (round, order) -> {
             for (int rate : settings.latencyRates()) {
                 for (LatencyContestant contestant : order) {
                     measure(round, rate, contestant);
@@ -55,7 +56,7 @@ public final class LatencyBenchmark {
                 || contestant.acknowledgements().count() < run.sentInWindow()) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        ResourceUsage.Sample used = usage.sample().minus(before);
+        ResourceUsage.Used used = before.until(usage.sample());
         long[] sorted = contestant.recorder().disarm();
         long[] acknowledged = contestant.acknowledgements().disarm();
         if (contestant.failures() != failuresBefore) {
@@ -66,8 +67,13 @@ public final class LatencyBenchmark {
             throw new AssertionError(contestant.name() + " handled " + sorted.length + " of the " + run.sentInWindow()
                     + " events of the measured window at " + rate + "/s");
         }
-        results.add(new LatencyRound(contestant.name(), rate, round, sorted, acknowledged, run.sentInWindow(),
+        LatencyRound result = new LatencyRound(contestant.name(), rate, round, sorted, acknowledged, run.sentInWindow(),
                 run.sent() * 1e9 / run.elapsedNanos(), run.maxLagNanos(), run.sent(), used.clientCpuNanos(),
-                used.brokerCpuNanos()));
+                used.brokerCpuNanos(), used.allocatedBytes());
+        if (round >= 0) {
+            results.add(result);
+        } else {
+            System.out.println("warm-up: " + contestant.name() + " at " + rate + "/s");
+        }
     }
 }

@@ -53,7 +53,7 @@ public final class PublishBenchmark {
         ResourceUsage.Sample before = usage.sample();
         contestant.publish(target, records, window);
         long acknowledged = window.drain();
-        ResourceUsage.Sample used = usage.sample().minus(before);
+        ResourceUsage.Used used = before.until(usage.sample());
         if (acknowledged != records) {
             throw new AssertionError(contestant.name() + " had " + acknowledged + " of " + records
                     + " records acknowledged on " + target.topic);

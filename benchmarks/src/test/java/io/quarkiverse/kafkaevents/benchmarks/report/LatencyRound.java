@@ -6,5 +6,6 @@ package io.quarkiverse.kafkaevents.benchmarks.report;
  */
 public record LatencyRound(String contestant, int targetRate, int round, long[] sortedNanos,
         long[] sortedAcknowledgementNanos, long expected,
-        double achievedRate, long maxSenderLagNanos, long sent, long clientCpuNanos, long brokerCpuNanos) {
+        double achievedRate, long maxSenderLagNanos, long sent, long clientCpuNanos, long brokerCpuNanos,
+        long allocatedBytes) {
 }

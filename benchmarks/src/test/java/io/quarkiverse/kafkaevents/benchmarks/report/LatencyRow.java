@@ -14,7 +14,7 @@ public record LatencyRow(String contestant, int targetRate, int rounds, long sam
         double achievedRate, boolean keptUp, double p50Millis, double p99Millis, double p999Millis, double maxMillis,
         double p99MinMillis, double p99MaxMillis, double ackP50Millis, double ackP99Millis, double maxSenderLagMillis,
         double clientCpuMicrosPerRecord,
-        double brokerCpuMicrosPerRecord) {
+        double brokerCpuMicrosPerRecord, double allocatedBytesPerRecord) {
 
     public static List<LatencyRow> summarize(List<LatencyRound> rounds) {
         Map<String, List<LatencyRound>> grouped = new LinkedHashMap<>();
@@ -38,7 +38,8 @@ public record LatencyRow(String contestant, int targetRate, int rounds, long sam
                     Stats.min(p99s), Stats.max(p99s), millis(Stats.percentile(acks, 0.5)),
                     millis(Stats.percentile(acks, 0.99)), maxLag / 1e6,
                     group.stream().mapToLong(LatencyRound::clientCpuNanos).sum() / 1e3 / sent,
-                    group.stream().mapToLong(LatencyRound::brokerCpuNanos).sum() / 1e3 / sent));
+                    group.stream().mapToLong(LatencyRound::brokerCpuNanos).sum() / 1e3 / sent,
+                    (double) group.stream().mapToLong(LatencyRound::allocatedBytes).sum() / sent));
         }
         return rows;
     }

@@ -22,30 +22,31 @@ final class MarkdownReport {
         environment.forEach((key, value) -> out.append("- ").append(key).append(": ").append(value).append('\n'));
         out.append("\n## Throughput\n\n");
         out.append("Median over the iterations; range is min–max; spread is (max − min) / median. CPU is per record:"
-                + " the benchmark JVM (client) and the broker process.\n\n");
+                + " the benchmark JVM (client) and the broker process; allocation is in the benchmark JVM.\n\n");
         out.append("| Scenario | Contestant | vs raw | Median (records/s) | Range (records/s) | Spread |"
-                + " Client CPU (µs/record) | Client cores | Broker CPU (µs/record) |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " Client CPU (µs/record) | Client cores | Broker CPU (µs/record) | Allocated (B/record) |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ThroughputRow row : throughput) {
-            out.append(String.format("| %s | %s | %.2f | %,.0f | %,.0f–%,.0f | %.0f%% | %.2f | %.2f | %.2f |%n",
+            out.append(String.format("| %s | %s | %.2f | %,.0f | %,.0f–%,.0f | %.0f%% | %.2f | %.2f | %.2f | %,.0f |%n",
                     row.scenario(), row.contestant(), row.ratioToRaw(), row.medianPerSecond(), row.minPerSecond(),
                     row.maxPerSecond(), row.spreadPercent(), row.clientCpuMicrosPerRecord(), row.clientCores(),
-                    row.brokerCpuMicrosPerRecord()));
+                    row.brokerCpuMicrosPerRecord(), row.allocatedBytesPerRecord()));
         }
         out.append("\n## End-to-end latency\n\n");
         out.append("From the scheduled send time in the payload to handler entry, all rounds pooled; p99 range is over"
                 + " the rounds; ack is send to the broker's acknowledgement. CPU per record includes what the JVM and"
                 + " the broker burn when idle (see the idle CPU above).\n\n");
         out.append("| Rate (/s) | Contestant | Kept up | Sent (/s) | Samples | p50 (ms) | p99 (ms) | p99.9 (ms) |"
-                + " Max (ms) | p99 range (ms) | Ack p50 / p99 (ms) | Client CPU (µs/record) | Broker CPU (µs/record) |\n");
-        out.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " Max (ms) | p99 range (ms) | Ack p50 / p99 (ms) | Client CPU (µs/record) | Broker CPU (µs/record) |"
+                + " Allocated (B/record) |\n");
+        out.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (LatencyRow row : latency) {
             out.append(String.format("| %,d | %s | %s | %,.0f | %,d of %,d | %.2f | %.2f | %.2f | %.2f |"
-                    + " %.2f–%.2f | %.2f / %.2f | %.2f | %.2f |%n", row.targetRate(), row.contestant(),
+                    + " %.2f–%.2f | %.2f / %.2f | %.2f | %.2f | %,.0f |%n", row.targetRate(), row.contestant(),
                     row.keptUp() ? "yes" : "no", row.achievedRate(), row.samples(), row.expected(), row.p50Millis(),
                     row.p99Millis(), row.p999Millis(), row.maxMillis(), row.p99MinMillis(), row.p99MaxMillis(),
                     row.ackP50Millis(), row.ackP99Millis(), row.clientCpuMicrosPerRecord(),
-                    row.brokerCpuMicrosPerRecord()));
+                    row.brokerCpuMicrosPerRecord(), row.allocatedBytesPerRecord()));
         }
         return out.toString();
     }

@@ -6,13 +6,13 @@ import io.quarkiverse.kafkaevents.benchmarks.ResourceUsage;
 
 /** One measured run of one contestant in a throughput scenario. */
 public record Measurement(String scenario, String contestant, int iteration, String finishedAt, long records,
-        long wallNanos, long clientCpuNanos, long brokerCpuNanos) {
+        long wallNanos, long clientCpuNanos, long brokerCpuNanos, long allocatedBytes) {
 
     public static Measurement of(String scenario, String contestant, int iteration, long records,
-            ResourceUsage.Sample used) {
+            ResourceUsage.Used used) {
         return new Measurement(scenario, contestant, iteration, LocalTime.now().toString(), records, used.wallNanos(),
                 used.clientCpuNanos(),
-                used.brokerCpuNanos());
+                used.brokerCpuNanos(), used.allocatedBytes());
     }
 
     public double recordsPerSecond() {
@@ -27,6 +27,10 @@ public record Measurement(String scenario, String contestant, int iteration, Str
         return brokerCpuNanos / 1e3 / records;
     }
 
+    public double allocatedBytesPerRecord() {
+        return (double) allocatedBytes / records;
+    }
+
     /** Average number of cores the benchmark JVM kept busy. */
     public double clientCores() {
         return (double) clientCpuNanos / wallNanos;
@@ -35,7 +39,8 @@ public record Measurement(String scenario, String contestant, int iteration, Str
     @Override
     public String toString() {
         return String.format("%s | %-22s | %-40s | %s | %,9.0f records/s | client %6.2f us/record (%.2f cores) | broker"
-                + " %6.2f us/record", finishedAt, scenario, contestant, iteration < 0 ? "warm-up" : "iter " + iteration,
-                recordsPerSecond(), clientCpuMicrosPerRecord(), clientCores(), brokerCpuMicrosPerRecord());
+                + " %6.2f us/record | %,6.0f B/record allocated", finishedAt, scenario, contestant,
+                iteration < 0 ? "warm-up" : "iter " + iteration, recordsPerSecond(), clientCpuMicrosPerRecord(),
+                clientCores(), brokerCpuMicrosPerRecord(), allocatedBytesPerRecord());
     }
 }

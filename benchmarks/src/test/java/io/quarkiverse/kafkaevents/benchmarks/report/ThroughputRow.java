@@ -8,11 +8,12 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * A contestant's result in a throughput scenario: median over the iterations, min and max, ratio of the medians to the
- * scenario's baseline (its first contestant, the raw client), median CPU.
+ * scenario's baseline (its first contestant, the raw client), median CPU and allocation.
  */
 public record ThroughputRow(String scenario, String contestant, int iterations, double ratioToRaw,
         double medianPerSecond, double minPerSecond, double maxPerSecond, double spreadPercent,
-        double clientCpuMicrosPerRecord, double brokerCpuMicrosPerRecord, double clientCores) {
+        double clientCpuMicrosPerRecord, double brokerCpuMicrosPerRecord, double clientCores,
+        double allocatedBytesPerRecord) {
 
     /** Rows per scenario and contestant, in the order they were first measured. */
     public static List<ThroughputRow> summarize(List<Measurement> measurements) {
@@ -35,7 +36,8 @@ public record ThroughputRow(String scenario, String contestant, int iterations, 
                         100 * (Stats.max(rates) - Stats.min(rates)) / median,
                         median(runs, Measurement::clientCpuMicrosPerRecord),
                         median(runs, Measurement::brokerCpuMicrosPerRecord),
-                        median(runs, Measurement::clientCores)));
+                        median(runs, Measurement::clientCores),
+                        median(runs, Measurement::allocatedBytesPerRecord)));
             }
         }
         return rows;
