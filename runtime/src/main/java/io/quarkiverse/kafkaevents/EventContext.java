@@ -10,10 +10,17 @@ import java.util.Map;
  */
 public interface EventContext {
 
+    /**
+     * The topic the event was published to. For an event redelivered from a retry topic
+     * ({@code quarkus.kafka-events.failure.mode=retry-topics}), the topic, partition and offset are those of the
+     * original record.
+     */
     String topic();
 
+    /** The partition of the record (of the original record for a retried event). */
     int partition();
 
+    /** The offset of the record (of the original record for a retried event). */
     long offset();
 
     /** The record key, or {@code null}. */

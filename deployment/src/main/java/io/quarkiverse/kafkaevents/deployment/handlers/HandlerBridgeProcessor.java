@@ -14,6 +14,8 @@ import org.jboss.jandex.MethodInfo;
 import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.RetryTopics;
 import io.quarkus.arc.deployment.GeneratedBeanBuildItem;
 import io.quarkus.arc.deployment.GeneratedBeanGizmoAdaptor;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -28,22 +30,28 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Generates the dispatch code: one {@link EventInvoker} bean per handler method (a direct call), and one bean per
- * channel whose {@code @Incoming} method hands each record to the {@link HandlerDispatcher}.
+ * channel whose {@code @Incoming} method hands each record to the {@link HandlerDispatcher} (in failure mode
+ * {@code retry-topics}, a second one per channel for its retry topics).
  */
 public class HandlerBridgeProcessor {
 
     static final String GENERATED_PACKAGE = "io.quarkiverse.kafkaevents.generated";
 
     @BuildStep
-    void generate(List<HandlerBuildItem> handlers, BuildProducer<GeneratedBeanBuildItem> beans) {
+    void generate(List<HandlerBuildItem> handlers, KafkaEventsFixedConfig fixedConfig,
+            BuildProducer<GeneratedBeanBuildItem> beans) {
         GeneratedBeanGizmoAdaptor output = new GeneratedBeanGizmoAdaptor(beans);
         TreeSet<String> channels = new TreeSet<>();
         for (HandlerBuildItem handler : handlers) {
             generateInvoker(output, handler);
             channels.add(handler.channel());
         }
+        boolean retryTopics = fixedConfig.failure().mode() == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS;
         for (String channel : channels) {
             generateIncoming(output, channel);
+            if (retryTopics) {
+                generateIncoming(output, channel + RetryTopics.CHANNEL_SUFFIX);
+            }
         }
     }
 

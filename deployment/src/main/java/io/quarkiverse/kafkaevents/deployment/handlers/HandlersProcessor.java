@@ -26,7 +26,9 @@ import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.EventTracing;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaDeadLetterReplayer;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.RebalanceListener;
+import io.quarkiverse.kafkaevents.runtime.internal.RetryTopics;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.AutoAddScopeBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -163,7 +165,9 @@ public class HandlersProcessor {
      * The topic and group are expressions, so they follow the run-time configuration.
      */
     @BuildStep
-    void channelDefaults(List<HandlerBuildItem> handlers, BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
+    void channelDefaults(List<HandlerBuildItem> handlers, KafkaEventsFixedConfig fixedConfig,
+            BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
+        boolean retryTopics = fixedConfig.failure().mode() == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS;
         Map<String, HandlerBuildItem> firstByChannel = new TreeMap<>();
         for (HandlerBuildItem handler : handlers) {
             firstByChannel.merge(handler.channel(), handler,
@@ -189,9 +193,24 @@ public class HandlersProcessor {
             // breaking the connector's stream
             values.put("cloud-events", "false");
             values.put("consumer-rebalance-listener.name", RebalanceListener.NAME);
-            for (Map.Entry<String, String> value : values.entrySet()) {
-                defaults.produce(new RunTimeConfigurationDefaultBuildItem(prefix + value.getKey(), value.getValue()));
+            produce(defaults, prefix, values);
+            if (retryTopics) {
+                // the retry channel: every retry topic of the event topic, in a consumer group of its own (so that
+                // its joining and leaving never rebalances the event topic's consumers), from the earliest record
+                values.put("topic", topicExpression(handler.eventType()) + RetryTopics.TOPIC_PATTERN_SUFFIX);
+                values.put("pattern", "true");
+                values.put("group.id", "${" + prefix + "group.id}" + RetryTopics.CHANNEL_SUFFIX);
+                values.put("auto.offset.reset", "earliest");
+                produce(defaults, "mp.messaging.incoming." + entry.getKey() + RetryTopics.CHANNEL_SUFFIX + ".",
+                        values);
             }
+        }
+    }
+
+    private static void produce(BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults, String prefix,
+            Map<String, String> values) {
+        for (Map.Entry<String, String> value : values.entrySet()) {
+            defaults.produce(new RunTimeConfigurationDefaultBuildItem(prefix + value.getKey(), value.getValue()));
         }
     }
 

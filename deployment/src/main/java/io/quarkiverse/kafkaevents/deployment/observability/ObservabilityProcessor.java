@@ -20,7 +20,6 @@ import io.quarkus.runtime.metrics.MetricsFactory;
  */
 public class ObservabilityProcessor {
 
-
     @BuildStep
     AdditionalBeanBuildItem monitors() {
         return AdditionalBeanBuildItem.unremovableOf(EventMonitors.class);

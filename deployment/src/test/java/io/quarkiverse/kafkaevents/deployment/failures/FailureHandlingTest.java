@@ -1,19 +1,19 @@
 package io.quarkiverse.kafkaevents.deployment.failures;
 
+import static io.quarkiverse.kafkaevents.deployment.failures.FailureRecords.await;
+import static io.quarkiverse.kafkaevents.deployment.failures.FailureRecords.bytes;
+import static io.quarkiverse.kafkaevents.deployment.failures.FailureRecords.headers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,7 +21,6 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -89,7 +88,7 @@ public class FailureHandlingTest {
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(PaymentTaken.class, Seen.class, PaymentHandler.class,
-                    SkipLegacy.class, RawRecords.class))
+                    SkipLegacy.class, RawRecords.class, FailureRecords.class))
             .overrideConfigKey("quarkus.application.name", "failure-test")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "3")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "300ms")
@@ -149,7 +148,7 @@ public class FailureHandlingTest {
     void failureHandlerCanSkip() {
         publisher.publish(new PaymentTaken("p-skip", "skip-me")).await().atMost(Duration.ofSeconds(30));
         await(() -> Seen.ATTEMPTS.containsKey("p-skip"));
-        sleep(1500); // longer than the first backoff: a retry would have happened by now
+        FailureRecords.sleep(1500); // longer than the first backoff: a retry would have happened by now
         assertEquals(1, Seen.ATTEMPTS.get("p-skip").get());
         assertTrue(deadLetters("p-skip").isEmpty());
     }
@@ -206,49 +205,10 @@ public class FailureHandlingTest {
     }
 
     private ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<ConsumerRecord<String, byte[]>> found = deadLetters(key);
-            if (!found.isEmpty()) {
-                assertEquals(1, found.size(), "dead-letter records for " + key);
-                return found.get(0);
-            }
-            sleep(200);
-        }
-        throw new AssertionError("no dead-letter record for " + key);
+        return FailureRecords.awaitSingle(bootstrap, DLT, key);
     }
 
     private List<ConsumerRecord<String, byte[]>> deadLetters(String key) {
-        return RawRecords.readAll(bootstrap, DLT).stream().filter(r -> key.equals(r.key())).toList();
-    }
-
-    private static Map<String, String> headers(ConsumerRecord<?, ?> record) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
-        }
-        return headers;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30s");
-            }
-            sleep(50);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        return FailureRecords.records(bootstrap, DLT, key);
     }
 }

@@ -39,33 +39,40 @@ final class DeadLetters {
     }
 
     /**
-     * Completes when the broker acknowledged the dead-letter record.
+     * Writes the record to the dead-letter topic of {@code sourceTopic} (the topic its handlers consume), in the
+     * partition of its origin. Completes when the broker acknowledged the dead-letter record.
      */
-    Uni<Void> write(IncomingKafkaRecordMetadata<?, ?> record, byte[] value, String group, String reason,
-            Throwable failure, int attempts, Instant firstFailure) {
-        Headers headers = new RecordHeaders();
-        for (Header header : record.getHeaders()) {
-            if (!header.key().startsWith(PREFIX)) {
-                headers.add(header);
-            }
-        }
+    Uni<Void> write(IncomingKafkaRecordMetadata<?, ?> record, String sourceTopic, RecordOrigin origin, byte[] value,
+            String group, String reason, Throwable failure, int attempts, Instant firstFailure) {
+        Headers headers = userHeaders(record.getHeaders());
         add(headers, REASON, reason);
         if (failure != null) {
             add(headers, EXCEPTION_CLASS, failure.getClass().getName());
             add(headers, EXCEPTION_MESSAGE, String.valueOf(failure.getMessage()));
         }
-        add(headers, ORIGINAL_TOPIC, record.getTopic());
-        add(headers, ORIGINAL_PARTITION, Integer.toString(record.getPartition()));
-        add(headers, ORIGINAL_OFFSET, Long.toString(record.getOffset()));
+        add(headers, ORIGINAL_TOPIC, origin.topic());
+        add(headers, ORIGINAL_PARTITION, Integer.toString(origin.partition()));
+        add(headers, ORIGINAL_OFFSET, Long.toString(origin.offset()));
         add(headers, GROUP, group);
         add(headers, ATTEMPTS, Integer.toString(attempts));
         add(headers, FIRST_FAILURE, firstFailure.toString());
         Object key = record.getKey();
-        return publisher.sendRecord(topicFor(record.getTopic()), record.getPartition(),
-                key == null ? null : key.toString(), value, headers);
+        return publisher.sendRecord(topicFor(sourceTopic), origin.partition(), key == null ? null : key.toString(),
+                value, headers);
     }
 
-    private static void add(Headers headers, String name, String value) {
+    /** The headers of a record without those the extension adds when it dead-letters or retries it. */
+    static Headers userHeaders(Headers recordHeaders) {
+        Headers headers = new RecordHeaders();
+        for (Header header : recordHeaders) {
+            if (!header.key().startsWith(PREFIX) && !header.key().startsWith(RetryTopics.PREFIX)) {
+                headers.add(header);
+            }
+        }
+        return headers;
+    }
+
+    static void add(Headers headers, String name, String value) {
         headers.add(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -29,12 +29,12 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.EventFailure;
 import io.quarkiverse.kafkaevents.EventFailureHandler;
 import io.quarkiverse.kafkaevents.EventObservation;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -44,11 +44,12 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * Routes the records of each handler channel to the generated {@link EventInvoker}s by CloudEvents type.
  * <ul>
  * <li>Records of one partition are handled one after the other; partitions side by side ({@link PartitionLanes}).</li>
- * <li>A failed handler is retried with backoff (non-blocking timer: only its partition waits), then the record goes
- * to the dead-letter topic; unreadable records go there at once.</li>
- * <li>A record is acknowledged when its handlers succeeded, it was skipped, or its dead-letter record was
- * acknowledged by the broker; if the dead-letter write fails it stays unacknowledged, so its offset is never committed
- * and it is seen again.</li>
+ * <li>A failed handler is retried with backoff (mode {@code in-process}: a non-blocking timer, only its partition
+ * waits; mode {@code retry-topics}: the record moves to the next retry topic, whose channel waits until it is due),
+ * then the record goes to the dead-letter topic; unreadable records go there at once.</li>
+ * <li>A record is acknowledged when its handlers succeeded, it was skipped, or its dead-letter (or retry) record was
+ * acknowledged by the broker; if that write fails it stays unacknowledged, so its offset is never committed and it is
+ * seen again.</li>
  * </ul>
  * Handlers of one type are called one after the other, in the order of their class and method names; only the failed
  * ones are retried.
@@ -62,8 +63,14 @@ public class HandlerDispatcher {
     /** The handlers of one channel. */
     static final class ChannelHandlers {
         final String channel;
+        /** The topic of the events: for a retry channel, the topic whose retry topics it reads. */
         final String topic;
+        /** The consumer group of the handlers, in dead-letter headers, metrics and contexts. */
         final String group;
+        /** The group of the channel's consumers: the handlers' group, or for a retry channel its own group. */
+        final String consumerGroup;
+        /** Whether the channel reads retry topics. */
+        final boolean retry;
         final Map<String, List<EventInvoker>> byType;
         /** The type plain JSON records are handled as: the only type of the channel, or {@code null}. */
         final String plainType;
@@ -109,12 +116,20 @@ public class HandlerDispatcher {
             }
         }
 
-        ChannelHandlers(String channel, String topic, String group, Map<String, List<EventInvoker>> byType) {
+        ChannelHandlers(String channel, String topic, String group, String consumerGroup, boolean retry,
+                Map<String, List<EventInvoker>> byType) {
             this.channel = channel;
             this.topic = topic;
             this.group = group;
+            this.consumerGroup = consumerGroup;
+            this.retry = retry;
             this.byType = byType;
             this.plainType = byType.size() == 1 ? byType.keySet().iterator().next() : null;
+        }
+
+        /** Whether the channel reads the topic: its event topic, or for a retry channel one of its retry topics. */
+        boolean reads(String candidate) {
+            return retry ? RetryTopics.isRetryTopicOf(candidate, topic) : topic.equals(candidate);
         }
     }
 
@@ -124,19 +139,23 @@ public class HandlerDispatcher {
     private final Map<String, RetryPolicy> policies = new HashMap<>();
     private final RetryPolicy defaultPolicy;
     private final DeadLetters deadLetters;
+    private final KafkaEventsFixedConfig.FailureMode mode;
+    private final RetryTopics retryTopics;
     private final Instance<EventFailureHandler> failureHandlers;
     private final EventMonitors monitors;
     private final EventTracing tracing;
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
-            KafkaEventPublisher publisher, Instance<EventFailureHandler> failureHandlers, EventMonitors monitors,
-            EventTracing tracing) {
+            KafkaEventsFixedConfig fixedConfig, KafkaEventPublisher publisher,
+            Instance<EventFailureHandler> failureHandlers, EventMonitors monitors, EventTracing tracing) {
         this.mapper = mapper;
         this.monitors = monitors;
         this.tracing = tracing;
         this.config = config;
         this.failureHandlers = failureHandlers;
-        this.defaultPolicy = RetryPolicy.of(config.failure(), config.failure().retry().maxAttempts());
+        this.mode = fixedConfig.failure().mode();
+        this.retryTopics = mode == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS ? new RetryTopics(publisher) : null;
+        this.defaultPolicy = RetryPolicy.of(config.failure(), mode, config.failure().retry().maxAttempts());
         this.deadLetters = config.failure().deadLetter().enabled()
                 ? new DeadLetters(publisher, config.failure().deadLetter().suffix())
                 : null;
@@ -154,7 +173,13 @@ public class HandlerDispatcher {
             String prefix = "mp.messaging.incoming." + e.getKey() + ".";
             String group = mpConfig.getOptionalValue(prefix + "group.id", String.class).orElse(defaultGroup);
             String topic = mpConfig.getOptionalValue(prefix + "topic", String.class).orElse(e.getKey());
-            map.put(e.getKey(), new ChannelHandlers(e.getKey(), topic, group, e.getValue()));
+            map.put(e.getKey(), new ChannelHandlers(e.getKey(), topic, group, group, false, e.getValue()));
+            if (retryTopics != null) {
+                String retryChannel = e.getKey() + RetryTopics.CHANNEL_SUFFIX;
+                String retryGroup = mpConfig.getOptionalValue("mp.messaging.incoming." + retryChannel + ".group.id",
+                        String.class).orElse(group + RetryTopics.CHANNEL_SUFFIX);
+                map.put(retryChannel, new ChannelHandlers(retryChannel, topic, group, retryGroup, true, e.getValue()));
+            }
         }
         this.channels = map;
     }
@@ -179,9 +204,37 @@ public class HandlerDispatcher {
             if (revokedSince(handlers, partition, generation, record)) {
                 return Uni.createFrom().voidItem().onTermination().invoke(() -> handlers.untrack(partition));
             }
-            return handle(handlers, message, record, () -> revokedSince(handlers, partition, generation, record))
-                    .onTermination().invoke(() -> handlers.untrack(partition));
+            BooleanSupplier revoked = () -> revokedSince(handlers, partition, generation, record);
+            Uni<Void> work = handlers.retry ? handleWhenDue(handlers, message, record, revoked)
+                    : handle(handlers, message, record, null, revoked);
+            return work.onTermination().invoke(() -> handlers.untrack(partition));
         });
+    }
+
+    /**
+     * A record of a retry topic: waits until it is due (a non-blocking timer; only its partition waits), then handles
+     * it as the next attempt of its event.
+     */
+    private Uni<Void> handleWhenDue(ChannelHandlers handlers, Message<byte[]> message,
+            IncomingKafkaRecordMetadata<?, ?> record, BooleanSupplier revoked) {
+        RetryTopics.State state;
+        try {
+            state = RetryTopics.read(record.getHeaders());
+        } catch (IllegalArgumentException e) {
+            handlers.undecodable.increment();
+            return poison(handlers, message, record, "retry record with invalid retry headers: " + e.getMessage(), e);
+        }
+        if (!state.group().equals(handlers.group)) {
+            // a retry of another consumer group reading the same topic: that group's retry consumers handle it
+            return ack(message);
+        }
+        long wait = state.dueMillis() - System.currentTimeMillis();
+        Uni<Void> due = Uni.createFrom().voidItem();
+        if (wait > 0) {
+            due = due.onItem().delayIt().by(Duration.ofMillis(wait));
+        }
+        return due.chain(() -> revoked.getAsBoolean() ? Uni.createFrom().voidItem()
+                : handle(handlers, message, record, state, revoked));
     }
 
     /**
@@ -201,11 +254,11 @@ public class HandlerDispatcher {
     /** Called by the rebalance listener: records of these partitions still queued or waiting to retry are dropped. */
     void revoked(String group, Collection<TopicPartition> partitions) {
         for (ChannelHandlers handlers : channels.values()) {
-            if (!handlers.group.equals(group)) {
+            if (!handlers.consumerGroup.equals(group)) {
                 continue;
             }
             for (TopicPartition partition : partitions) {
-                if (partition.topic().equals(handlers.topic)) {
+                if (handlers.reads(partition.topic())) {
                     handlers.generations.computeIfAbsent(partition.topic() + "-" + partition.partition(),
                             p -> new AtomicInteger()).incrementAndGet();
                 }
@@ -213,8 +266,12 @@ public class HandlerDispatcher {
         }
     }
 
+    /**
+     * Decodes and handles a record; {@code retried} is {@code null} for a record of the event topic, the state read
+     * from the retry headers for a record of a retry topic.
+     */
     private Uni<Void> handle(ChannelHandlers handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
-            BooleanSupplier revoked) {
+            RetryTopics.State retried, BooleanSupplier revoked) {
         DecodedEvent decoded;
         try {
             decoded = DecodedEvent.decode(record.getHeaders(), message.getPayload());
@@ -224,6 +281,13 @@ public class HandlerDispatcher {
         }
         String type = decoded.plain() ? handlers.plainType : decoded.type();
         List<EventInvoker> invokers = type == null ? null : handlers.byType.get(type);
+        if (invokers != null && retried != null && !retried.handlers().isEmpty()) {
+            // only the handlers that failed are called again
+            invokers = invokers.stream().filter(invoker -> retried.handlers().contains(invoker.handler())).toList();
+            if (invokers.isEmpty()) {
+                invokers = null;
+            }
+        }
         if (invokers == null) {
             handlers.skipped.increment();
             observe(EventMonitors.Kind.SKIPPED, type, record, handlers.group, null, 0, null, null);
@@ -257,7 +321,9 @@ public class HandlerDispatcher {
         observe(EventMonitors.Kind.RECEIVED, type, record, handlers.group, null, 0, null, null);
         Context trace = tracing.start(message, record, type, handlers.group, decoded.id());
         int[] attempts = new int[1];
-        return attempt(handlers, message, record, decoded, type, invokers, events, 1, null, trace, attempts, revoked)
+        Retry retry = retried == null ? new Retry(RecordOrigin.of(record), 1, null)
+                : new Retry(retried.origin(), retried.attempts() + 1, retried.firstFailure());
+        return attempt(handlers, message, record, decoded, type, invokers, events, retry, trace, attempts, revoked)
                 .onTermination().invoke(() -> EventTracing.end(trace, attempts[0]));
     }
 
@@ -269,19 +335,26 @@ public class HandlerDispatcher {
         }
     }
 
+    /** Where the event came from, which attempt this is, and when it first failed ({@code null} before that). */
+    private record Retry(RecordOrigin origin, int attempt, Instant firstFailure) {
+    }
+
     /**
-     * Calls the given invokers; retries the failed ones after the backoff, or dead-letters the record.
+     * Calls the given invokers; retries the failed ones after the backoff (here, or through the next retry topic), or
+     * dead-letters the record.
      */
     private Uni<Void> attempt(ChannelHandlers handlers, Message<byte[]> message,
             IncomingKafkaRecordMetadata<?, ?> record, DecodedEvent decoded, String type, List<EventInvoker> invokers,
-            Map<Class<?>, Object> events, int attempt, Instant firstFailure, Context trace, int[] attempts,
-            BooleanSupplier revoked) {
+            Map<Class<?>, Object> events, Retry retry, Context trace, int[] attempts, BooleanSupplier revoked) {
+        int attempt = retry.attempt();
+        Instant firstFailure = retry.firstFailure();
         if (attempt > 1 && revoked.getAsBoolean()) {
             // the pending retry is cancelled: the partition's new owner handles the record
             return Uni.createFrom().voidItem();
         }
         attempts[0] = attempt;
-        KafkaEventContext context = new KafkaEventContext(record, decoded, type, handlers.group, attempt);
+        KafkaEventContext context = new KafkaEventContext(record, retry.origin(), decoded, type, handlers.group,
+                attempt);
         long start = System.nanoTime();
         List<EventInvoker> failedInvokers = new ArrayList<>();
         Throwable[] lastFailure = new Throwable[1];
@@ -311,7 +384,7 @@ public class HandlerDispatcher {
             EventFailureHandler.Decision decision = decide(invoker, events.get(invoker.eventClass()), context,
                     failure, attempt);
             RetryPolicy policy = policy(type);
-            boolean retry = switch (decision) {
+            boolean again = switch (decision) {
                 case RETRY -> attempt < policy.maxAttempts();
                 case DEFAULT -> attempt < policy.maxAttempts() && policy.retryable(failure);
                 default -> false;
@@ -323,23 +396,35 @@ public class HandlerDispatcher {
                         failure);
                 return ack(message);
             }
-            if (retry) {
+            if (again) {
                 Duration backoff = policy.backoff(attempt);
                 handlers.retried.increment();
                 observe(EventMonitors.Kind.RETRIED, type, record, handlers.group, invoker.handler(), attempt, backoff,
                         failure);
                 EventTracing.retry(trace, attempt, backoff.toMillis());
+                if (retryTopics != null) {
+                    String retryTopic = RetryTopics.topic(handlers.topic, attempt);
+                    LOG.warnf("Handler %s failed for record %s (type %s, group %s, attempt %d of %d): %s; retrying"
+                            + " in %d ms through %s", invoker.handler(), context, type, handlers.group, attempt,
+                            policy.maxAttempts(), failure, backoff.toMillis(), retryTopic);
+                    List<String> failed = failedInvokers.stream().map(EventInvoker::handler).toList();
+                    return retryTopics.forward(record, handlers.topic, retry.origin(), message.getPayload(),
+                            handlers.group, attempt, backoff, first, failed)
+                            .chain(() -> ack(message))
+                            .onFailure().recoverWithUni(writeFailure -> unacknowledged(record, retryTopic,
+                                    writeFailure));
+                }
                 LOG.warnf("Handler %s failed for record %s (type %s, group %s, attempt %d of %d): %s; retrying in %d ms",
                         invoker.handler(), context, type, handlers.group, attempt, policy.maxAttempts(), failure,
                         backoff.toMillis());
                 return Uni.createFrom().voidItem().onItem().delayIt().by(backoff)
                         .chain(() -> attempt(handlers, message, record, decoded, type, List.copyOf(failedInvokers),
-                                events, attempt + 1, first, trace, attempts, revoked));
+                                events, new Retry(retry.origin(), attempt + 1, first), trace, attempts, revoked));
             }
             LOG.errorf(failure, "Handler %s failed for record %s (type %s, group %s) after %d attempt(s)",
                     invoker.handler(), context, type, handlers.group, attempt);
-            return deadLetter(handlers, message, record, type, "handler " + invoker.handler() + " failed: " + failure,
-                    failure, attempt, first, trace);
+            return deadLetter(handlers, message, record, retry.origin(), type,
+                    "handler " + invoker.handler() + " failed: " + failure, failure, attempt, first, trace);
         });
     }
 
@@ -390,7 +475,7 @@ public class HandlerDispatcher {
         }
         synchronized (policies) {
             return policies.computeIfAbsent(type,
-                    t -> RetryPolicy.of(config.failure(), typeConfig.maxAttempts().getAsInt()));
+                    t -> RetryPolicy.of(config.failure(), mode, typeConfig.maxAttempts().getAsInt()));
         }
     }
 
@@ -399,34 +484,40 @@ public class HandlerDispatcher {
             String reason, Throwable failure) {
         LOG.warnf("Record %s-%d@%d (group %s) cannot be handled: %s", record.getTopic(), record.getPartition(),
                 record.getOffset(), handlers.group, reason);
-        return deadLetter(handlers, message, record, null, reason, failure, 0, Instant.now(), null);
+        return deadLetter(handlers, message, record, RecordOrigin.of(record), null, reason, failure, 0, Instant.now(),
+                null);
     }
 
     private Uni<Void> deadLetter(ChannelHandlers handlers, Message<byte[]> message,
-            IncomingKafkaRecordMetadata<?, ?> record, String type, String reason, Throwable failure, int attempts,
-            Instant firstFailure, Context trace) {
+            IncomingKafkaRecordMetadata<?, ?> record, RecordOrigin origin, String type, String reason,
+            Throwable failure, int attempts, Instant firstFailure, Context trace) {
         if (deadLetters == null) {
             LOG.warnf("Dead-letter topics are disabled: skipping record %s-%d@%d", record.getTopic(),
                     record.getPartition(), record.getOffset());
             return ack(message);
         }
-        return deadLetters.write(record, message.getPayload(), handlers.group, reason, failure, attempts, firstFailure)
+        String deadLetterTopic = deadLetters.topicFor(handlers.topic);
+        return deadLetters.write(record, handlers.topic, origin, message.getPayload(), handlers.group, reason, failure,
+                attempts, firstFailure)
                 .onItem().invoke(() -> {
                     handlers.deadLettered.increment();
                     if (trace != null) {
-                        EventTracing.deadLettered(trace, deadLetters.topicFor(record.getTopic()), reason, attempts);
+                        EventTracing.deadLettered(trace, deadLetterTopic, reason, attempts);
                     }
                     observe(EventMonitors.Kind.DEAD_LETTERED, type == null ? "unreadable" : type, record,
                             handlers.group, null, attempts, null, failure);
                 })
                 .chain(() -> ack(message))
-                .onFailure().recoverWithUni(writeFailure -> {
-                    // not acknowledged: the offset is not committed past this record, which is seen again later
-                    LOG.errorf(writeFailure, "Could not write record %s-%d@%d to dead-letter topic %s; it stays"
-                            + " unacknowledged and will be delivered again", record.getTopic(), record.getPartition(),
-                            record.getOffset(), deadLetters.topicFor(record.getTopic()));
-                    return Uni.createFrom().voidItem();
-                });
+                .onFailure().recoverWithUni(writeFailure -> unacknowledged(record, deadLetterTopic, writeFailure));
+    }
+
+    /** A record whose dead-letter or retry record could not be written. */
+    private static Uni<Void> unacknowledged(IncomingKafkaRecordMetadata<?, ?> record, String topic,
+            Throwable writeFailure) {
+        // not acknowledged: the offset is not committed past this record, which is seen again later
+        LOG.errorf(writeFailure, "Could not write record %s-%d@%d to topic %s; it stays unacknowledged and will be"
+                + " delivered again", record.getTopic(), record.getPartition(), record.getOffset(), topic);
+        return Uni.createFrom().voidItem();
     }
 
     private static Uni<Void> invoke(EventInvoker invoker, Object event, KafkaEventContext context, Context trace) {
@@ -483,17 +574,17 @@ public class HandlerDispatcher {
      */
     public long oldestUnhandled(String topic, int partition, String group) {
         for (ChannelHandlers handlers : channels.values()) {
-            if (handlers.topic.equals(topic) && handlers.group.equals(group)) {
+            if (handlers.reads(topic) && handlers.group.equals(group)) {
                 return handlers.oldestUnhandled(topic + "-" + partition);
             }
         }
         return -1;
     }
 
-    /** The channel reading a topic for a group, or {@code null}. */
+    /** The channel reading a topic (an event topic or a retry topic) for a group, or {@code null}. */
     public String channel(String topic, String group) {
         for (ChannelHandlers handlers : channels.values()) {
-            if (handlers.topic.equals(topic) && handlers.group.equals(group)) {
+            if (handlers.reads(topic) && handlers.group.equals(group)) {
                 return handlers.channel;
             }
         }
@@ -515,13 +606,34 @@ public class HandlerDispatcher {
         return channels.keySet();
     }
 
-    /** The topic each handler channel reads, by channel. */
+    /** The event topic each handler channel reads, by channel (retry channels are not included). */
     public Map<String, String> topics() {
         Map<String, String> topics = new HashMap<>();
         for (ChannelHandlers handlers : channels.values()) {
-            topics.put(handlers.channel, handlers.topic);
+            if (!handlers.retry) {
+                topics.put(handlers.channel, handlers.topic);
+            }
         }
         return topics;
+    }
+
+    /**
+     * The retry topics of an event topic: in mode {@code retry-topics}, one per retry of the handled type with the most
+     * attempts; otherwise none.
+     */
+    public List<String> retryTopics(String topic) {
+        if (retryTopics == null) {
+            return List.of();
+        }
+        int maxAttempts = 1;
+        for (ChannelHandlers handlers : channels.values()) {
+            if (!handlers.retry && handlers.topic.equals(topic)) {
+                for (String type : handlers.byType.keySet()) {
+                    maxAttempts = Math.max(maxAttempts, policy(type).maxAttempts());
+                }
+            }
+        }
+        return RetryTopics.topics(topic, maxAttempts);
     }
 
     /** The dead-letter topic of a source topic, or {@code null} when dead-lettering is disabled. */

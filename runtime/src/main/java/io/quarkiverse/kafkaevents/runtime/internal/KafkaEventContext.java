@@ -14,15 +14,17 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 final class KafkaEventContext implements EventContext {
 
     private final IncomingKafkaRecordMetadata<?, ?> record;
+    private final RecordOrigin origin;
     private final DecodedEvent event;
     private final String type;
     private final String group;
     private final int attempt;
     private Map<String, String> headers;
 
-    KafkaEventContext(IncomingKafkaRecordMetadata<?, ?> record, DecodedEvent event, String type, String group,
-            int attempt) {
+    KafkaEventContext(IncomingKafkaRecordMetadata<?, ?> record, RecordOrigin origin, DecodedEvent event, String type,
+            String group, int attempt) {
         this.record = record;
+        this.origin = origin;
         this.event = event;
         this.type = type;
         this.group = group;
@@ -31,17 +33,17 @@ final class KafkaEventContext implements EventContext {
 
     @Override
     public String topic() {
-        return record.getTopic();
+        return origin.topic();
     }
 
     @Override
     public int partition() {
-        return record.getPartition();
+        return origin.partition();
     }
 
     @Override
     public long offset() {
-        return record.getOffset();
+        return origin.offset();
     }
 
     @Override

@@ -156,13 +156,6 @@ public interface KafkaEventsConfig {
     interface FailureConfig {
 
         /**
-         * {@code in-process}: retry in the consumer, with backoff, holding up only the partition of the failed record;
-         * then dead-letter. {@code none}: dead-letter at the first failure.
-         */
-        @WithDefault("in-process")
-        FailureMode mode();
-
-        /**
          * The retry policy.
          */
         RetryConfig retry();
@@ -189,7 +182,8 @@ public interface KafkaEventsConfig {
     interface RetryConfig {
 
         /**
-         * Attempts in all, the first one included; {@code 1} means no retry.
+         * Attempts in all, the first one included; {@code 1} means no retry. With
+         * {@code quarkus.kafka-events.failure.mode=retry-topics}, one retry topic is provisioned per retry.
          */
         @WithDefault("3")
         int maxAttempts();
@@ -237,13 +231,6 @@ public interface KafkaEventsConfig {
          */
         @WithDefault(".dead-letter")
         String suffix();
-    }
-
-    enum FailureMode {
-        /** Retry in the consumer, then dead-letter. */
-        IN_PROCESS,
-        /** Dead-letter at the first failure. */
-        NONE
     }
 
     @ConfigGroup

@@ -28,9 +28,10 @@ final class RetryPolicy {
         this.nonRetryable = List.copyOf(nonRetryable);
     }
 
-    static RetryPolicy of(KafkaEventsConfig.FailureConfig failure, int maxAttempts) {
+    static RetryPolicy of(KafkaEventsConfig.FailureConfig failure, KafkaEventsFixedConfig.FailureMode mode,
+            int maxAttempts) {
         KafkaEventsConfig.RetryConfig retry = failure.retry();
-        int attempts = failure.mode() == KafkaEventsConfig.FailureMode.NONE ? 1 : maxAttempts;
+        int attempts = mode == KafkaEventsFixedConfig.FailureMode.NONE ? 1 : maxAttempts;
         return new RetryPolicy(attempts, retry.initialBackoff(), retry.multiplier(), retry.maxBackoff(),
                 retry.jitter(), failure.retryable().orElse(List.of()), failure.nonRetryable().orElse(List.of()));
     }

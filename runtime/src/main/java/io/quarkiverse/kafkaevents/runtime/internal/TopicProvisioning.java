@@ -34,7 +34,7 @@ public class TopicProvisioning {
         return done;
     }
 
-    /** Every topic the application needs (event topics and dead-letter topics). */
+    /** Every topic the application needs (event topics, retry topics and dead-letter topics). */
     public List<String> topics() {
         return topics;
     }
@@ -43,7 +43,7 @@ public class TopicProvisioning {
             EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         List<TopicSpec> topics = topics(routing, config);
-        topics.addAll(deadLetterTopics(topics, dispatcher, config));
+        topics.addAll(derivedTopics(topics, dispatcher, config));
         this.topics = topics.stream().map(TopicSpec::name).distinct().sorted().toList();
         if (topics.isEmpty() || config.topics().provisioning() == KafkaEventsConfig.Provisioning.NONE) {
             done = true;
@@ -58,16 +58,13 @@ public class TopicProvisioning {
     }
 
     /**
-     * One dead-letter topic per consumed topic, with the partition count of its source topic.
+     * The topics derived from each consumed topic: its dead-letter topic and, in mode {@code retry-topics}, its retry
+     * topics, all with the partition count of the consumed topic.
      */
-    static List<TopicSpec> deadLetterTopics(List<TopicSpec> sources, HandlerDispatcher dispatcher,
+    static List<TopicSpec> derivedTopics(List<TopicSpec> sources, HandlerDispatcher dispatcher,
             KafkaEventsConfig config) {
-        List<TopicSpec> deadLetters = new ArrayList<>();
+        List<TopicSpec> derived = new ArrayList<>();
         for (String topic : new TreeSet<>(dispatcher.topics().values())) {
-            String deadLetterTopic = dispatcher.deadLetterTopic(topic);
-            if (deadLetterTopic == null) {
-                continue;
-            }
             // a consumed topic is the topic of its event types, so it is among the sources
             int partitions = 0;
             Optional<Short> replication = config.topics().replicationFactor();
@@ -80,10 +77,17 @@ public class TopicProvisioning {
             if (partitions == 0) {
                 partitions = config.topics().partitions();
             }
-            deadLetters.add(new TopicSpec(deadLetterTopic, partitions, replication, Map.of(),
-                    "dead-letter records of " + topic));
+            for (String retryTopic : dispatcher.retryTopics(topic)) {
+                derived.add(new TopicSpec(retryTopic, partitions, replication, Map.of(),
+                        "retries of " + topic));
+            }
+            String deadLetterTopic = dispatcher.deadLetterTopic(topic);
+            if (deadLetterTopic != null) {
+                derived.add(new TopicSpec(deadLetterTopic, partitions, replication, Map.of(),
+                        "dead-letter records of " + topic));
+            }
         }
-        return deadLetters;
+        return derived;
     }
 
     static List<TopicSpec> topics(EventRouting routing, KafkaEventsConfig config) {
