@@ -19,9 +19,13 @@ public record BenchmarkSettings(
         List<Integer> latencyRates,
         Duration latencyWarmup,
         Duration latencyDuration,
-        int latencyRounds) {
+        int latencyRounds,
+        int startupBuilds,
+        int startupLaunches,
+        int startupEvents,
+        String startupJvmOptions) {
 
-    /** Whether the scenario ({@code publish}, {@code consume} or {@code latency}) runs. */
+    /** Whether the scenario ({@code publish}, {@code consume}, {@code latency} or {@code startup}) runs. */
     public boolean runs(String scenario) {
         return scenarios.contains(scenario);
     }
@@ -30,7 +34,7 @@ public record BenchmarkSettings(
         boolean full = Boolean.parseBoolean(System.getProperty("benchmarks.full", "false").isEmpty() ? "true"
                 : System.getProperty("benchmarks.full", "false"));
         return new BenchmarkSettings(full,
-                List.of(System.getProperty("benchmarks.scenarios", "publish,consume,latency").split(",")),
+                List.of(System.getProperty("benchmarks.scenarios", "publish,consume,latency,startup").split(",")),
                 Integer.getInteger("benchmarks.records", full ? 1_000_000 : 100_000),
                 Integer.getInteger("benchmarks.warmups", 1),
                 Integer.getInteger("benchmarks.iterations", full ? 10 : 4),
@@ -40,6 +44,10 @@ public record BenchmarkSettings(
                         .map(String::trim).map(Integer::valueOf).toList(),
                 Duration.ofSeconds(Integer.getInteger("benchmarks.latency.warmup", 2)),
                 Duration.ofSeconds(Integer.getInteger("benchmarks.latency.seconds", full ? 30 : 5)),
-                Integer.getInteger("benchmarks.latency.rounds", full ? 3 : 2));
+                Integer.getInteger("benchmarks.latency.rounds", full ? 3 : 2),
+                Integer.getInteger("benchmarks.startup.builds", full ? 5 : 2),
+                Integer.getInteger("benchmarks.startup.launches", full ? 10 : 5),
+                Integer.getInteger("benchmarks.startup.events", 5_000),
+                System.getProperty("benchmarks.startup.jvm-options", "-Xmx256m"));
     }
 }

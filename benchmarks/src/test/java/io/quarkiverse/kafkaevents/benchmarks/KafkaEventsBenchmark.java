@@ -24,13 +24,16 @@ import io.quarkiverse.kafkaevents.benchmarks.publish.PublishBenchmark;
 import io.quarkiverse.kafkaevents.benchmarks.publish.PublishTarget;
 import io.quarkiverse.kafkaevents.benchmarks.publish.RawProducerContestant;
 import io.quarkiverse.kafkaevents.benchmarks.report.Results;
+import io.quarkiverse.kafkaevents.benchmarks.startup.StartupBenchmark;
+import io.quarkiverse.kafkaevents.benchmarks.startup.StartupContestant;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 
 /**
  * The benchmark harness: the extension side by side with raw Kafka clients and plain SmallRye, against the dev broker
- * the test mode starts, in one JVM. Asserts only that every contestant delivered all its records; writes
+ * the test mode starts, in one JVM (and, for start-up, memory and build time, the sample service written both ways
+ * as separate applications: {@link StartupBenchmark}). Asserts only that every contestant delivered all its records; writes
  * {@code target/benchmarks/results.json} and {@code results.md}. See {@code docs/modules/ROOT/pages/benchmarks.adoc}.
  */
 @QuarkusTest
@@ -115,6 +118,12 @@ class KafkaEventsBenchmark {
                     new LatencyBenchmark(settings, List.of(rawLatency,
                             new ExtensionLatencyContestant(publisher, probes.handlerLatency)), usage, results).run();
                 }
+            }
+            if (settings.runs("startup")) {
+                // the sample service as two separate applications (benchmarks/startup-apps), built and launched apart
+                Path apps = Path.of("startup-apps");
+                new StartupBenchmark(settings, List.of(StartupContestant.smallRye(apps),
+                        StartupContestant.extension(apps)), bootstrapServers, topics, results).run();
             }
         }
         results.describe("load average at end", Machine.loadAverage());

@@ -9,12 +9,15 @@ final class MarkdownReport {
     private final Map<String, Object> environment;
     private final List<ThroughputRow> throughput;
     private final List<LatencyRow> latency;
+    private final List<StartupRow> startup;
     private final StringBuilder out = new StringBuilder();
 
-    MarkdownReport(Map<String, Object> environment, List<ThroughputRow> throughput, List<LatencyRow> latency) {
+    MarkdownReport(Map<String, Object> environment, List<ThroughputRow> throughput, List<LatencyRow> latency,
+            List<StartupRow> startup) {
         this.environment = environment;
         this.throughput = throughput;
         this.latency = latency;
+        this.startup = startup;
     }
 
     String render() {
@@ -47,6 +50,26 @@ final class MarkdownReport {
                     row.p99Millis(), row.p999Millis(), row.maxMillis(), row.p99MinMillis(), row.p99MaxMillis(),
                     row.ackP50Millis(), row.ackP99Millis(), row.clientCpuMicrosPerRecord(),
                     row.brokerCpuMicrosPerRecord(), row.allocatedBytesPerRecord()));
+        }
+        out.append("\n## Start-up, memory and build\n\n");
+        out.append("The sample orders service written with plain SmallRye channels (the baseline) and with the extension,"
+                + " each a fast-jar launched in prod mode: median (range) over the launches. Started is process launch to"
+                + " Quarkus' \"started\" line as the harness saw it (Quarkus' own figure after the slash); RSS is VmRSS"
+                + " then and after publishing and handling the events; CPU is the application process's; augmentation is"
+                + " Quarkus' \"augmentation completed in\" of `mvn package`, whose whole wall time is the last column.\n\n");
+        out.append("| Contestant | Started (ms) | vs SmallRye | RSS started (MB) | vs SmallRye | RSS after events (MB) |"
+                + " Start-up CPU (ms) | Events: handled (ms) / CPU (ms) | Augmentation (ms) | vs SmallRye |"
+                + " mvn package (ms) |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (StartupRow row : startup) {
+            out.append(String.format("| %s | %,.0f (%,.0f–%,.0f) / %,.0f | %.2f | %.0f (%.0f–%.0f) | %.2f |"
+                    + " %.0f (%.0f–%.0f) | %,.0f | %,d: %,.0f / %,.0f | %,.0f (%,.0f–%,.0f) | %.2f | %,.0f |%n",
+                    row.contestant(), row.startedMillis(), row.startedMin(), row.startedMax(),
+                    row.quarkusStartedMillis(), row.startedRatio(), row.rssStartedMb(), row.rssStartedMinMb(),
+                    row.rssStartedMaxMb(), row.rssStartedRatio(), row.rssHandledMb(), row.rssHandledMinMb(),
+                    row.rssHandledMaxMb(), row.startCpuMillis(), row.events(), row.handledMillis(),
+                    row.eventsCpuMillis(), row.augmentationMillis(), row.augmentationMin(), row.augmentationMax(),
+                    row.augmentationRatio(), row.mavenMillis()));
         }
         return out.toString();
     }

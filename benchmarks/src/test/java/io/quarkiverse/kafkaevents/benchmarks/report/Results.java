@@ -18,6 +18,8 @@ public final class Results {
     private final Map<String, Object> environment = new LinkedHashMap<>();
     private final List<Measurement> measurements = new ArrayList<>();
     private final List<LatencyRound> latencyRounds = new ArrayList<>();
+    private final List<StartupRun> startupRuns = new ArrayList<>();
+    private final List<BuildRun> buildRuns = new ArrayList<>();
 
     /** Describes the run (machine, settings, memory): a line each in the report. */
     public void describe(String key, Object value) {
@@ -38,6 +40,16 @@ public final class Results {
                 Stats.percentile(round.sortedAcknowledgementNanos(), 0.99) / 1e6, round.achievedRate());
     }
 
+    public void add(StartupRun run) {
+        startupRuns.add(run);
+        System.out.println(LocalTime.now() + " | " + run);
+    }
+
+    public void add(BuildRun build) {
+        buildRuns.add(build);
+        System.out.println(LocalTime.now() + " | " + build);
+    }
+
     public List<Measurement> measurements() {
         return measurements;
     }
@@ -52,13 +64,16 @@ public final class Results {
         json.put("environment", environment);
         json.put("throughput", ThroughputRow.summarize(measurements));
         json.put("latency", LatencyRow.summarize(latencyRounds));
+        json.put("startup", StartupRow.summarize(startupRuns, buildRuns));
         json.put("measurements", measurements);
         json.put("latencyRounds", latencyRounds.stream().map(Results::withoutSamples).toList());
+        json.put("startupRuns", startupRuns);
+        json.put("buildRuns", buildRuns);
         new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .writeValue(directory.resolve("results.json").toFile(), json);
         String markdown = new MarkdownReport(environment, ThroughputRow.summarize(measurements),
-                LatencyRow.summarize(latencyRounds)).render();
+                LatencyRow.summarize(latencyRounds), StartupRow.summarize(startupRuns, buildRuns)).render();
         Files.writeString(directory.resolve("results.md"), markdown);
         System.out.println(markdown);
     }
