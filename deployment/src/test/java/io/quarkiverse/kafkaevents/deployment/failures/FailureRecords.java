@@ -70,4 +70,13 @@ final class FailureRecords {
             throw new AssertionError(e);
         }
     }
+
+    /** The messages of an exception and its causes, one per line. */
+    static String messages(Throwable t) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            all.append(cause.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
 }

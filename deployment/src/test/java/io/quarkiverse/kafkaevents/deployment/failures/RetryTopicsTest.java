@@ -47,6 +47,7 @@ public class RetryTopicsTest {
     static final String TOPIC = "test.shipping.public.parcels";
     static final String RETRY_1 = TOPIC + ".retry-1";
     static final String RETRY_2 = TOPIC + ".retry-2";
+    static final String RETRY_3 = TOPIC + ".retry-3";
     static final String DLT = TOPIC + ".dead-letter";
 
     @EventTopic(value = "parcels", domain = "shipping")
@@ -80,11 +81,17 @@ public class RetryTopicsTest {
         }
     }
 
-    /** A second handler of the same type that never fails: it must not be called again when the first one fails. */
+    /**
+     * A second handler of the same type: it must not be called again when only the first one fails. It has no
+     * settings of its own, so the event type's apply.
+     */
     public static class AuditHandler {
         @EventHandler
         void audit(ParcelShipped parcel) {
             Seen.AUDITED.computeIfAbsent(parcel.parcelId(), k -> new AtomicInteger()).incrementAndGet();
+            if (parcel.behaviour().equals("audit-fails")) {
+                throw new IllegalStateException("audit log full");
+            }
         }
     }
 
@@ -95,8 +102,16 @@ public class RetryTopicsTest {
             .overrideConfigKey("quarkus.application.name", "retry-topics-test")
             .overrideConfigKey("quarkus.kafka-events.failure.mode", "retry-topics")
             .overrideConfigKey("quarkus.kafka-events.events.\"ParcelShipped\".partitions", "4")
-            .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "3")
-            .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "1s")
+            // global, event type and handler settings: the handler's win
+            .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "2")
+            .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "5s")
+            .overrideConfigKey("quarkus.kafka-events.events.\"ParcelShipped\".max-attempts", "3")
+            .overrideConfigKey("quarkus.kafka-events.events.\"ParcelShipped\".initial-backoff", "2s")
+            .overrideConfigKey("quarkus.kafka-events.handlers.\"" + ParcelHandler.class.getName() + "#on\".max-attempts",
+                    "4")
+            .overrideConfigKey(
+                    "quarkus.kafka-events.handlers.\"" + ParcelHandler.class.getName() + "#on\".initial-backoff",
+                    "500ms")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.multiplier", "2")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.jitter", "0")
             .overrideConfigKey("quarkus.kafka-events.failure.non-retryable", "java.lang.IllegalArgumentException");
@@ -112,13 +127,13 @@ public class RetryTopicsTest {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(props)) {
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of(TOPIC, RETRY_1, RETRY_2, DLT))
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of(TOPIC, RETRY_1, RETRY_2, RETRY_3, DLT))
                     .allTopicNames().get();
             for (TopicDescription topic : topics.values()) {
                 assertEquals(4, topic.partitions().size(), topic.name());
             }
-            // three attempts in all: two retries, two retry topics
-            assertFalse(admin.listTopics().names().get().contains(TOPIC + ".retry-3"));
+            // four attempts in all for the handler with the most (its own setting): three retries, three retry topics
+            assertFalse(admin.listTopics().names().get().contains(TOPIC + ".retry-4"));
         }
     }
 
@@ -149,11 +164,11 @@ public class RetryTopicsTest {
         }
         assertEquals("1", headers(first).get("kafka-events-retry-attempts"));
         assertEquals("2", headers(second).get("kafka-events-retry-attempts"));
-        // the backoff follows the policy (1 s, then 2 s), measured from record timestamps
-        assertDue(first, 1000);
-        assertDue(second, 2000);
+        // the backoff follows the handler's policy (500 ms, then 1 s), measured from record timestamps
+        assertDue(first, 500);
+        assertDue(second, 1000);
         long secondWait = Seen.HANDLED_AT.get("p-transient").toEpochMilli() - second.timestamp();
-        assertTrue(secondWait >= 1900, "third attempt " + secondWait + " ms after the second retry record");
+        assertTrue(secondWait >= 950, "third attempt " + secondWait + " ms after the second retry record");
         assertTrue(deadLetters("p-transient").isEmpty());
     }
 
@@ -161,23 +176,38 @@ public class RetryTopicsTest {
     void exhaustedRetriesEndInTheDeadLetterTopicWithTheOriginalCoordinates() {
         publisher.publish(new ParcelShipped("p-fail", "always-fails")).await().atMost(Duration.ofSeconds(30));
         ConsumerRecord<String, byte[]> dead = awaitDeadLetter("p-fail");
-        assertEquals(3, Seen.ATTEMPTS.get("p-fail").get());
+        assertEquals(4, Seen.ATTEMPTS.get("p-fail").get());
         ConsumerRecord<String, byte[]> original = single(TOPIC, "p-fail");
         assertArrayEquals(original.value(), dead.value());
         assertEquals(original.partition(), dead.partition());
         Map<String, String> headers = headers(dead);
-        assertEquals("3", headers.get("kafka-events-dlt-attempts"));
+        assertEquals("4", headers.get("kafka-events-dlt-attempts"));
         assertEquals(TOPIC, headers.get("kafka-events-dlt-original-topic"));
         assertEquals(Long.toString(original.offset()), headers.get("kafka-events-dlt-original-offset"));
         assertEquals("retry-topics-test", headers.get("kafka-events-dlt-group"));
         assertEquals(IllegalStateException.class.getName(), headers.get("kafka-events-dlt-exception-class"));
         assertEquals(headers(original).get("ce_id"), headers.get("ce_id"));
         assertTrue(headers.keySet().stream().noneMatch(h -> h.startsWith("kafka-events-retry-")), headers.toString());
-        // the whole timeline: 1 s + 2 s of backoff between the first failure and the dead-letter write
+        // the whole timeline: 0.5 s + 1 s + 2 s of backoff between the first failure and the dead-letter write
         long timeline = dead.timestamp()
                 - Instant.parse(headers.get("kafka-events-dlt-first-failure-time")).toEpochMilli();
-        assertTrue(timeline >= 2900 && timeline < 10000, "retry timeline " + timeline + " ms");
+        assertTrue(timeline >= 3400 && timeline < 10000, "retry timeline " + timeline + " ms");
+        assertEquals(1, FailureRecords.records(bootstrap, RETRY_3, "p-fail").size());
         assertEquals(1, Seen.AUDITED.get("p-fail").get());
+    }
+
+    @Test
+    void handlerWithoutSettingsOfItsOwnFollowsItsEventTypeSettings() {
+        publisher.publish(new ParcelShipped("p-audit", "audit-fails")).await().atMost(Duration.ofSeconds(30));
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter("p-audit");
+        // the event type's 3 attempts and 2 s initial backoff, not the global 2 attempts and 5 s
+        assertEquals("3", headers(dead).get("kafka-events-dlt-attempts"));
+        assertEquals(3, Seen.AUDITED.get("p-audit").get());
+        assertDue(single(RETRY_1, "p-audit"), 2000);
+        assertEquals(AuditHandler.class.getName() + "#audit",
+                headers(single(RETRY_2, "p-audit")).get("kafka-events-retry-handlers"));
+        // the other handler succeeded at once and was not called again
+        assertEquals(1, Seen.ATTEMPTS.get("p-audit").get());
     }
 
     @Test
@@ -206,7 +236,7 @@ public class RetryTopicsTest {
         assertEquals(single(TOPIC, failing).partition(), single(TOPIC, next).partition());
         await(() -> Seen.HANDLED_AT.containsKey(failing));
         assertTrue(Seen.HANDLED_AT.get(next).isBefore(Seen.HANDLED_AT.get(failing)));
-        assertTrue(Seen.HANDLED_AT.get(next).toEpochMilli() < single(RETRY_1, failing).timestamp() + 1000,
+        assertTrue(Seen.HANDLED_AT.get(next).toEpochMilli() < single(RETRY_1, failing).timestamp() + 500,
                 "the next record of the partition was handled before the first retry was due");
     }
 

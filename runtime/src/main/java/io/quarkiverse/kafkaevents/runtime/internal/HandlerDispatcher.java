@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,9 +136,8 @@ public class HandlerDispatcher {
 
     private final Map<String, ChannelHandlers> channels;
     private final ObjectMapper mapper;
-    private final KafkaEventsConfig config;
-    private final Map<String, RetryPolicy> policies = new HashMap<>();
-    private final RetryPolicy defaultPolicy;
+    /** The retry policy of each handler, by handler label. */
+    private final Map<String, RetryPolicy> policies;
     private final DeadLetters deadLetters;
     private final KafkaEventsFixedConfig.FailureMode mode;
     private final RetryTopics retryTopics;
@@ -151,11 +151,10 @@ public class HandlerDispatcher {
         this.mapper = mapper;
         this.monitors = monitors;
         this.tracing = tracing;
-        this.config = config;
         this.failureHandlers = failureHandlers;
         this.mode = fixedConfig.failure().mode();
         this.retryTopics = mode == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS ? new RetryTopics(publisher) : null;
-        this.defaultPolicy = RetryPolicy.of(config.failure(), mode, config.failure().retry().maxAttempts());
+        this.policies = policies(invokers, config, mode);
         this.deadLetters = config.failure().deadLetter().enabled()
                 ? new DeadLetters(publisher, config.failure().deadLetter().suffix())
                 : null;
@@ -383,7 +382,7 @@ public class HandlerDispatcher {
             Throwable failure = lastFailure[0];
             EventFailureHandler.Decision decision = decide(invoker, events.get(invoker.eventClass()), context,
                     failure, attempt);
-            RetryPolicy policy = policy(type);
+            RetryPolicy policy = policies.get(invoker.handler());
             boolean again = switch (decision) {
                 case RETRY -> attempt < policy.maxAttempts();
                 case DEFAULT -> attempt < policy.maxAttempts() && policy.retryable(failure);
@@ -468,15 +467,26 @@ public class HandlerDispatcher {
         }
     }
 
-    private RetryPolicy policy(String type) {
-        KafkaEventsConfig.EventTypeConfig typeConfig = config.events().get(type);
-        if (typeConfig == null || typeConfig.maxAttempts().isEmpty()) {
-            return defaultPolicy;
+    /**
+     * The retry policy of every handler: global settings, overridden by its event type's, overridden by its own.
+     *
+     * @throws IllegalStateException when {@code quarkus.kafka-events.handlers} names a method that is no handler
+     */
+    private static Map<String, RetryPolicy> policies(List<EventInvoker> invokers, KafkaEventsConfig config,
+            KafkaEventsFixedConfig.FailureMode mode) {
+        Map<String, RetryPolicy> policies = new HashMap<>();
+        for (EventInvoker invoker : invokers) {
+            policies.put(invoker.handler(), RetryPolicy.of(config.failure(), mode, config.events().get(invoker.type()),
+                    config.handlers().get(invoker.handler())));
         }
-        synchronized (policies) {
-            return policies.computeIfAbsent(type,
-                    t -> RetryPolicy.of(config.failure(), mode, typeConfig.maxAttempts().getAsInt()));
+        List<String> unknown = config.handlers().keySet().stream().filter(key -> !policies.containsKey(key)).sorted()
+                .toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException("quarkus.kafka-events.handlers names no @EventHandler method: " + unknown
+                    + "; the handler methods are " + new TreeSet<>(policies.keySet())
+                    + " (keys are <class name>#<method name>, quoted)");
         }
+        return Map.copyOf(policies);
     }
 
     /** A record that cannot be handled at all: never retried. */
@@ -618,7 +628,7 @@ public class HandlerDispatcher {
     }
 
     /**
-     * The retry topics of an event topic: in mode {@code retry-topics}, one per retry of the handled type with the most
+     * The retry topics of an event topic: in mode {@code retry-topics}, one per retry of its handler with the most
      * attempts; otherwise none.
      */
     public List<String> retryTopics(String topic) {
@@ -628,8 +638,10 @@ public class HandlerDispatcher {
         int maxAttempts = 1;
         for (ChannelHandlers handlers : channels.values()) {
             if (!handlers.retry && handlers.topic.equals(topic)) {
-                for (String type : handlers.byType.keySet()) {
-                    maxAttempts = Math.max(maxAttempts, policy(type).maxAttempts());
+                for (List<EventInvoker> invokers : handlers.byType.values()) {
+                    for (EventInvoker invoker : invokers) {
+                        maxAttempts = Math.max(maxAttempts, policies.get(invoker.handler()).maxAttempts());
+                    }
                 }
             }
         }

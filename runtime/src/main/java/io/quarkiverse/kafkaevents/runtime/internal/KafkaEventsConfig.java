@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 import io.quarkiverse.kafkaevents.EventFormat;
@@ -113,8 +114,54 @@ public interface KafkaEventsConfig {
         Duration timeout();
     }
 
+    /**
+     * Settings of one {@code @EventHandler} method, keyed by its class and method name (for example
+     * {@code quarkus.kafka-events.handlers."com.acme.billing.PaymentHandler#onPaymentTaken".max-attempts=5}).
+     * A key that names no handler method fails start-up.
+     */
+    @ConfigDocMapKey("handler")
+    @ConfigDocSection
+    Map<String, HandlerConfig> handlers();
+
+    /**
+     * Retry settings that override the global ones ({@code quarkus.kafka-events.failure.retry.*}) for an event type or a
+     * handler method. A handler's settings win over its event type's, which win over the global ones.
+     */
+    interface RetryOverrides {
+
+        /**
+         * Attempts in all, the first one included; overrides {@code quarkus.kafka-events.failure.retry.max-attempts}.
+         */
+        OptionalInt maxAttempts();
+
+        /**
+         * Wait before the second attempt; overrides {@code quarkus.kafka-events.failure.retry.initial-backoff}.
+         */
+        Optional<Duration> initialBackoff();
+
+        /**
+         * Factor applied to the wait after each attempt; overrides
+         * {@code quarkus.kafka-events.failure.retry.multiplier}.
+         */
+        OptionalDouble multiplier();
+
+        /**
+         * Longest wait between two attempts; overrides {@code quarkus.kafka-events.failure.retry.max-backoff}.
+         */
+        Optional<Duration> maxBackoff();
+
+        /**
+         * Random variation of each wait; overrides {@code quarkus.kafka-events.failure.retry.jitter}.
+         */
+        OptionalDouble jitter();
+    }
+
     @ConfigGroup
-    interface EventTypeConfig {
+    interface HandlerConfig extends RetryOverrides {
+    }
+
+    @ConfigGroup
+    interface EventTypeConfig extends RetryOverrides {
 
         /**
          * The full topic name, replacing the one derived from {@code @EventTopic} and the environment.
@@ -144,12 +191,6 @@ public interface KafkaEventsConfig {
          */
         @ConfigDocMapKey("topic-config")
         Map<String, String> config();
-
-        /**
-         * Maximum attempts for handlers of this event type; overrides
-         * {@code quarkus.kafka-events.failure.retry.max-attempts}.
-         */
-        OptionalInt maxAttempts();
     }
 
     @ConfigGroup

@@ -28,12 +28,30 @@ final class RetryPolicy {
         this.nonRetryable = List.copyOf(nonRetryable);
     }
 
+    /**
+     * The policy of the global settings, overridden by those given, the most specific last (an event type's, then a
+     * handler's); {@code null} overrides are ignored. Mode {@code none} allows one attempt whatever the settings.
+     */
     static RetryPolicy of(KafkaEventsConfig.FailureConfig failure, KafkaEventsFixedConfig.FailureMode mode,
-            int maxAttempts) {
+            KafkaEventsConfig.RetryOverrides... overrides) {
         KafkaEventsConfig.RetryConfig retry = failure.retry();
+        int maxAttempts = retry.maxAttempts();
+        Duration initial = retry.initialBackoff();
+        double multiplier = retry.multiplier();
+        Duration max = retry.maxBackoff();
+        double jitter = retry.jitter();
+        for (KafkaEventsConfig.RetryOverrides override : overrides) {
+            if (override != null) {
+                maxAttempts = override.maxAttempts().orElse(maxAttempts);
+                initial = override.initialBackoff().orElse(initial);
+                multiplier = override.multiplier().orElse(multiplier);
+                max = override.maxBackoff().orElse(max);
+                jitter = override.jitter().orElse(jitter);
+            }
+        }
         int attempts = mode == KafkaEventsFixedConfig.FailureMode.NONE ? 1 : maxAttempts;
-        return new RetryPolicy(attempts, retry.initialBackoff(), retry.multiplier(), retry.maxBackoff(),
-                retry.jitter(), failure.retryable().orElse(List.of()), failure.nonRetryable().orElse(List.of()));
+        return new RetryPolicy(attempts, initial, multiplier, max, jitter, failure.retryable().orElse(List.of()),
+                failure.nonRetryable().orElse(List.of()));
     }
 
     int maxAttempts() {

@@ -1,0 +1,41 @@
+package io.quarkiverse.kafkaevents.deployment.failures;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.kafkaevents.EventHandler;
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * Settings keyed by an event type that does not exist (a typo) fail start-up, naming the key and the event types.
+ */
+public class EventSettingsErrorTest {
+
+    @EventTopic(value = "refunds", domain = "event-settings-error")
+    public record RefundIssued(String refundId) {
+    }
+
+    public static class RefundHandler {
+        @EventHandler
+        void on(RefundIssued refund) {
+        }
+    }
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(RefundIssued.class, RefundHandler.class))
+            .overrideConfigKey("quarkus.kafka-events.events.\"RefundIsued\".max-attempts", "5")
+            .assertException(t -> {
+                String messages = FailureRecords.messages(t);
+                assertTrue(messages.contains("quarkus.kafka-events.events.\"RefundIsued\" names no event type; the event"
+                        + " types are [RefundIssued]"), messages);
+            });
+
+    @Test
+    void startFails() {
+        // start-up is expected to fail; assertException checks why
+    }
+}
