@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -39,6 +40,8 @@ import io.quarkiverse.kafkaevents.EventObservation;
 import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
@@ -59,7 +62,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 public class HandlerDispatcher {
 
     private static final Logger LOG = Logger.getLogger(HandlerDispatcher.class);
-    private static final int LANE_CAPACITY = 1024;
+    /** Records queued in all, per channel: beyond it SmallRye pauses the consumer (single partitions pause earlier). */
+    private static final int LANE_CAPACITY = 4096;
 
     /** The handlers of one channel. */
     static final class ChannelHandlers {
@@ -75,7 +79,7 @@ public class HandlerDispatcher {
         final Map<String, List<EventInvoker>> byType;
         /** The type plain JSON records are handled as: the only type of the channel, or {@code null}. */
         final String plainType;
-        final PartitionLanes lanes = new PartitionLanes(LANE_CAPACITY);
+        final PartitionLanes lanes;
         final LongAdder skipped = new LongAdder();
         final LongAdder undecodable = new LongAdder();
         final LongAdder failed = new LongAdder();
@@ -118,8 +122,9 @@ public class HandlerDispatcher {
         }
 
         ChannelHandlers(String channel, String topic, String group, String consumerGroup, boolean retry,
-                Map<String, List<EventInvoker>> byType) {
+                Map<String, List<EventInvoker>> byType, KafkaClientService clients) {
             this.channel = channel;
+            this.lanes = new PartitionLanes(LANE_CAPACITY, new ConsumerFlow(clients, channel));
             this.topic = topic;
             this.group = group;
             this.consumerGroup = consumerGroup;
@@ -131,6 +136,42 @@ public class HandlerDispatcher {
         /** Whether the channel reads the topic: its event topic, or for a retry channel one of its retry topics. */
         boolean reads(String candidate) {
             return retry ? RetryTopics.isRetryTopicOf(candidate, topic) : topic.equals(candidate);
+        }
+    }
+
+    /**
+     * Pauses and resumes one partition on whichever of the channel's consumers it is assigned to, on the consumer's
+     * polling thread.
+     */
+    private record ConsumerFlow(KafkaClientService clients, String channel) implements PartitionLanes.Flow {
+
+        @Override
+        public void pause(TopicPartition partition) {
+            LOG.debugf("Pausing partition %s of channel %s: its records are waiting", partition, channel);
+            run(partition, consumer -> consumer.pause(List.of(partition)));
+        }
+
+        @Override
+        public void resume(TopicPartition partition) {
+            LOG.debugf("Resuming partition %s of channel %s", partition, channel);
+            run(partition, consumer -> consumer.resume(List.of(partition)));
+        }
+
+        private void run(TopicPartition partition,
+                java.util.function.Consumer<Consumer<Object, Object>> action) {
+            List<KafkaConsumer<Object, Object>> consumers = clients.getConsumers(channel);
+            if (consumers == null) {
+                return;
+            }
+            for (KafkaConsumer<Object, Object> consumer : consumers) {
+                consumer.runOnPollingThread(c -> {
+                    if (c.assignment().contains(partition)) {
+                        action.accept(c);
+                    }
+                }).subscribe().with(ignored -> {
+                }, failure -> LOG.debugf(failure, "Could not pause or resume partition %s of channel %s", partition,
+                        channel));
+            }
         }
     }
 
@@ -147,7 +188,8 @@ public class HandlerDispatcher {
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
             KafkaEventsFixedConfig fixedConfig, KafkaEventPublisher publisher,
-            Instance<EventFailureHandler> failureHandlers, EventMonitors monitors, EventTracing tracing) {
+            Instance<EventFailureHandler> failureHandlers, EventMonitors monitors, EventTracing tracing,
+            KafkaClientService clients) {
         this.mapper = mapper;
         this.monitors = monitors;
         this.tracing = tracing;
@@ -172,12 +214,13 @@ public class HandlerDispatcher {
             String prefix = "mp.messaging.incoming." + e.getKey() + ".";
             String group = mpConfig.getOptionalValue(prefix + "group.id", String.class).orElse(defaultGroup);
             String topic = mpConfig.getOptionalValue(prefix + "topic", String.class).orElse(e.getKey());
-            map.put(e.getKey(), new ChannelHandlers(e.getKey(), topic, group, group, false, e.getValue()));
+            map.put(e.getKey(), new ChannelHandlers(e.getKey(), topic, group, group, false, e.getValue(), clients));
             if (retryTopics != null) {
                 String retryChannel = e.getKey() + RetryTopics.CHANNEL_SUFFIX;
                 String retryGroup = mpConfig.getOptionalValue("mp.messaging.incoming." + retryChannel + ".group.id",
                         String.class).orElse(group + RetryTopics.CHANNEL_SUFFIX);
-                map.put(retryChannel, new ChannelHandlers(retryChannel, topic, group, retryGroup, true, e.getValue()));
+                map.put(retryChannel,
+                        new ChannelHandlers(retryChannel, topic, group, retryGroup, true, e.getValue(), clients));
             }
         }
         this.channels = map;
@@ -199,7 +242,7 @@ public class HandlerDispatcher {
         Instant timestamp = record.getTimestamp();
         int generation = handlers.generation(partition);
         handlers.track(partition, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
-        return handlers.lanes.submit(partition, () -> {
+        return handlers.lanes.submit(new TopicPartition(record.getTopic(), record.getPartition()), () -> {
             if (revokedSince(handlers, partition, generation, record)) {
                 return Uni.createFrom().voidItem().onTermination().invoke(() -> handlers.untrack(partition));
             }

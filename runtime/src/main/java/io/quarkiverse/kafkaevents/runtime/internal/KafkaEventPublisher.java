@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -95,12 +96,12 @@ public class KafkaEventPublisher implements EventPublisher {
      */
     public Uni<Void> sendRecord(String topic, int partition, String key, byte[] value,
             org.apache.kafka.common.header.Headers headers) {
-        Message<byte[]> message = Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+        Message<byte[]> message = Message.of(value, Metadata.of(OutgoingKafkaRecordMetadata.<String> builder()
                 .withTopic(topic)
                 .withPartition(partition)
                 .withKey(key)
                 .withHeaders(headers)
-                .build());
+                .build()));
         return emitter.sendMessage(message);
     }
 
@@ -122,13 +123,15 @@ public class KafkaEventPublisher implements EventPublisher {
             byte[] json = mapper.writeValueAsBytes(event);
             ProducerRecord<String, byte[]> record = EventRecords.record(route.format(), topic, key,
                     route.info().getType(), source, json, metadata);
-            message = Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String> builder()
+            // one Metadata and one Message per record: each addMetadata(...) would copy both (seen in JFR allocation
+            // profiles of the publish benchmark, docs/modules/ROOT/pages/benchmarks.adoc)
+            message = Message.of(record.value(), Metadata.of(OutgoingKafkaRecordMetadata.<String> builder()
                     .withTopic(topic)
                     .withKey(key)
                     .withHeaders(record.headers())
-                    .build())
+                    .build(),
                     // the producer span (and the traceparent header) continue the trace of the caller
-                    .addMetadata(TracingMetadata.withCurrent(Context.current()));
+                    TracingMetadata.withCurrent(Context.current())));
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(new PublishException("Could not serialize " + className
                     + " to JSON for topic " + topic + ": " + e.getOriginalMessage(), className, topic, e));
