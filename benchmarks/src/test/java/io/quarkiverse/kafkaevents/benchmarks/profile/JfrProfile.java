@@ -151,8 +151,9 @@ public final class JfrProfile {
             table(out, "First non-JDK frame", p.firstNonJdk, p.samples, top);
             table(out, "Inclusive, by component", p.components, p.samples, COMPONENTS.size());
             table(out, "Threads", p.threads, p.samples, 8);
-            table(out, "Allocated classes", p.allocatedClasses, p.allocated, 8);
-            table(out, "Allocation sites (first non-JDK frame)", p.allocationSites, p.allocated, 8);
+            allocationTable(out, "Allocated classes", p.allocatedClasses, p.allocated, p.records, top);
+            allocationTable(out, "Allocation sites (first non-JDK frame)", p.allocationSites, p.allocated, p.records,
+                    top);
         }
         System.out.print(out);
     }
@@ -171,6 +172,15 @@ public final class JfrProfile {
         counts.entrySet().stream().sorted(Map.Entry.<String, Long> comparingByValue(Comparator.reverseOrder()))
                 .limit(top).forEach(e -> out.append(String.format("| `%s` | %.1f%% |%n", e.getKey(),
                         100.0 * e.getValue() / Math.max(1, total))));
+        out.append('\n');
+    }
+
+    private static void allocationTable(StringBuilder out, String title, Map<String, Long> bytes, long total,
+            long records, int top) {
+        out.append("| ").append(title).append(" | share | B/record |\n|---|---:|---:|\n");
+        bytes.entrySet().stream().sorted(Map.Entry.<String, Long> comparingByValue(Comparator.reverseOrder()))
+                .limit(top).forEach(e -> out.append(String.format("| `%s` | %.1f%% | %,.0f |%n", e.getKey(),
+                        100.0 * e.getValue() / Math.max(1, total), (double) e.getValue() / records)));
         out.append('\n');
     }
 
