@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 
@@ -20,15 +21,51 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventPublisher;
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.PartitionKey;
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
+import io.quarkus.test.QuarkusUnitTest;
 
 /**
  * When the record a failure leads to (a dead-letter or a retry record) cannot be written, the failed record is not
- * acknowledged, so its offset is never committed: it will be delivered again. Subclasses name the topics and publish
- * the events of their own application.
+ * acknowledged, so its offset is never committed: it will be delivered again. Subclasses configure their application
+ * ({@link #app}) and name the topic the broker is made to refuse.
  */
 abstract class WriteFailureScenario {
+
+    @EventTopic(value = "transfers", domain = "write-failure")
+    public record TransferMade(@PartitionKey String id, boolean fail) {
+    }
+
+    public static class Handled {
+        static final Map<String, Boolean> IDS = new ConcurrentHashMap<>();
+    }
+
+    public static class TransferHandler {
+        @EventHandler
+        void on(TransferMade transfer) {
+            Handled.IDS.put(transfer.id(), true);
+            if (transfer.fail()) {
+                throw new IllegalStateException("cannot transfer " + transfer.id());
+            }
+        }
+    }
+
+    /**
+     * An application whose transfers go to {@code topic} (one partition), consumed by group {@code group}, with the
+     * given failure mode.
+     */
+    static QuarkusUnitTest app(String topic, String group, String mode) {
+        return new QuarkusUnitTest()
+                .withApplicationRoot(jar -> jar.addClasses(WriteFailureScenario.class, TransferMade.class,
+                        Handled.class, TransferHandler.class, RawRecords.class, FailureRecords.class))
+                .overrideConfigKey("quarkus.application.name", group)
+                .overrideConfigKey("quarkus.kafka-events.failure.mode", mode)
+                .overrideConfigKey("quarkus.kafka-events.events.\"TransferMade\".topic", topic)
+                .overrideConfigKey("quarkus.kafka-events.events.\"TransferMade\".partitions", "1");
+    }
 
     @Inject
     EventPublisher publisher;
@@ -44,11 +81,13 @@ abstract class WriteFailureScenario {
 
     abstract String group();
 
-    /** Publishes an event that the handler fails ({@code fail}) or handles. */
-    abstract void publish(String id, boolean fail);
+    private void publish(String id, boolean fail) {
+        publisher.publish(new TransferMade(id, fail)).await().atMost(Duration.ofSeconds(30));
+    }
 
-    /** Whether the handler was called for the event. */
-    abstract boolean handled(String id);
+    private static boolean handled(String id) {
+        return Handled.IDS.containsKey(id);
+    }
 
     @Test
     void failedWriteLeavesTheOffsetUncommitted() throws Exception {

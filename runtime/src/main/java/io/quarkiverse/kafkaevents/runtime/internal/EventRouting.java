@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 import jakarta.inject.Singleton;
 
@@ -119,13 +118,6 @@ public class EventRouting {
             Route route = new Route(info, topic, format, extractor, typeConfig);
             routeMap.put(info.getClassName(), route);
             all.add(route);
-        }
-        List<String> known = types.all().stream().map(EventTypeInfo::getType).sorted().toList();
-        for (String configured : new TreeSet<>(config.events().keySet())) {
-            if (!known.contains(configured)) {
-                problems.add("quarkus.kafka-events.events.\"" + configured
-                        + "\" names no event type; the event types are " + known);
-            }
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Kafka Events configuration error: " + String.join("; ", problems));

@@ -512,8 +512,6 @@ public class HandlerDispatcher {
 
     /**
      * The retry policy of every handler: global settings, overridden by its event type's, overridden by its own.
-     *
-     * @throws IllegalStateException when {@code quarkus.kafka-events.handlers} names a method that is no handler
      */
     private static Map<String, RetryPolicy> policies(List<EventInvoker> invokers, KafkaEventsConfig config,
             KafkaEventsFixedConfig.FailureMode mode) {
@@ -522,14 +520,12 @@ public class HandlerDispatcher {
             policies.put(invoker.handler(), RetryPolicy.of(config.failure(), mode, config.events().get(invoker.type()),
                     config.handlers().get(invoker.handler())));
         }
-        List<String> unknown = config.handlers().keySet().stream().filter(key -> !policies.containsKey(key)).sorted()
-                .toList();
-        if (!unknown.isEmpty()) {
-            throw new IllegalStateException("quarkus.kafka-events.handlers names no @EventHandler method: " + unknown
-                    + "; the handler methods are " + new TreeSet<>(policies.keySet())
-                    + " (keys are <class name>#<method name>, quoted)");
-        }
         return Map.copyOf(policies);
+    }
+
+    /** The labels ({@code <class name>#<method name>}) of the handler methods. */
+    public Set<String> handlerLabels() {
+        return new TreeSet<>(policies.keySet());
     }
 
     /** A record that cannot be handled at all: never retried. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -42,6 +43,7 @@ public class TopicProvisioning {
     void provision(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE - 100) StartupEvent startup,
             EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        checkSettingKeys(routing, dispatcher, config);
         List<TopicSpec> topics = topics(routing, config);
         topics.addAll(derivedTopics(topics, dispatcher, config));
         this.topics = topics.stream().map(TopicSpec::name).distinct().sorted().toList();
@@ -55,6 +57,35 @@ public class TopicProvisioning {
             LOG.infof("Created Kafka topics %s", created);
         }
         done = true;
+    }
+
+    /**
+     * Fails start-up when {@code quarkus.kafka-events.events} or {@code handlers} has a key that names no event type or
+     * handler method (a typo would otherwise silently leave the defaults in place), listing every such key and what
+     * exists.
+     */
+    static void checkSettingKeys(EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config) {
+        List<String> problems = new ArrayList<>();
+        Set<String> types = new TreeSet<>();
+        for (EventRouting.Route route : routing.routes()) {
+            types.add(route.info().getType());
+        }
+        for (String key : new TreeSet<>(config.events().keySet())) {
+            if (!types.contains(key)) {
+                problems.add("quarkus.kafka-events.events.\"" + key + "\" names no event type; the event types are "
+                        + types);
+            }
+        }
+        Set<String> handlers = dispatcher.handlerLabels();
+        for (String key : new TreeSet<>(config.handlers().keySet())) {
+            if (!handlers.contains(key)) {
+                problems.add("quarkus.kafka-events.handlers.\"" + key + "\" names no @EventHandler method; the handler"
+                        + " methods are " + handlers + " (keys are <class name>#<method name>)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Kafka Events configuration error: " + String.join("; ", problems));
+        }
     }
 
     /**

@@ -10,9 +10,10 @@ import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
- * Retry settings keyed by a handler method that does not exist fail start-up, naming the key and the handlers.
+ * Settings keyed by an event type or a handler method that does not exist (a typo) fail start-up with one message
+ * naming every such key and what exists.
  */
-public class HandlerSettingsErrorTest {
+public class SettingKeysErrorTest {
 
     @EventTopic(value = "refunds", domain = "settings-error")
     public record RefundIssued(String refundId) {
@@ -29,11 +30,14 @@ public class HandlerSettingsErrorTest {
             .withApplicationRoot(jar -> jar.addClasses(RefundIssued.class, RefundHandler.class))
             .overrideConfigKey("quarkus.kafka-events.handlers.\"" + RefundHandler.class.getName() + "#onRefund\".max-attempts",
                     "5")
+            .overrideConfigKey("quarkus.kafka-events.events.\"RefundIsued\".max-attempts", "5")
             .assertException(t -> {
                 String messages = FailureRecords.messages(t);
-                assertTrue(messages.contains("quarkus.kafka-events.handlers names no @EventHandler method: ["
-                        + RefundHandler.class.getName() + "#onRefund]"), messages);
-                assertTrue(messages.contains(RefundHandler.class.getName() + "#on]"), messages);
+                assertTrue(messages.contains("quarkus.kafka-events.events.\"RefundIsued\" names no event type; the event"
+                        + " types are [RefundIssued]"), messages);
+                assertTrue(messages.contains("quarkus.kafka-events.handlers.\"" + RefundHandler.class.getName()
+                        + "#onRefund\" names no @EventHandler method; the handler methods are ["
+                        + RefundHandler.class.getName() + "#on]"), messages);
             });
 
     @Test
