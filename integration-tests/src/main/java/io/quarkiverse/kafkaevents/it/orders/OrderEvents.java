@@ -41,12 +41,20 @@ public class OrderEvents {
     /** Largest quantity in stock: bigger orders fail (and end in the dead-letter topic). */
     static final int STOCK = 100;
 
+    /** Items held by the remote warehouse, whose first answer to any reservation is a timeout. */
+    static final String REMOTE_ITEM_PREFIX = "remote-";
+
     /** Blocking handler: runs on a worker thread. */
     @EventHandler
     void onPlaced(OrderPlaced event, EventContext context) {
         if (event.quantity() > STOCK) {
             throw new OutOfStockException("only " + STOCK + " " + event.item() + " in stock, order "
                     + event.orderId() + " wants " + event.quantity());
+        }
+        if (event.item().startsWith(REMOTE_ITEM_PREFIX) && context.attempt() == 1) {
+            // a transient failure: retried after the backoff (in process, or through a retry topic)
+            throw new IllegalStateException("remote warehouse timed out reserving " + event.item() + " for order "
+                    + event.orderId());
         }
         store.setStatus(event.orderId(), Order.Status.CONFIRMED);
         handled.add(context);

@@ -1,19 +1,21 @@
 package io.quarkiverse.kafkaevents.it.orders;
 
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.awaitCheck;
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.awaitMetric;
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.awaitStatus;
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.metric;
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.scrape;
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.sleep;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -116,77 +118,6 @@ class ObservabilityTest {
     }
 
     private static String placeOrder(int quantity) {
-        return given().contentType(ContentType.JSON)
-                .body("{\"customerId\":\"c-obs\",\"item\":\"beans\",\"quantity\":" + quantity + "}")
-                .when().post("/orders").then().statusCode(201).extract().path("id");
-    }
-
-    private static void awaitStatus(String id, String status) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (status.equals(given().get("/orders/" + id).then().extract().path("status"))) {
-                return;
-            }
-        }
-        throw new AssertionError("order " + id + " never became " + status);
-    }
-
-    /** Polls a health endpoint until the kafka-events check has the status; returns the check. */
-    private static Map<String, Object> awaitCheck(String path, String status) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Map<String, Object> check = null;
-        while (System.nanoTime() < deadline) {
-            JsonPath json = given().get(path).then().extract().jsonPath();
-            List<Map<String, Object>> checks = json.getList("checks");
-            check = checks.stream().filter(c -> "kafka-events".equals(c.get("name"))).findFirst().orElse(null);
-            if (check != null && status.equals(check.get("status"))) {
-                return check;
-            }
-            sleep(250);
-        }
-        throw new AssertionError("kafka-events check never " + status + " on " + path + ", last: " + check);
-    }
-
-    private static String scrape() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
-    }
-
-    /** Sum of the samples of a metric whose labels contain all the given fragments. */
-    private static double metric(String name, String... labels) {
-        double sum = 0;
-        // a sample may be followed by an exemplar (" # {trace_id=...} ...") when tracing is on
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)( #.*)?$")
-                .matcher(scrape());
-        while (m.find()) {
-            boolean all = true;
-            for (String label : labels) {
-                all &= m.group(1).contains(label);
-            }
-            if (all) {
-                sum += Double.parseDouble(m.group(2));
-            }
-        }
-        return sum;
-    }
-
-    private static void awaitMetric(String name, double atLeast, String... labels) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        double value = 0;
-        while (System.nanoTime() < deadline) {
-            value = metric(name, labels);
-            if (value >= atLeast) {
-                return;
-            }
-            sleep(250);
-        }
-        throw new AssertionError(name + " stayed at " + value + ", expected at least " + atLeast);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        return SampleClient.placeOrder("beans", quantity);
     }
 }

@@ -1,17 +1,16 @@
 package io.quarkiverse.kafkaevents.it.orders;
 
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.header;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -84,11 +83,6 @@ class OrdersFlowTest {
         assertEquals(1, handled.stream().map(h -> h.get("partition")).distinct().count());
         assertEquals("test.sales.public.orders", handled.get(0).get("topic"));
         assertEquals("web", handled.get(0).get("channel"));
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Test

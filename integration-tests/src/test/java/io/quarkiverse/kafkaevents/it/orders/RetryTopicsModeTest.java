@@ -1,0 +1,93 @@
+package io.quarkiverse.kafkaevents.it.orders;
+
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.awaitCheck;
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.awaitMetric;
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.awaitStatus;
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.header;
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.metric;
+import static io.quarkiverse.kafkaevents.it.orders.SampleClient.placeOrder;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kafka.InjectKafkaCompanion;
+import io.quarkus.test.kafka.KafkaCompanionResource;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/**
+ * The sample service built with {@code quarkus.kafka-events.failure.mode=retry-topics}: an order whose first handling
+ * fails (a remote warehouse timeout) goes through {@code test.sales.public.orders.retry-1} and is confirmed; the retry
+ * topics show in the readiness check, the retry in the metrics.
+ */
+@QuarkusTest
+@TestProfile(RetryTopicsModeTest.RetryTopics.class)
+@QuarkusTestResource(KafkaCompanionResource.class)
+class RetryTopicsModeTest {
+
+    static final String TOPIC = "test.sales.public.orders";
+
+    public static class RetryTopics implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.kafka-events.failure.mode", "retry-topics",
+                    "quarkus.kafka-events.failure.retry.initial-backoff", "300ms");
+        }
+    }
+
+    @InjectKafkaCompanion
+    KafkaCompanion companion;
+
+    @Test
+    void transientFailureIsRetriedThroughARetryTopic() {
+        double retriesBefore = metric("kafka_events_retries_total", "type=\"OrderPlaced\"");
+        String id = placeOrder(OrderEvents.REMOTE_ITEM_PREFIX + "grinder", 1);
+        awaitStatus(id, "CONFIRMED");
+
+        List<ConsumerRecord<String, String>> retried = companion.consumeStrings().fromTopics(TOPIC + ".retry-1")
+                .awaitRecords(1, Duration.ofSeconds(30)).getRecords().stream()
+                .filter(r -> id.equals(r.key())).toList();
+        assertEquals(1, retried.size(), "retry records of order " + id);
+        ConsumerRecord<String, String> retry = retried.get(0);
+        assertEquals("OrderPlaced", header(retry, "ce_type"));
+        assertEquals(TOPIC, header(retry, "kafka-events-retry-original-topic"));
+        assertEquals("orders-service", header(retry, "kafka-events-retry-group"));
+        assertEquals("1", header(retry, "kafka-events-retry-attempts"));
+        assertTrue(retry.value().contains("\"orderId\":\"" + id + "\""), retry.value());
+
+        // the handler saw the order's own topic on its second attempt
+        List<Map<String, Object>> handled = given().get("/orders/events").then()
+                .statusCode(200).extract().jsonPath().getList("findAll { it.key == '" + id + "' }");
+        assertEquals(1, handled.size(), handled.toString());
+        assertEquals(TOPIC, handled.get(0).get("topic"));
+
+        awaitMetric("kafka_events_retries_total", retriesBefore + 1, "type=\"OrderPlaced\"",
+                "group=\"orders-service\"");
+    }
+
+    @Test
+    void readinessListsTheRetryTopicsAndTheirConsumers() {
+        Map<String, Object> check = awaitCheck("/q/health/ready", "UP");
+        @SuppressWarnings("unchecked")
+        Map<String, String> data = (Map<String, String>) check.get("data");
+        // the handler with the most attempts on the orders topic decides: OrderCancelled has 5 (OrderPlaced's 4), so
+        // four retry topics, each with the orders topic's 3 partitions
+        for (int n = 1; n <= 4; n++) {
+            assertEquals("3 partitions", data.get("topic." + TOPIC + ".retry-" + n), data.toString());
+        }
+        assertTrue(data.keySet().stream().noneMatch(k -> k.equals("topic." + TOPIC + ".retry-5")), data.toString());
+        // the retry channel's consumers share the 4 x 3 retry partitions
+        assertTrue(data.entrySet().stream().anyMatch(e -> e.getKey().startsWith("consumers.kafka-events-orders-")
+                && e.getKey().endsWith("-retry") && e.getValue().startsWith("12 partitions assigned")), data.toString());
+    }
+}

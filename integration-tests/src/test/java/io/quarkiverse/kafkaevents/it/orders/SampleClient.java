@@ -1,0 +1,107 @@
+package io.quarkiverse.kafkaevents.it.orders;
+
+import static io.restassured.RestAssured.given;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * What the sample's tests do over HTTP: place orders, wait for their status, read health checks and metrics.
+ */
+final class SampleClient {
+
+    private SampleClient() {
+    }
+
+    static String placeOrder(String item, int quantity) {
+        return given().contentType(ContentType.JSON)
+                .body("{\"customerId\":\"c-test\",\"item\":\"" + item + "\",\"quantity\":" + quantity + "}")
+                .when().post("/orders").then().statusCode(201).extract().path("id");
+    }
+
+    static void awaitStatus(String id, String status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (status.equals(given().get("/orders/" + id).then().extract().path("status"))) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("order " + id + " never became " + status);
+    }
+
+    /** Polls a health endpoint until the kafka-events check has the status; returns the check. */
+    static Map<String, Object> awaitCheck(String path, String status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, Object> check = null;
+        while (System.nanoTime() < deadline) {
+            JsonPath json = given().get(path).then().extract().jsonPath();
+            List<Map<String, Object>> checks = json.getList("checks");
+            check = checks.stream().filter(c -> "kafka-events".equals(c.get("name"))).findFirst().orElse(null);
+            if (check != null && status.equals(check.get("status"))) {
+                return check;
+            }
+            sleep(250);
+        }
+        throw new AssertionError("kafka-events check never " + status + " on " + path + ", last: " + check);
+    }
+
+    static String scrape() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** Sum of the samples of a metric whose labels contain all the given fragments. */
+    static double metric(String name, String... labels) {
+        double sum = 0;
+        // a sample may be followed by an exemplar (" # {trace_id=...} ...") when tracing is on
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)( #.*)?$")
+                .matcher(scrape());
+        while (m.find()) {
+            boolean all = true;
+            for (String label : labels) {
+                all &= m.group(1).contains(label);
+            }
+            if (all) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    static void awaitMetric(String name, double atLeast, String... labels) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        double value = 0;
+        while (System.nanoTime() < deadline) {
+            value = metric(name, labels);
+            if (value >= atLeast) {
+                return;
+            }
+            sleep(250);
+        }
+        throw new AssertionError(name + " stayed at " + value + ", expected at least " + atLeast);
+    }
+
+    /** The value of a record header, as UTF-8, or {@code null}. */
+    static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
