@@ -34,7 +34,7 @@ import jdk.jfr.consumer.RecordingFile;
  *
  * For each contestant: the hottest methods by self time (the top frame of each execution sample), the hottest
  * "first non-JDK" frames (the library method that called into the JDK), the share of samples whose stack passes through
- * each component (inclusive), the threads, and the allocated classes and allocation sites (by JFR's weighted
+ * each component and each of the extension's methods (inclusive), the threads, and the allocated classes and allocation sites (by JFR's weighted
  * allocation samples).
  */
 public final class JfrProfile {
@@ -44,10 +44,12 @@ public final class JfrProfile {
             + "\"records\" : (\\d+),\\s*\"wallNanos\" : (\\d+)");
     private static final Pattern DATE = Pattern.compile("\"date\" : \"([0-9-]+)\"");
 
+    private static final String EXTENSION = "io.quarkiverse.kafkaevents.runtime.";
+
     /** Components whose inclusive share is reported: a sample counts for each one with a frame on its stack. */
     private static final Map<String, String> COMPONENTS = new LinkedHashMap<>();
     static {
-        COMPONENTS.put("extension (io.quarkiverse.kafkaevents.runtime)", "io.quarkiverse.kafkaevents.runtime.");
+        COMPONENTS.put("extension (io.quarkiverse.kafkaevents.runtime)", EXTENSION);
         COMPONENTS.put("CloudEvents SDK", "io.cloudevents.");
         COMPONENTS.put("Jackson", "com.fasterxml.jackson.");
         COMPONENTS.put("SmallRye Reactive Messaging", "io.smallrye.reactive.messaging.");
@@ -69,6 +71,7 @@ public final class JfrProfile {
         final Map<String, Long> self = new HashMap<>();
         final Map<String, Long> firstNonJdk = new HashMap<>();
         final Map<String, Long> components = new HashMap<>();
+        final Map<String, Long> extensionMethods = new HashMap<>();
         final Map<String, Long> threads = new HashMap<>();
         long allocated;
         final Map<String, Long> allocatedClasses = new HashMap<>();
@@ -127,6 +130,9 @@ public final class JfrProfile {
                         profile.self.merge(method(frames.get(0)), 1L, Long::sum);
                         profile.firstNonJdk.merge(firstNonJdk(frames), 1L, Long::sum);
                     }
+                    frames.stream().map(JfrProfile::method)
+                            .filter(f -> f.startsWith(EXTENSION) && !f.contains("$$Lambda")).distinct()
+                            .forEach(f -> profile.extensionMethods.merge(f, 1L, Long::sum));
                     for (Map.Entry<String, String> component : COMPONENTS.entrySet()) {
                         if (frames.stream().anyMatch(f -> method(f).startsWith(component.getValue()))) {
                             profile.components.merge(component.getKey(), 1L, Long::sum);
@@ -150,6 +156,7 @@ public final class JfrProfile {
             table(out, "Self (top frame)", p.self, p.samples, top);
             table(out, "First non-JDK frame", p.firstNonJdk, p.samples, top);
             table(out, "Inclusive, by component", p.components, p.samples, COMPONENTS.size());
+            table(out, "Inclusive, extension methods", p.extensionMethods, p.samples, top);
             table(out, "Threads", p.threads, p.samples, 8);
             allocationTable(out, "Allocated classes", p.allocatedClasses, p.allocated, p.records, top);
             allocationTable(out, "Allocation sites (first non-JDK frame)", p.allocationSites, p.allocated, p.records,
