@@ -1,0 +1,74 @@
+package io.quarkiverse.kafkaevents.deployment.devui;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
+import io.quarkiverse.kafkaevents.deployment.handlers.HandlerBuildItem;
+import io.quarkiverse.kafkaevents.runtime.internal.devui.KafkaEventsJsonRpcService;
+import io.quarkus.deployment.IsLocalDevelopment;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.BuildSteps;
+import io.quarkus.devui.spi.JsonRPCProvidersBuildItem;
+import io.quarkus.devui.spi.page.CardPageBuildItem;
+import io.quarkus.devui.spi.page.Page;
+
+/**
+ * The extension's Dev UI card: a page of the application's event types (build-time data) and a page of dead-letter
+ * topics with a replay action, backed by {@link KafkaEventsJsonRpcService}. Local dev mode only, like the Dev UI.
+ */
+@BuildSteps(onlyIf = IsLocalDevelopment.class)
+public class KafkaEventsDevUiProcessor {
+
+    static final String EVENT_TYPES = "eventTypes";
+
+    @BuildStep
+    CardPageBuildItem card(List<EventTypeBuildItem> eventTypes, List<HandlerBuildItem> handlers) {
+        CardPageBuildItem card = new CardPageBuildItem();
+        card.addBuildTimeData(EVENT_TYPES, eventTypeRows(eventTypes, handlers));
+        card.addPage(Page.webComponentPageBuilder()
+                .title("Dead letters")
+                .icon("font-awesome-solid:skull-crossbones")
+                .componentLink("qwc-kafka-events-dead-letters.js"));
+        card.addPage(Page.tableDataPageBuilder("Event types")
+                .icon("font-awesome-solid:envelope")
+                .staticLabel(String.valueOf(eventTypes.size()))
+                .buildTimeDataKey(EVENT_TYPES)
+                .showColumn("type")
+                .showColumn("className")
+                .showColumn("topicBase")
+                .showColumn("handlers"));
+        return card;
+    }
+
+    @BuildStep
+    JsonRPCProvidersBuildItem jsonRpcService() {
+        return new JsonRPCProvidersBuildItem(KafkaEventsJsonRpcService.class);
+    }
+
+    /** One row per event type, sorted by CloudEvents type; handlers as {@code Class#method}, sorted. */
+    static List<Map<String, Object>> eventTypeRows(List<EventTypeBuildItem> eventTypes,
+            List<HandlerBuildItem> handlers) {
+        Map<String, TreeSet<String>> handlersByClass = new TreeMap<>();
+        for (HandlerBuildItem handler : handlers) {
+            handlersByClass.computeIfAbsent(handler.eventType().className(), c -> new TreeSet<>()).add(handler.label());
+        }
+        List<EventTypeBuildItem> sorted = new ArrayList<>(eventTypes);
+        sorted.sort(Comparator.comparing(EventTypeBuildItem::type).thenComparing(EventTypeBuildItem::className));
+        List<Map<String, Object>> rows = new ArrayList<>(sorted.size());
+        for (EventTypeBuildItem eventType : sorted) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("type", eventType.type());
+            row.put("className", eventType.className());
+            row.put("topicBase", eventType.topicBase());
+            row.put("handlers", String.join(", ", handlersByClass.getOrDefault(eventType.className(), new TreeSet<>())));
+            rows.add(row);
+        }
+        return rows;
+    }
+}
