@@ -34,7 +34,8 @@ import jdk.jfr.consumer.RecordingFile;
  *
  * For each contestant: the hottest methods by self time (the top frame of each execution sample), the hottest
  * "first non-JDK" frames (the library method that called into the JDK), the share of samples whose stack passes through
- * each component and each of the extension's methods (inclusive), the threads, and the allocated classes and allocation sites (by JFR's weighted
+ * each component and each of the extension's methods (inclusive), the threads, and the allocated classes and allocation sites
+ * (by JFR's weighted
  * allocation samples).
  */
 public final class JfrProfile {
