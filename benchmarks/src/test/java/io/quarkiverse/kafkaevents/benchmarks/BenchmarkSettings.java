@@ -46,7 +46,7 @@ public record BenchmarkSettings(
                 Duration.ofSeconds(Integer.getInteger("benchmarks.latency.seconds", full ? 30 : 5)),
                 Integer.getInteger("benchmarks.latency.rounds", full ? 3 : 2),
                 Integer.getInteger("benchmarks.startup.builds", full ? 5 : 2),
-                Integer.getInteger("benchmarks.startup.launches", full ? 10 : 4),
+                Integer.getInteger("benchmarks.startup.launches", full ? 10 : 3),
                 Integer.getInteger("benchmarks.startup.events", full ? 10_000 : 3_000),
                 System.getProperty("benchmarks.startup.jvm-options", "-Xmx256m"));
     }
