@@ -10,7 +10,7 @@ import java.util.TreeSet;
 
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.deployment.handlers.HandlerBuildItem;
-import io.quarkiverse.kafkaevents.runtime.internal.devui.KafkaEventsJsonRpcService;
+import io.quarkiverse.kafkaevents.runtime.dev.KafkaEventsJsonRpcService;
 import io.quarkus.deployment.IsLocalDevelopment;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.BuildSteps;

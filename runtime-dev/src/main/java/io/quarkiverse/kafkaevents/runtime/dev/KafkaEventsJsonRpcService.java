@@ -1,4 +1,4 @@
-package io.quarkiverse.kafkaevents.runtime.internal.devui;
+package io.quarkiverse.kafkaevents.runtime.dev;
 
 import java.time.Duration;
 import java.time.Instant;
