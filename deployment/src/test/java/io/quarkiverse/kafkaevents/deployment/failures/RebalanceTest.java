@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,7 +45,8 @@ public class RebalanceTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(JobQueued.class, JobHandler.class, RawRecords.class))
+            .withApplicationRoot(jar -> jar.addClasses(JobQueued.class, JobHandler.class, RawRecords.class,
+                    FailureRecords.class))
             .overrideConfigKey("quarkus.application.name", "rebalance-test")
             .overrideConfigKey("quarkus.kafka-events.events.\"JobQueued\".partitions", "1")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "30")
@@ -73,30 +69,11 @@ public class RebalanceTest {
         }
         assertTrue(JobHandler.ATTEMPTS.size() >= 2, "the handler is being retried");
 
-        // a second member joins the group; with the range assignor, the member id sorting first gets the only
-        // partition, so this instance loses it in the middle of its retries
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "rebalance-test");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "aaa-new-owner");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        ConsumerRecord<String, byte[]> seenByNewOwner = null;
-        Instant takenOver;
-        try (KafkaConsumer<String, byte[]> newOwner = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            newOwner.subscribe(List.of(TOPIC));
-            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (seenByNewOwner == null && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : newOwner.poll(Duration.ofMillis(200))) {
-                    if ("stuck-1".equals(record.key())) {
-                        seenByNewOwner = record;
-                    }
-                }
-            }
-            takenOver = Instant.now();
-            assertTrue(seenByNewOwner != null, "the new owner gets the uncommitted record");
-
+        // a second member joins the group and takes the only partition: this instance loses it in the middle of its
+        // retries
+        try (KafkaConsumer<String, byte[]> newOwner = FailureRecords.newOwner(bootstrap, "rebalance-test", TOPIC)) {
+            FailureRecords.awaitRecord(newOwner, "stuck-1");
+            Instant takenOver = Instant.now();
             int attemptsAtTakeOver = JobHandler.ATTEMPTS.size();
             Thread.sleep(3000); // four backoff periods
             List<Instant> late = JobHandler.ATTEMPTS.stream().filter(t -> t.isAfter(takenOver)).toList();
