@@ -1,7 +1,6 @@
 package io.quarkiverse.kafkaevents.deployment.failures;
 
 import static io.quarkiverse.kafkaevents.deployment.failures.FailureRecords.await;
-import static io.quarkiverse.kafkaevents.deployment.failures.FailureRecords.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -75,12 +73,12 @@ public class BackoffIsolationTest {
 
     @Test
     void busyPartitionInBackoffIsPausedAndTheOtherFlows() {
-        int blocked = partitionOf("blocker");
+        int blocked = FailureRecords.partitionOf("blocker", 2);
         List<MeterRead> behindBlocker = new ArrayList<>();
         List<MeterRead> other = new ArrayList<>();
         for (int i = 0; behindBlocker.size() < PER_PARTITION || other.size() < PER_PARTITION; i++) {
             String key = "m-" + i;
-            List<MeterRead> target = partitionOf(key) == blocked ? behindBlocker : other;
+            List<MeterRead> target = FailureRecords.partitionOf(key, 2) == blocked ? behindBlocker : other;
             if (target.size() < PER_PARTITION) {
                 target.add(new MeterRead(key, target.size() + 1));
             }
@@ -111,9 +109,5 @@ public class BackoffIsolationTest {
             publisher.publishAll(readings.subList(from, Math.min(readings.size(), from + 500)))
                     .await().atMost(Duration.ofSeconds(30));
         }
-    }
-
-    private static int partitionOf(String key) {
-        return Utils.toPositive(Utils.murmur2(bytes(key))) % 2;
     }
 }

@@ -184,7 +184,7 @@ public class FailureHandlingTest {
         String slow = "slow-0";
         String fast = null;
         for (int i = 0; fast == null; i++) {
-            if (partitionOf("fast-" + i) != partitionOf(slow)) {
+            if (FailureRecords.partitionOf("fast-" + i, 3) != FailureRecords.partitionOf(slow, 3)) {
                 fast = "fast-" + i;
             }
         }
@@ -197,11 +197,6 @@ public class FailureHandlingTest {
         assertTrue(Seen.HANDLED_AT.get(fast).toEpochMilli() < dead.timestamp() - 500,
                 "the other partition's record was handled while the failing one was waiting to retry");
         assertTrue(Duration.between(start, Seen.HANDLED_AT.get(fast)).toMillis() < 5000);
-    }
-
-    private static int partitionOf(String key) {
-        return org.apache.kafka.common.utils.Utils.toPositive(
-                org.apache.kafka.common.utils.Utils.murmur2(bytes(key))) % 3;
     }
 
     private ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {

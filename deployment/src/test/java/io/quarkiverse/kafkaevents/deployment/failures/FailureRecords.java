@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
 
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
 
@@ -114,5 +115,10 @@ final class FailureRecords {
             }
         }
         throw new AssertionError("the new owner never received " + key);
+    }
+
+    /** The partition the producer's default partitioner picks for a key, on a topic with that many partitions. */
+    static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(bytes(key))) % partitions;
     }
 }

@@ -25,7 +25,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -224,7 +223,7 @@ public class RetryTopicsTest {
         String failing = "p-same";
         String next = null;
         for (int i = 0; next == null; i++) {
-            if (partitionOf("p-next-" + i) == partitionOf(failing)) {
+            if (FailureRecords.partitionOf("p-next-" + i, 4) == FailureRecords.partitionOf(failing, 4)) {
                 next = "p-next-" + i;
             }
         }
@@ -238,10 +237,6 @@ public class RetryTopicsTest {
         assertTrue(Seen.HANDLED_AT.get(next).isBefore(Seen.HANDLED_AT.get(failing)));
         assertTrue(Seen.HANDLED_AT.get(next).toEpochMilli() < single(RETRY_1, failing).timestamp() + 500,
                 "the next record of the partition was handled before the first retry was due");
-    }
-
-    private static int partitionOf(String key) {
-        return Utils.toPositive(Utils.murmur2(bytes(key))) % 4;
     }
 
     @Test

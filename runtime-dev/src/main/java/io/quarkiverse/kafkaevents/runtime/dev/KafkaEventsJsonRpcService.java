@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -25,6 +24,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import io.quarkiverse.kafkaevents.DeadLetterReplayer;
+import io.quarkiverse.kafkaevents.runtime.internal.AdminClients;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -124,17 +124,8 @@ public class KafkaEventsJsonRpcService {
 
     /** Records per topic (end minus beginning offsets), 0 for a topic that does not exist. */
     private Map<String, Long> count(Iterable<String> topicNames) {
-        Map<String, Object> props = new HashMap<>();
-        for (Map.Entry<String, Object> entry : kafkaConfig.entrySet()) {
-            if (AdminClientConfig.configNames().contains(entry.getKey())) {
-                props.put(entry.getKey(), entry.getValue());
-            }
-        }
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "kafka-events-dev-ui");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         Map<String, Long> counts = new HashMap<>();
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(AdminClients.config(kafkaConfig, "kafka-events-dev-ui", TIMEOUT))) {
             List<String> names = new ArrayList<>();
             topicNames.forEach(names::add);
             Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();

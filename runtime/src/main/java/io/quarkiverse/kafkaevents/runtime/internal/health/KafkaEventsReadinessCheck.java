@@ -1,7 +1,6 @@
 package io.quarkiverse.kafkaevents.runtime.internal.health;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +25,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.quarkiverse.kafkaevents.runtime.internal.AdminClients;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.TopicProvisioning;
@@ -155,17 +155,7 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
 
     private Admin admin() {
         if (admin == null) {
-            Map<String, Object> props = new HashMap<>();
-            for (Map.Entry<String, Object> entry : kafkaConfig.entrySet()) {
-                if (AdminClientConfig.configNames().contains(entry.getKey())) {
-                    props.put(entry.getKey(), entry.getValue());
-                }
-            }
-            int timeout = (int) config.health().timeout().toMillis();
-            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
-            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
-            props.put(AdminClientConfig.CLIENT_ID_CONFIG, "kafka-events-health");
-            admin = Admin.create(props);
+            admin = Admin.create(AdminClients.config(kafkaConfig, "kafka-events-health", config.health().timeout()));
         }
         return admin;
     }
