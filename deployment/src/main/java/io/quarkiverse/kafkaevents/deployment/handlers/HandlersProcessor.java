@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,6 +23,7 @@ import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.deployment.events.EventDefinitionException;
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
+import io.quarkiverse.kafkaevents.runtime.internal.EnvironmentConfigBuilder;
 import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.EventTracing;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
@@ -29,6 +31,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.KafkaDeadLetterReplayer;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.RebalanceListener;
 import io.quarkiverse.kafkaevents.runtime.internal.RetryTopics;
+import io.quarkiverse.kafkaevents.runtime.internal.StaticMembership;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.AutoAddScopeBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -62,7 +65,7 @@ public class HandlersProcessor {
     AdditionalBeanBuildItem dispatcher() {
         return AdditionalBeanBuildItem.builder()
                 .addBeanClasses(HandlerDispatcher.class, KafkaDeadLetterReplayer.class, EventTracing.class,
-                        RebalanceListener.class)
+                        RebalanceListener.class, StaticMembership.class)
                 .setUnremovable()
                 .build();
     }
@@ -168,26 +171,35 @@ public class HandlersProcessor {
     void channelDefaults(List<HandlerBuildItem> handlers, KafkaEventsFixedConfig fixedConfig,
             BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
         boolean retryTopics = fixedConfig.failure().mode() == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS;
-        Map<String, HandlerBuildItem> firstByChannel = new TreeMap<>();
+        Map<String, TreeMap<String, EventTypeBuildItem>> typesByChannel = new TreeMap<>();
+        Map<String, String> groupByChannel = new TreeMap<>();
         for (HandlerBuildItem handler : handlers) {
-            firstByChannel.merge(handler.channel(), handler,
-                    (a, b) -> a.eventType().type().compareTo(b.eventType().type()) <= 0 ? a : b);
+            typesByChannel.computeIfAbsent(handler.channel(), c -> new TreeMap<>())
+                    .put(handler.eventType().type(), handler.eventType());
+            groupByChannel.put(handler.channel(), handler.group());
         }
-        for (Map.Entry<String, HandlerBuildItem> entry : firstByChannel.entrySet()) {
+        for (Map.Entry<String, TreeMap<String, EventTypeBuildItem>> entry : typesByChannel.entrySet()) {
             String prefix = "mp.messaging.incoming." + entry.getKey() + ".";
-            HandlerBuildItem handler = entry.getValue();
+            String group = groupByChannel.get(entry.getKey());
+            // every type of the channel brings its own run-time topic: a per-type override moves that type only
+            List<String> topics = entry.getValue().values().stream().map(HandlersProcessor::topicExpression)
+                    .distinct().toList();
             Map<String, String> values = new TreeMap<>();
             values.put("connector", "smallrye-kafka");
-            values.put("topic", topicExpression(handler.eventType()));
-            values.put("group.id", handler.group().isEmpty()
+            values.put("topics", String.join(",", topics));
+            values.put("group.id", group.isEmpty()
                     ? "${quarkus.kafka-events.group-id:${quarkus.application.name}}"
-                    : handler.group());
+                    : group);
             values.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
             values.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
             values.put("auto.offset.reset", "${quarkus.kafka-events.auto-offset-reset}");
             values.put("partitions", "${quarkus.kafka-events.concurrency}");
             // the dispatcher acknowledges every record it has finished with; offsets only move past finished ones
             values.put("commit-strategy", "throttled");
+            // a record may rightly stay unacknowledged for long (a long retry backoff, a slow handler, a refused
+            // dead-letter write): SmallRye's age limit would close the consumer for good; the extension's liveness
+            // check reports partitions that really make no progress instead
+            values.put("throttled.unprocessed-record-max-age.ms", "0");
             values.put("failure-strategy", "ignore");
             // the dispatcher reads CloudEvents itself, per record, so that a bad one is dead-lettered instead of
             // breaking the connector's stream
@@ -195,9 +207,10 @@ public class HandlersProcessor {
             values.put("consumer-rebalance-listener.name", RebalanceListener.NAME);
             produce(defaults, prefix, values);
             if (retryTopics) {
-                // the retry channel: every retry topic of the event topic, in a consumer group of its own (so that
-                // its joining and leaving never rebalances the event topic's consumers), from the earliest record
-                values.put("topic", topicExpression(handler.eventType()) + RetryTopics.TOPIC_PATTERN_SUFFIX);
+                // the retry channel: every retry topic of the event topics, in a consumer group of its own (so that
+                // its joining and leaving never rebalances the event topics' consumers), from the earliest record
+                values.remove("topics");
+                values.put("topic", "(" + String.join("|", topics) + ")" + RetryTopics.TOPIC_PATTERN_SUFFIX);
                 values.put("pattern", "true");
                 values.put("group.id", "${" + prefix + "group.id}" + RetryTopics.CHANNEL_SUFFIX);
                 values.put("auto.offset.reset", "earliest");
@@ -215,12 +228,14 @@ public class HandlersProcessor {
     }
 
     static String topicExpression(EventTypeBuildItem eventType) {
+        // the same name as the run-time routing gives (TopicNames): lower case segments
         String domain = eventType.domain().isEmpty()
-                ? "${quarkus.kafka-events.domain:${quarkus.application.name}}"
-                : eventType.domain();
-        String derived = "${quarkus.kafka-events.environment}." + domain + "."
-                + (eventType.internal() ? "internal" : "public") + "." + eventType.topicBase()
-                + (eventType.version().isEmpty() ? "" : "." + eventType.version());
+                ? "${" + EnvironmentConfigBuilder.TOPIC_DOMAIN + ":${quarkus.kafka-events.domain:${quarkus.application.name}}}"
+                : eventType.domain().toLowerCase(Locale.ROOT);
+        String derived = "${" + EnvironmentConfigBuilder.TOPIC_ENVIRONMENT + ":${quarkus.kafka-events.environment}}."
+                + domain + "."
+                + ((eventType.internal() ? "internal" : "public") + "." + eventType.topicBase()
+                        + (eventType.version().isEmpty() ? "" : "." + eventType.version())).toLowerCase(Locale.ROOT);
         return "${quarkus.kafka-events.events.\"" + eventType.type() + "\".topic:" + derived + "}";
     }
 }

@@ -89,8 +89,10 @@ public class KafkaEventsJsonRpcService {
     /** Consumed topic to the channels reading it, both sorted. */
     private Map<String, List<String>> consumedTopics() {
         Map<String, Set<String>> byTopic = new TreeMap<>();
-        for (Map.Entry<String, String> entry : dispatcher.topics().entrySet()) {
-            byTopic.computeIfAbsent(entry.getValue(), t -> new TreeSet<>()).add(entry.getKey());
+        for (Map.Entry<String, Set<String>> entry : dispatcher.topics().entrySet()) {
+            for (String topic : entry.getValue()) {
+                byTopic.computeIfAbsent(topic, t -> new TreeSet<>()).add(entry.getKey());
+            }
         }
         Map<String, List<String>> topics = new LinkedHashMap<>();
         for (Map.Entry<String, Set<String>> entry : byTopic.entrySet()) {

@@ -1,0 +1,115 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.quarkiverse.kafkaevents.EventContext;
+import io.quarkiverse.kafkaevents.EventFailure;
+import io.quarkiverse.kafkaevents.EventFailureHandler;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
+
+/**
+ * Calls handler methods through their generated invokers, and asks the application's {@link EventFailureHandler} what
+ * to do with a failure.
+ */
+final class HandlerCalls {
+
+    private static final Logger LOG = Logger.getLogger(HandlerCalls.class);
+
+    private HandlerCalls() {
+    }
+
+    /**
+     * Calls the handler with the event's log MDC and trace context current. A {@code Uni} or {@code CompletionStage}
+     * handler is called on a Vert.x duplicated context of its own, which holds the MDC: the callbacks of its work on
+     * that context (Vert.x clients, timers, propagated contexts) log with the MDC until the work completes.
+     */
+    static Uni<Void> invoke(EventInvoker invoker, Object event, KafkaEventContext context, Context trace,
+            Vertx vertx) {
+        if (invoker.kind() == EventInvoker.BLOCKING) {
+            return Uni.createFrom().<Void> item(() -> {
+                Mdc.put(context);
+                try (Scope scope = trace.makeCurrent()) {
+                    invoker.invoke(event, context);
+                } finally {
+                    Mdc.clear();
+                }
+                return null;
+            }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }
+        io.vertx.core.Context own = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        return Uni.createFrom().<Void> emitter(emitter -> own.runOnContext(ignored -> {
+            Uni<Void> work;
+            Mdc.put(context); // kept by the duplicated context, dropped with it
+            try (Scope scope = trace.makeCurrent()) {
+                work = start(invoker, event, context);
+            } catch (Throwable failure) {
+                emitter.fail(failure);
+                return;
+            }
+            work.subscribe().with(emitter::complete, emitter::fail);
+        }));
+    }
+
+    private static Uni<Void> start(EventInvoker invoker, Object event, KafkaEventContext context) {
+        Object result = invoker.invoke(event, context);
+        if (result == null) {
+            return Uni.createFrom().voidItem();
+        }
+        if (invoker.kind() == EventInvoker.UNI) {
+            @SuppressWarnings("unchecked")
+            Uni<Object> uni = (Uni<Object>) result;
+            return uni.replaceWithVoid();
+        }
+        return Uni.createFrom().completionStage((CompletionStage<?>) result).replaceWithVoid();
+    }
+
+    /** The failure handler's decision, {@code DEFAULT} when there is none or it failed itself. */
+    static EventFailureHandler.Decision decide(Instance<EventFailureHandler> failureHandlers, EventInvoker invoker,
+            Object event, EventContext context, Throwable failure, int attempt) {
+        if (!failureHandlers.isResolvable()) {
+            return EventFailureHandler.Decision.DEFAULT;
+        }
+        EventFailure eventFailure = new EventFailure() {
+            @Override
+            public Object event() {
+                return event;
+            }
+
+            @Override
+            public EventContext context() {
+                return context;
+            }
+
+            @Override
+            public Throwable cause() {
+                return failure;
+            }
+
+            @Override
+            public int attempt() {
+                return attempt;
+            }
+
+            @Override
+            public String handler() {
+                return invoker.handler();
+            }
+        };
+        try {
+            EventFailureHandler.Decision decision = failureHandlers.get().decide(eventFailure);
+            return decision == null ? EventFailureHandler.Decision.DEFAULT : decision;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "The EventFailureHandler failed for record %s; applying the configured policy", context);
+            return EventFailureHandler.Decision.DEFAULT;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+
+/**
+ * One generated handler channel: the intake of its consumers. Which handlers a record reaches is decided by its
+ * consumer group and type ({@link HandlerGroup}), not by the channel it arrived on, so channels of one group whose
+ * topics overlap at run time (per-type topic overrides) still route every record to its handlers.
+ */
+final class HandlerChannel {
+
+    /** Records queued in all, per channel: beyond it SmallRye pauses the consumer (single partitions pause earlier). */
+    private static final int LANE_CAPACITY = 4096;
+
+    final String channel;
+    /** The event topics of the channel's types, as resolved at run time; a retry channel reads their retry topics. */
+    final Set<String> topics;
+    /** The consumer group of the handlers, in dead-letter headers, metrics and contexts. */
+    final String group;
+    /** The group of the channel's consumers: the handlers' group, or for a retry channel its own group. */
+    final String consumerGroup;
+    /** Whether the channel reads retry topics. */
+    final boolean retry;
+    final PartitionLanes lanes;
+    final PartitionProgress progress = new PartitionProgress();
+    final LongAdder skipped = new LongAdder();
+    final LongAdder undecodable = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder deadLettered = new LongAdder();
+    final LongAdder retried = new LongAdder();
+    /** Per partition, how often it was revoked: records dispatched before a revocation are dropped. */
+    private final Map<String, AtomicInteger> generations = new ConcurrentHashMap<>();
+    /** Timestamps of the records queued or running, per partition, oldest first. */
+    private final Map<String, ArrayDeque<Long>> inFlight = new ConcurrentHashMap<>();
+
+    HandlerChannel(String channel, Set<String> topics, String group, String consumerGroup, boolean retry,
+            KafkaClientService clients) {
+        this.channel = channel;
+        this.topics = Set.copyOf(topics);
+        this.group = group;
+        this.consumerGroup = consumerGroup;
+        this.retry = retry;
+        this.lanes = new PartitionLanes(LANE_CAPACITY, new ConsumerPartitionFlow(clients, channel));
+    }
+
+    /** Whether the channel reads the topic: one of its event topics, or for a retry channel one of their retries. */
+    boolean reads(String candidate) {
+        if (!retry) {
+            return topics.contains(candidate);
+        }
+        for (String topic : topics) {
+            if (RetryTopics.isRetryTopicOf(candidate, topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The event topic a record of this channel belongs to: its own topic, or the topic a retry topic retries. */
+    String sourceTopic(String recordTopic) {
+        if (retry) {
+            for (String topic : topics) {
+                if (RetryTopics.isRetryTopicOf(recordTopic, topic)) {
+                    return topic;
+                }
+            }
+        }
+        return recordTopic;
+    }
+
+    int generation(String partition) {
+        return generations.computeIfAbsent(partition, p -> new AtomicInteger()).get();
+    }
+
+    void revoke(String partition) {
+        generations.computeIfAbsent(partition, p -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** Revokes every partition seen so far: queued records are dropped, pending retries cancelled. */
+    void revokeAll() {
+        generations.values().forEach(AtomicInteger::incrementAndGet);
+    }
+
+    void track(String partition, long timestamp) {
+        ArrayDeque<Long> timestamps = inFlight.computeIfAbsent(partition, p -> new ArrayDeque<>());
+        synchronized (timestamps) {
+            timestamps.addLast(timestamp);
+        }
+    }
+
+    void untrack(String partition) {
+        ArrayDeque<Long> timestamps = inFlight.get(partition);
+        synchronized (timestamps) {
+            timestamps.pollFirst();
+        }
+    }
+
+    /** The timestamp of the oldest record of the partition not handled yet, or -1. */
+    long oldestUnhandled(String partition) {
+        ArrayDeque<Long> timestamps = inFlight.get(partition);
+        if (timestamps == null) {
+            return -1;
+        }
+        synchronized (timestamps) {
+            Long oldest = timestamps.peekFirst();
+            return oldest == null ? -1 : oldest;
+        }
+    }
+
+    /** The partitions ({@code topic-partition}) with records seen. */
+    Set<String> partitions() {
+        return inFlight.keySet();
+    }
+
+    /** Records queued or running in all. */
+    int queued() {
+        int queued = 0;
+        for (ArrayDeque<Long> timestamps : inFlight.values()) {
+            synchronized (timestamps) {
+                queued += timestamps.size();
+            }
+        }
+        return queued;
+    }
+}
