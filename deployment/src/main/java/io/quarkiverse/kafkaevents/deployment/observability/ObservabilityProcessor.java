@@ -3,6 +3,7 @@ package io.quarkiverse.kafkaevents.deployment.observability;
 import java.util.Optional;
 
 import io.quarkiverse.kafkaevents.runtime.internal.EventMonitors;
+import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsLivenessCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsReadinessCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsStartupCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.metrics.MicrometerEventMonitor;
@@ -29,7 +30,8 @@ public class ObservabilityProcessor {
     void health(Capabilities capabilities, BuildProducer<AdditionalBeanBuildItem> beans) {
         if (capabilities.isPresent(Capability.SMALLRYE_HEALTH)) {
             beans.produce(AdditionalBeanBuildItem.builder()
-                    .addBeanClasses(KafkaEventsReadinessCheck.class, KafkaEventsStartupCheck.class)
+                    .addBeanClasses(KafkaEventsReadinessCheck.class, KafkaEventsStartupCheck.class,
+                            KafkaEventsLivenessCheck.class)
                     .setUnremovable().build());
         }
     }

@@ -1,6 +1,7 @@
 package io.quarkiverse.kafkaevents.deployment.failures;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -29,9 +30,11 @@ import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
- * When the record a failure leads to (a dead-letter or a retry record) cannot be written, the failed record is not
- * acknowledged, so its offset is never committed: it will be delivered again. Subclasses configure their application
- * ({@link #app}) and name the topic the broker is made to refuse.
+ * When the broker refuses the record a failure leads to (a dead-letter or a retry record), the failed record stays at
+ * the head of its partition, unacknowledged: its offset is not committed, the records behind it wait, readiness reports
+ * the refused write and liveness turns DOWN once the partition has stalled. When the broker takes the write again, the
+ * record and those behind it are finished and committed. Subclasses configure their application ({@link #app}) and name
+ * the topic the broker is made to refuse.
  */
 abstract class WriteFailureScenario {
 
@@ -60,11 +63,15 @@ abstract class WriteFailureScenario {
     static QuarkusUnitTest app(String topic, String group, String mode) {
         return new QuarkusUnitTest()
                 .withApplicationRoot(jar -> jar.addClasses(WriteFailureScenario.class, TransferMade.class,
-                        Handled.class, TransferHandler.class, RawRecords.class, FailureRecords.class))
+                        Handled.class, TransferHandler.class, RawRecords.class, FailureRecords.class,
+                        HealthProbe.class))
                 .overrideConfigKey("quarkus.application.name", group)
                 .overrideConfigKey("quarkus.kafka-events.failure.mode", mode)
                 .overrideConfigKey("quarkus.kafka-events.events.\"TransferMade\".topic", topic)
-                .overrideConfigKey("quarkus.kafka-events.events.\"TransferMade\".partitions", "1");
+                .overrideConfigKey("quarkus.kafka-events.events.\"TransferMade\".partitions", "1")
+                .overrideConfigKey("quarkus.kafka-events.failure.write-retry-max-backoff", "1s")
+                .overrideConfigKey("quarkus.kafka-events.health.stalled-after", "3s")
+                .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "100ms");
     }
 
     @Inject
@@ -90,7 +97,7 @@ abstract class WriteFailureScenario {
     }
 
     @Test
-    void failedWriteLeavesTheOffsetUncommitted() throws Exception {
+    void refusedWriteHoldsThePartitionUntilTheBrokerTakesIt() throws Exception {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(props)) {
@@ -98,22 +105,37 @@ abstract class WriteFailureScenario {
             publish("t-ok", false);
             TopicPartition partition = new TopicPartition(topic(), 0);
             long committed = awaitCommitted(admin, partition, 1);
+            HealthProbe.await("live", true);
 
             // the broker now refuses every record of the topic the failure leads to
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, refusedTopic()),
-                    List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "16"), AlterConfigOp.OpType.SET))))
-                    .all().get();
+            ConfigResource refused = new ConfigResource(ConfigResource.Type.TOPIC, refusedTopic());
+            admin.incrementalAlterConfigs(Map.of(refused, List.of(new AlterConfigOp(
+                    new ConfigEntry("max.message.bytes", "16"), AlterConfigOp.OpType.SET)))).all().get();
 
             publish("t-fail", true);
             publish("t-after", false);
-            FailureRecords.await(() -> handled("t-fail") && handled("t-after"));
-            FailureRecords.sleep(7000); // several commit intervals (throttled strategy commits every 5 s)
+            FailureRecords.await(() -> handled("t-fail"));
+            HealthProbe.Answer ready = HealthProbe.await("ready", false);
+            assertTrue(ready.body().contains("failing-writes.") && ready.body().contains(refusedTopic()), ready.body());
+            HealthProbe.Answer live = HealthProbe.await("live", false);
+            assertTrue(live.body().contains("stalled.") && live.body().contains(topic() + "-0@"), live.body());
+            FailureRecords.sleep(5500); // more than one commit interval (throttled strategy commits every 5 s)
 
             List<ConsumerRecord<String, byte[]>> records = RawRecords.readAll(bootstrap, topic());
             long failedOffset = records.stream().filter(r -> "t-fail".equals(r.key())).findFirst().orElseThrow().offset();
             assertEquals(committed, failedOffset, "the committed offset stops at the record whose write failed");
             assertEquals(failedOffset, committedOffset(admin, partition));
+            assertFalse(handled("t-after"), "the record behind the refused write waits");
             assertTrue(RawRecords.readAll(bootstrap, refusedTopic()).stream().noneMatch(r -> "t-fail".equals(r.key())));
+
+            // the broker takes the write again: the failed record lands, the one behind it is handled, all committed
+            admin.incrementalAlterConfigs(Map.of(refused, List.of(new AlterConfigOp(
+                    new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE)))).all().get();
+            FailureRecords.await(() -> handled("t-after"));
+            FailureRecords.awaitSingle(bootstrap, refusedTopic(), "t-fail");
+            awaitCommitted(admin, partition, failedOffset + 2);
+            HealthProbe.await("live", true);
+            HealthProbe.await("ready", true);
         }
     }
 

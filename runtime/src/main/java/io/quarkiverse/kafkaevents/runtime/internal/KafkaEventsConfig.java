@@ -57,6 +57,16 @@ public interface KafkaEventsConfig {
     Optional<String> groupId();
 
     /**
+     * A stable identity of this application instance, kept across restarts (the pod name of a StatefulSet, a host
+     * name), that turns on static consumer group membership for the handlers' consumers: each gets
+     * {@code group.instance.id=<instance-id>.<client id>}. A restarted instance then takes its partitions back at once,
+     * instead of waiting for the broker to drop its former consumers after their session timeout (45 s by default);
+     * while an instance is away, its partitions are not handed to others until that timeout. Two running instances
+     * must never share an identity: the broker fences the older one. Not set by default (dynamic membership).
+     */
+    Optional<String> instanceId();
+
+    /**
      * Where a consumer group that has no committed offset yet starts reading: {@code earliest} or {@code latest}.
      * <p>
      * Defaults to {@code earliest} in the dev and test profiles (so events published before the first partition
@@ -112,6 +122,33 @@ public interface KafkaEventsConfig {
          */
         @WithDefault("3s")
         Duration timeout();
+
+        /**
+         * How long the record at the head of a partition may go without progress before the liveness check reports
+         * the partition as stalled (DOWN), so that the platform restarts the instance: a handler call still running,
+         * or a dead-letter or retry record the broker keeps refusing. A record waiting for its retry backoff is making
+         * progress, however long the backoff.
+         */
+        @WithDefault("5m")
+        Duration stalledAfter();
+    }
+
+    /**
+     * Graceful shutdown of the handlers.
+     */
+    @ConfigDocSection
+    ShutdownConfig shutdown();
+
+    @ConfigGroup
+    interface ShutdownConfig {
+
+        /**
+         * How long, on shutdown, handler calls already running may take to finish; their records are then acknowledged
+         * and their offsets committed. Records not started yet, and records waiting for a retry, are left for
+         * redelivery (their offsets are not committed), and their number is logged.
+         */
+        @WithDefault("10s")
+        Duration timeout();
     }
 
     /**
@@ -162,6 +199,16 @@ public interface KafkaEventsConfig {
 
     @ConfigGroup
     interface EventTypeConfig extends RetryOverrides {
+
+        /**
+         * Whether this service creates (or validates) the type's topic at start-up.
+         * <p>
+         * By default it does for the types it handles and the types its own code declares or refers to (which it may
+         * publish); not for types that only sit in a dependency, such as a shared contracts jar, so that another
+         * team's missing topic never fails this service's start-up. Set it to {@code true} for a type of a dependency
+         * this service publishes without naming it in its code, {@code false} to leave a topic to others.
+         */
+        Optional<Boolean> provision();
 
         /**
          * The full topic name, replacing the one derived from {@code @EventTopic} and the environment.
@@ -217,6 +264,15 @@ public interface KafkaEventsConfig {
          * Dead-letter topics.
          */
         DeadLetterConfig deadLetter();
+
+        /**
+         * The longest wait between two tries of writing a dead-letter or retry record the broker refused. Such a write
+         * is tried again (starting at 500 ms, doubling up to this value) until it succeeds, holding up the record's
+         * partition only, so the record is never lost nor its offset committed before it is written; the partition is
+         * reported by the health checks meanwhile.
+         */
+        @WithDefault("30s")
+        Duration writeRetryMaxBackoff();
     }
 
     @ConfigGroup

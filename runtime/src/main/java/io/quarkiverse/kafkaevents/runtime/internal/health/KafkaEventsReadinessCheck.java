@@ -1,6 +1,7 @@
 package io.quarkiverse.kafkaevents.runtime.internal.health;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -34,8 +36,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 
 /**
- * Readiness of Kafka Events: the broker answers, every topic the application needs exists, and the consumers of the
- * handler channels have their partitions (or are waiting for a first assignment).
+ * Readiness of Kafka Events: the broker answers, every topic the application needs exists with a leader for each of
+ * its partitions, no dead-letter or retry write is being refused, and the consumers of the handler channels have their
+ * partitions (or are waiting for a first assignment).
  * <p>
  * The broker is asked with one bounded admin round trip (cluster and all topics together) at most once per
  * {@code quarkus.kafka-events.health.cache-for}; probes in between reuse the answer. Only the bootstrap servers, topic
@@ -77,6 +80,11 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
         for (Map.Entry<String, String> consumer : consumers().entrySet()) {
             response.withData("consumers." + consumer.getKey(), consumer.getValue());
         }
+        Map<String, List<String>> failingWrites = dispatcher.failingWrites();
+        for (Map.Entry<String, List<String>> failing : new TreeMap<>(failingWrites).entrySet()) {
+            response.withData("failing-writes." + failing.getKey(), String.join("; ", failing.getValue()));
+        }
+        up &= failingWrites.isEmpty();
         return response.status(up).build();
     }
 
@@ -107,7 +115,19 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
             for (String topic : topics) {
                 try {
                     TopicDescription description = descriptions.get(topic).get(timeoutMillis, TimeUnit.MILLISECONDS);
-                    data.put("topic." + topic, description.partitions().size() + " partitions");
+                    List<Integer> leaderless = new ArrayList<>();
+                    for (TopicPartitionInfo partition : description.partitions()) {
+                        if (partition.leader() == null || partition.leader().isEmpty()) {
+                            leaderless.add(partition.partition());
+                        }
+                    }
+                    if (leaderless.isEmpty()) {
+                        data.put("topic." + topic, description.partitions().size() + " partitions");
+                    } else {
+                        allPresent = false;
+                        data.put("topic." + topic, description.partitions().size() + " partitions, without leader: "
+                                + leaderless);
+                    }
                 } catch (ExecutionException e) {
                     allPresent = false;
                     data.put("topic." + topic, e.getCause() instanceof UnknownTopicOrPartitionException ? "missing"
