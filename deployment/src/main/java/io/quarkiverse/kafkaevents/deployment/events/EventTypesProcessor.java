@@ -5,6 +5,10 @@ import java.util.List;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.jandex.ClassInfo;
+import org.jboss.jandex.DotName;
+import org.jboss.jandex.IndexView;
+
 import io.quarkiverse.kafkaevents.runtime.internal.EventRouting;
 import io.quarkiverse.kafkaevents.runtime.internal.EventTypeInfo;
 import io.quarkiverse.kafkaevents.runtime.internal.EventTypes;
@@ -17,6 +21,7 @@ import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
+import io.quarkus.deployment.builditem.ApplicationArchivesBuildItem;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 
 /**
@@ -44,15 +49,34 @@ public class EventTypesProcessor {
 
     @BuildStep
     @Record(ExecutionTime.STATIC_INIT)
-    SyntheticBeanBuildItem eventTypesBean(List<EventTypeBuildItem> eventTypes, KafkaEventsRecorder recorder) {
+    SyntheticBeanBuildItem eventTypesBean(List<EventTypeBuildItem> eventTypes, ApplicationArchivesBuildItem archives,
+            KafkaEventsRecorder recorder) {
+        IndexView application = archives.getRootArchive().getIndex();
         List<EventTypeInfo> infos = new ArrayList<>();
         for (EventTypeBuildItem eventType : eventTypes) {
-            infos.add(eventType.toInfo());
+            infos.add(eventType.toInfo().usedByApplication(usedByApplication(application, eventType.className())));
         }
         infos.sort((a, b) -> a.getClassName().compareTo(b.getClassName()));
         return SyntheticBeanBuildItem.configure(EventTypes.class)
                 .scope(Singleton.class)
                 .supplier(recorder.eventTypes(infos))
                 .done();
+    }
+
+    /**
+     * Whether the application's own classes declare the type or refer to it (any use in their constant pool, such as
+     * creating an event to publish it). Types of dependencies that the application never mentions are not its topics.
+     */
+    static boolean usedByApplication(IndexView application, String className) {
+        DotName name = DotName.createSimple(className);
+        if (application.getClassByName(name) != null) {
+            return true;
+        }
+        for (ClassInfo user : application.getKnownUsers(name)) {
+            if (!user.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

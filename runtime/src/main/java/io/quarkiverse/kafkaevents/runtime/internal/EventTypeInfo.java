@@ -24,10 +24,17 @@ public final class EventTypeInfo {
     private final String version;
     private final boolean internal;
     private final KeyStyle keyStyle;
+    private final boolean usedByApplication;
+
+    public EventTypeInfo(String className, String type, String topicBase, String domain, String version,
+            boolean internal, KeyStyle keyStyle) {
+        this(className, type, topicBase, domain, version, internal, keyStyle, false);
+    }
 
     @RecordableConstructor
     public EventTypeInfo(String className, String type, String topicBase, String domain, String version,
-            boolean internal, KeyStyle keyStyle) {
+            boolean internal, KeyStyle keyStyle, boolean usedByApplication) {
+        this.usedByApplication = usedByApplication;
         this.className = className;
         this.type = type;
         this.topicBase = topicBase;
@@ -68,5 +75,18 @@ public final class EventTypeInfo {
 
     public KeyStyle getKeyStyle() {
         return keyStyle;
+    }
+
+    /**
+     * Whether the application's own code declares or refers to the type (so it may publish it), as opposed to a type
+     * that only sits in a dependency, such as a shared contracts jar.
+     */
+    public boolean isUsedByApplication() {
+        return usedByApplication;
+    }
+
+    /** The same type, marked as used (or not) by the application's own code. */
+    public EventTypeInfo usedByApplication(boolean used) {
+        return new EventTypeInfo(className, type, topicBase, domain, version, internal, keyStyle, used);
     }
 }

@@ -44,7 +44,7 @@ public class TopicProvisioning {
             EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         checkSettingKeys(routing, dispatcher, config);
-        List<TopicSpec> topics = topics(routing, config);
+        List<TopicSpec> topics = topics(routing, config, dispatcher.handledTypes());
         topics.addAll(derivedTopics(topics, dispatcher, config));
         this.topics = topics.stream().map(TopicSpec::name).distinct().sorted().toList();
         if (topics.isEmpty() || config.topics().provisioning() == KafkaEventsConfig.Provisioning.NONE) {
@@ -95,7 +95,9 @@ public class TopicProvisioning {
     static List<TopicSpec> derivedTopics(List<TopicSpec> sources, HandlerDispatcher dispatcher,
             KafkaEventsConfig config) {
         List<TopicSpec> derived = new ArrayList<>();
-        for (String topic : new TreeSet<>(dispatcher.topics().values())) {
+        Set<String> consumed = new TreeSet<>();
+        dispatcher.topics().values().forEach(consumed::addAll);
+        for (String topic : consumed) {
             // a consumed topic is the topic of its event types, so it is among the sources
             int partitions = 0;
             Optional<Short> replication = config.topics().replicationFactor();
@@ -121,11 +123,21 @@ public class TopicProvisioning {
         return derived;
     }
 
-    static List<TopicSpec> topics(EventRouting routing, KafkaEventsConfig config) {
+    /**
+     * The event topics this service uses: of the types it handles, and of the types its own code declares or refers
+     * to (which it may publish), unless configured otherwise per type.
+     */
+    static List<TopicSpec> topics(EventRouting routing, KafkaEventsConfig config, Set<String> handledTypes) {
         List<TopicSpec> topics = new ArrayList<>();
         KafkaEventsConfig.TopicsConfig defaults = config.topics();
         for (EventRouting.Route route : routing.routes()) {
             KafkaEventsConfig.EventTypeConfig typeConfig = route.config();
+            boolean used = handledTypes.contains(route.info().getType()) || route.info().isUsedByApplication();
+            if (!(typeConfig != null && typeConfig.provision().isPresent() ? typeConfig.provision().get() : used)) {
+                LOG.debugf("Not provisioning topic %s of event type %s: this service neither handles it nor uses it in"
+                        + " its code", route.topic(), route.info().getType());
+                continue;
+            }
             int partitions = defaults.partitions();
             Optional<Short> replication = defaults.replicationFactor();
             Map<String, String> topicConfig = new TreeMap<>(defaults.config());

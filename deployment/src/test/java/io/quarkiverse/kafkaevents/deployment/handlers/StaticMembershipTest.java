@@ -1,0 +1,70 @@
+package io.quarkiverse.kafkaevents.deployment.handlers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.kafkaevents.EventHandler;
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * With {@code quarkus.kafka-events.instance-id}, every consumer of the handlers joins its group as a static member
+ * whose identity is the instance id and its client id: distinct per consumer, stable across restarts.
+ */
+public class StaticMembershipTest {
+
+    @EventTopic(value = "beacons", domain = "membership")
+    public record BeaconSeen(@PartitionKey String id) {
+    }
+
+    public static class Beacons {
+        @EventHandler
+        void on(BeaconSeen beacon) {
+        }
+    }
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(BeaconSeen.class, Beacons.class))
+            .overrideConfigKey("quarkus.application.name", "membership-test")
+            .overrideConfigKey("quarkus.kafka-events.instance-id", "orders-0")
+            .overrideConfigKey("quarkus.kafka-events.concurrency", "2");
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void consumersAreStaticMembers() throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> instanceIds = new TreeSet<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (instanceIds.size() < 2 && System.nanoTime() < deadline) {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("membership-test"))
+                        .describedGroups().get("membership-test").get();
+                instanceIds.clear();
+                for (MemberDescription member : group.members()) {
+                    member.groupInstanceId().ifPresent(instanceIds::add);
+                }
+                Thread.sleep(200);
+            }
+            assertEquals(2, instanceIds.size(), "static members: " + instanceIds);
+            assertTrue(instanceIds.stream().allMatch(id -> id.startsWith("orders-0.")), instanceIds.toString());
+        }
+    }
+}
