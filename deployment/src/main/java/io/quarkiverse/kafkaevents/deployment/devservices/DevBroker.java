@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -60,6 +61,7 @@ public final class DevBroker implements Startable {
     private final DevBrokerSettings settings;
     private final Path cacheDir;
     private final List<DevBrokerNodeProcess> launched = new ArrayList<>();
+    private final AtomicReference<DevBrokerNodeProcess> firstFailed = new AtomicReference<>();
     private long pid = -1;
     private Path workDir;
     private String bootstrapServers;
@@ -163,6 +165,7 @@ public final class DevBroker implements Startable {
         for (DevBrokerNodeProcess node : launched) {
             node.ready().whenComplete((address, failure) -> {
                 if (failure != null) {
+                    firstFailed.compareAndSet(null, node);
                     outcome.completeExceptionally(failure);
                 }
             });
@@ -185,6 +188,13 @@ public final class DevBroker implements Startable {
      * Kills what was started and reports every node that is not ready: its error, directory, output and log.
      */
     private void failStart(String reason) {
+        // before killing: a killed node reports its exit as a failure too
+        List<DevBrokerNodeProcess> failed = new ArrayList<>(launched.stream()
+                .filter(n -> n.ready().isCompletedExceptionally()).toList());
+        DevBrokerNodeProcess first = firstFailed.get();
+        if (first != null && failed.remove(first)) {
+            failed.add(0, first);
+        }
         for (DevBrokerNodeProcess node : launched) {
             node.process().destroyForcibly();
         }
@@ -195,8 +205,6 @@ public final class DevBroker implements Startable {
                 Thread.currentThread().interrupt();
             }
         }
-        List<DevBrokerNodeProcess> failed = launched.stream()
-                .filter(n -> n.ready().isCompletedExceptionally()).toList();
         List<String> problems = new ArrayList<>();
         for (DevBrokerNodeProcess node : failed) {
             problems.add(failureOf(node));

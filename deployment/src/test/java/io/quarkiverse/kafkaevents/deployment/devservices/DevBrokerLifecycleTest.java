@@ -145,6 +145,20 @@ public class DevBrokerLifecycleTest {
         assertFalse(Files.exists(broker.workDir()), "stop() left the directory behind");
     }
 
+    @Test
+    void clusterThatCannotStartNamesTheNodeAndShowsItsFiles() {
+        DevBroker broker = new DevBroker(
+                settings(OptionalInt.empty(), null, Map.of("num.network.threads", "not-a-number")).withNodes(2),
+                cacheDir);
+        IllegalStateException e = assertThrows(IllegalStateException.class, broker::start);
+        String message = e.getMessage();
+        DevBroker.deleteRecursively(broker.workDir());
+        assertTrue(message.matches("(?s)The Kafka Events dev broker did not start: node [12] of 2: .*"), message);
+        assertTrue(message.contains("num.network.threads"), message);
+        assertTrue(message.contains(broker.workDir().resolve("node-").toString()), message);
+        assertEquals(List.of(), DevBrokerProcesses.children(), "failed nodes must not be left running");
+    }
+
     private static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
