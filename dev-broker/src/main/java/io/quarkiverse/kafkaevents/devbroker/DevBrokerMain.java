@@ -29,10 +29,11 @@ import kafka.server.KafkaRaftServer;
  * Entry point of the dev broker process.
  * <p>
  * Usage: {@code DevBrokerMain <server.properties>}. The process formats the KRaft storage of the directory named by
- * {@code log.dirs} when it is not formatted yet, starts a single-node broker in combined (broker + controller) mode,
- * and prints {@value #READY_MARKER} followed by the bootstrap address on standard output once the broker accepts
- * connections. It stops when its standard input is closed (which is what happens when the parent process dies, even
- * with {@code kill -9}), when the parent process is no longer alive, or on SIGTERM.
+ * {@code log.dirs} when it is not formatted yet, starts a KRaft node in combined (broker + controller) mode (alone, or
+ * one of the static voters of a small cluster), and prints {@value #READY_MARKER} followed by the bootstrap address on
+ * standard output once the broker accepts connections. It stops when its standard input is closed (which is what
+ * happens when the parent process dies, even with {@code kill -9}), when the parent process is no longer alive, or on
+ * SIGTERM.
  * <p>
  * This class is run in its own JVM with the broker jars on the class path: it must only use JDK and Kafka classes.
  */
@@ -47,6 +48,21 @@ public final class DevBrokerMain {
      * after a successful start: the temporary working directory.
      */
     public static final String DELETE_ON_EXIT = "kafka-events.dev-broker.delete-on-exit";
+    /**
+     * Property naming a directory to delete only when the broker exits because its parent went away (after a
+     * successful start). A node of a cluster keeps its data when it is merely stopped (SIGTERM), so that it can be
+     * started again. When the parent goes away the node does not shut down cleanly: its data is discarded anyway, and
+     * nodes of a cluster stopping together would wait for a controller quorum that is gone. It deletes the directory
+     * and halts.
+     */
+    public static final String DELETE_WHEN_ORPHANED = "kafka-events.dev-broker.delete-when-orphaned";
+    /**
+     * Property holding the KRaft cluster id to format the storage with; every node of a cluster needs the same one.
+     * A random id is used when it is absent.
+     */
+    public static final String CLUSTER_ID = "kafka-events.dev-broker.cluster-id";
+    /** Property naming a file the process writes its pid into once the broker is ready. */
+    public static final String PID_FILE = "kafka-events.dev-broker.pid-file";
 
     private DevBrokerMain() {
     }
@@ -62,11 +78,14 @@ public final class DevBrokerMain {
             props.load(reader);
         }
         String deleteOnExit = (String) props.remove(DELETE_ON_EXIT);
+        String deleteWhenOrphaned = (String) props.remove(DELETE_WHEN_ORPHANED);
+        String clusterId = (String) props.remove(CLUSTER_ID);
+        String pidFile = (String) props.remove(PID_FILE);
         Path dataDir = Paths.get(props.getProperty("log.dirs"));
 
         KafkaRaftServer server;
         try {
-            format(props, dataDir);
+            format(props, dataDir, clusterId == null ? Uuid.randomUuid().toString() : clusterId);
             server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         } catch (Throwable e) {
             out.println(FAILED_MARKER + " " + e);
@@ -98,7 +117,10 @@ public final class DevBrokerMain {
             return;
         }
         started.set(true);
-        watchParent();
+        if (pidFile != null) {
+            Files.writeString(Paths.get(pidFile), Long.toString(ProcessHandle.current().pid()), StandardCharsets.UTF_8);
+        }
+        watchParent(deleteWhenOrphaned == null ? null : Paths.get(deleteWhenOrphaned));
         out.println(READY_MARKER + " " + props.getProperty("advertised.listeners"));
         out.flush();
         server.awaitShutdown();
@@ -107,7 +129,7 @@ public final class DevBrokerMain {
     /**
      * Formats the storage directory unless it has been formatted before (a restarted broker keeps its data).
      */
-    private static void format(Properties props, Path dataDir) throws Exception {
+    private static void format(Properties props, Path dataDir, String clusterId) throws Exception {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return;
         }
@@ -115,7 +137,7 @@ public final class DevBrokerMain {
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
                 .setNodeId(Integer.parseInt(props.getProperty("node.id")))
-                .setClusterId(Uuid.randomUuid().toString())
+                .setClusterId(clusterId)
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                 .setUnstableFeatureVersionsEnabled(false)
@@ -130,7 +152,7 @@ public final class DevBrokerMain {
      * other end of the pipe; the operating system closes it whatever way the parent dies) and the parent process
      * handle, in case standard input was not a pipe.
      */
-    private static void watchParent() {
+    private static void watchParent(Path discardWhenOrphaned) {
         Optional<ProcessHandle> parent = ProcessHandle.current().parent();
         Thread stdin = new Thread(() -> {
             InputStream in = System.in;
@@ -142,7 +164,7 @@ public final class DevBrokerMain {
             } catch (IOException e) {
                 // treated as end of input
             }
-            exit("standard input closed");
+            orphaned("standard input closed", discardWhenOrphaned);
         }, "dev-broker-stdin-watch");
         stdin.setDaemon(true);
         stdin.start();
@@ -150,7 +172,7 @@ public final class DevBrokerMain {
         Thread poll = new Thread(() -> {
             while (true) {
                 if (parent.isEmpty() || !parent.get().isAlive()) {
-                    exit("parent process is gone");
+                    orphaned("parent process is gone", discardWhenOrphaned);
                 }
                 try {
                     Thread.sleep(500);
@@ -163,8 +185,13 @@ public final class DevBrokerMain {
         poll.start();
     }
 
-    private static void exit(String why) {
+    private static synchronized void orphaned(String why, Path discard) {
         System.out.println("Dev broker stopping: " + why);
+        if (discard != null) {
+            deleteRecursively(discard);
+            deleteIfEmpty(discard.getParent());
+            Runtime.getRuntime().halt(0);
+        }
         // a graceful exit runs the shutdown hook; halt if it does not complete in time
         Thread halt = new Thread(() -> {
             try {
@@ -176,6 +203,17 @@ public final class DevBrokerMain {
         halt.setDaemon(true);
         halt.start();
         System.exit(0);
+    }
+
+    /** The cluster directory holding the nodes' directories goes with the last of them. */
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            if (dir != null) {
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not empty yet: another node still has its directory there
+        }
     }
 
     static void deleteRecursively(Path dir) {

@@ -1,67 +1,67 @@
 package io.quarkiverse.kafkaevents.deployment.devservices;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
+import io.quarkiverse.kafkaevents.devbroker.DevBrokerCluster;
+import io.quarkiverse.kafkaevents.devbroker.DevBrokerNodeProcess;
 import io.quarkus.deployment.builditem.Startable;
 
 /**
- * A real Apache Kafka broker (KRaft combined mode, single node) running in a child JVM.
+ * A real Apache Kafka broker, or a small cluster of them, in KRaft combined mode (every node is broker and
+ * controller), each node in a child JVM.
+ * <p>
+ * <b>Layout.</b> Everything lives in one temporary directory (published as {@value DevBrokerCluster#DIR_PROPERTY}),
+ * with a {@code node-<id>} directory per node; {@link DevBrokerCluster} reads it, and lets tests kill and restart
+ * nodes.
  * <p>
  * <b>One broker per JVM.</b> Quarkus creates a new deployment class loader for each application it builds in a JVM
  * (each test profile, each dev-mode restart), so nothing of this class survives from one build to the next. The
- * running broker is therefore registered in a system property, the one place every class loader sees: its pid,
- * address and settings. A later start with equal settings adopts the running broker; one with other settings stops
- * it and starts a new one. The {@link Process} object stays reachable from the JDK's process reaper for as long as the
- * broker runs, so its standard-input pipe stays open.
+ * running broker is therefore registered in a system property, the one place every class loader sees: the pid of node
+ * 1, the addresses, the settings and the directory. A later start with equal settings adopts the running broker when
+ * all its nodes run; otherwise it stops it and starts a new one. The {@link Process} objects stay reachable from the
+ * JDK's process reaper for as long as the nodes run, so their standard-input pipes stay open.
  * <p>
- * <b>No orphans.</b> The broker watches its standard input, whose other end only this JVM holds: when this JVM exits,
- * however it exits ({@code kill -9} included), the operating system closes the pipe and the broker shuts down by
+ * <b>No orphans.</b> Every node watches its standard input, whose other end only this JVM holds: when this JVM exits,
+ * however it exits ({@code kill -9} included), the operating system closes the pipe and the node shuts down by
  * itself.
  */
 public final class DevBroker implements Startable {
 
     private static final Logger LOG = Logger.getLogger(DevBroker.class);
 
-    static final String READY_MARKER = "KAFKA-EVENTS-DEV-BROKER-READY";
-    static final String FAILED_MARKER = "KAFKA-EVENTS-DEV-BROKER-FAILED";
-    /** A system property that marks the broker process in process listings. */
-    static final String PROCESS_MARKER = "-Dquarkus.kafka-events.dev-broker=true";
-    private static final int OUTPUT_LINES_KEPT = 40;
+    /** A system property that marks the broker processes in process listings. */
+    static final String PROCESS_MARKER = DevBrokerCluster.PROCESS_MARKER;
     private static final int LOG_LINES_SHOWN = 30;
+    private static final int STOP_SECONDS = 20;
 
     /**
-     * System property holding {@code pid|bootstrap servers|settings key} of the broker running for this JVM. Outside
-     * the {@code quarkus.} namespace, so configuration validation does not flag it.
+     * System property holding {@code pid of node 1|bootstrap servers|settings key|directory} of the broker running for
+     * this JVM. Outside the {@code quarkus.} namespace, so configuration validation does not flag it.
      */
     static final String RUNNING_BROKER = "io.quarkiverse.kafkaevents.dev-broker.running";
 
     private final DevBrokerSettings settings;
     private final Path cacheDir;
-    private Process process;
+    private final List<DevBrokerNodeProcess> launched = new ArrayList<>();
+    private final AtomicReference<DevBrokerNodeProcess> firstFailed = new AtomicReference<>();
     private long pid = -1;
     private Path workDir;
     private String bootstrapServers;
@@ -76,38 +76,46 @@ public final class DevBroker implements Startable {
     @Override
     public void start() {
         long begin = System.nanoTime();
-        if (adoptRunningBroker()) {
-            readyMillis = (System.nanoTime() - begin) / 1_000_000;
-            return;
+        if (!adoptRunningBroker()) {
+            launch();
+            pid = launched.get(0).process().pid();
+            System.setProperty(RUNNING_BROKER, pid + "|" + bootstrapServers + "|" + settingsKey() + "|" + workDir);
         }
-        launch();
-        pid = process.pid();
         readyMillis = (System.nanoTime() - begin) / 1_000_000;
-        System.setProperty(RUNNING_BROKER, pid + "|" + bootstrapServers + "|" + settingsKey());
+        System.setProperty(DevBrokerCluster.DIR_PROPERTY, workDir.toString());
     }
 
     /**
-     * Reuses the broker started by an earlier build of this JVM when it runs with the same settings; stops it when the
-     * settings changed.
+     * Reuses the broker started by an earlier build of this JVM when it runs with the same settings and all its nodes
+     * run; stops it otherwise.
      */
     private boolean adoptRunningBroker() {
         String running = System.getProperty(RUNNING_BROKER);
         if (running == null) {
             return false;
         }
-        String[] parts = running.split("\\|", 3);
-        Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(parts[0])).filter(ProcessHandle::isAlive);
-        if (handle.isPresent() && parts.length == 3 && parts[2].equals(settingsKey())) {
-            pid = handle.get().pid();
+        String[] parts = running.split("\\|", 4);
+        Path dir = parts.length == 4 ? Path.of(parts[3]) : null;
+        String why;
+        if (dir == null || !Files.isDirectory(dir)) {
+            why = "its directory is gone";
+        } else if (!(parts.length == 4 && parts[2].equals(settingsKey()))) {
+            why = "its settings changed";
+        } else {
+            why = DevBrokerCluster.at(dir).nodes().stream().filter(n -> !n.isRunning())
+                    .map(n -> "node " + n.id() + " is not running").findFirst().orElse(null);
+        }
+        if (why == null) {
+            workDir = dir;
             bootstrapServers = parts[1];
+            pid = DevBrokerCluster.at(dir).node(1).pid();
             adopted = true;
-            LOG.debugf("Reusing the dev broker %s (pid %d)", bootstrapServers, pid);
+            LOG.debugf("Reusing the dev broker %s (%s)", bootstrapServers, dir);
             return true;
         }
-        handle.ifPresent(h -> {
-            LOG.infof("Stopping the dev broker %s (pid %d): its settings changed", parts[1], h.pid());
-            stop(h, null);
-        });
+        LOG.infof("Stopping the dev broker %s: %s", parts[1], why);
+        stopNodes(dir, Long.parseLong(parts[0]), List.of());
+        deleteRecursively(dir);
         System.clearProperty(RUNNING_BROKER);
         return false;
     }
@@ -117,242 +125,142 @@ public final class DevBroker implements Startable {
     }
 
     private void launch() {
-        String java = javaBinary();
-        List<Path> classpath = DevBrokerClasspath.resolve(cacheDir, settings.kafkaVersion());
-        int port = brokerPort();
-        int controllerPort = freePort();
+        DevBrokerCommand command = new DevBrokerCommand(settings, cacheDir);
+        List<DevBrokerServerProperties.Ports> ports = DevBrokerPorts.choose(settings);
+        String clusterId = DevBrokerServerProperties.clusterId();
         try {
             workDir = Files.createTempDirectory("kafka-events-dev-broker-");
-            Path dataDir = workDir.resolve("data");
-            Path propertiesFile = workDir.resolve("server.properties");
-            Properties props = serverProperties(port, controllerPort, dataDir);
-            try (OutputStream out = Files.newOutputStream(propertiesFile)) {
-                props.store(out, "Kafka Events for Quarkus dev broker");
+            for (int id = 1; id <= settings.nodes(); id++) {
+                Path nodeDir = workDir.resolve(DevBrokerCluster.NODE_DIR_PREFIX + id);
+                Files.createDirectories(nodeDir);
+                Properties props = DevBrokerServerProperties.forNode(settings, id, ports, nodeDir, clusterId);
+                try (OutputStream out = Files.newOutputStream(nodeDir.resolve(DevBrokerCluster.SERVER_PROPERTIES))) {
+                    props.store(out, "Kafka Events for Quarkus dev broker, node " + id + " of " + settings.nodes());
+                }
+                List<String> args = command.forNode(nodeDir, id == 1);
+                // what DevBrokerCluster.Node#start runs to start the node again
+                Files.write(nodeDir.resolve(DevBrokerCluster.LAUNCH_ARGS),
+                        DevBrokerCommand.withoutArchiveRecording(args), StandardCharsets.UTF_8);
+                LOG.debugf("Starting dev broker node %d: %s", id, args);
+                int nodeId = id;
+                launched.add(DevBrokerNodeProcess.launch(id, nodeDir, args,
+                        line -> LOG.debugf("[dev broker %d] %s", nodeId, line)));
             }
-
-            List<String> command = new ArrayList<>();
-            command.add(java);
-            // first, so that tools reading a truncated command line still recognise the process
-            command.add(PROCESS_MARKER);
-            command.add("-Xmx" + settings.heap());
-            command.add("-XX:+UseSerialGC");
-            command.add("-XX:TieredStopAtLevel=1");
-            command.add("-Xss512k");
-            command.add("-Djava.awt.headless=true");
-            command.add("-Dorg.slf4j.simpleLogger.logFile=" + workDir.resolve("broker.log"));
-            command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + settings.logLevel().toLowerCase());
-            command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
-            addClassDataSharing(command, classpath);
-            command.addAll(settings.jvmOptions());
-            command.add("-cp");
-            command.add(joinClasspath(classpath));
-            command.add(DevBrokerClasspath.MAIN_CLASS);
-            command.add(propertiesFile.toString());
-
-            LOG.debugf("Starting the dev broker: %s", command);
-            process = new ProcessBuilder(command)
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the dev broker process with " + java, e);
+            failStart("could not prepare or start the broker processes: " + e);
+        } catch (RuntimeException e) {
+            failStart(e.getMessage());
         }
+        awaitReady();
+    }
 
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Deque<String> output = new ArrayDeque<>();
-        Thread reader = new Thread(() -> readOutput(ready, output), "kafka-events-dev-broker-output");
-        reader.setDaemon(true);
-        reader.start();
-        process.onExit().thenRun(() -> ready.completeExceptionally(
-                new IllegalStateException("the broker process exited with code " + process.exitValue())));
-
+    /**
+     * Waits for every node, all started at once (a node of a cluster is ready only once a quorum of controllers
+     * runs), and gives up as soon as one of them fails.
+     */
+    private void awaitReady() {
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        CompletableFuture.allOf(launched.stream().map(DevBrokerNodeProcess::ready).toArray(CompletableFuture[]::new))
+                .thenRun(() -> outcome.complete(null));
+        for (DevBrokerNodeProcess node : launched) {
+            node.ready().whenComplete((address, failure) -> {
+                if (failure != null) {
+                    firstFailed.compareAndSet(null, node);
+                    outcome.completeExceptionally(failure);
+                }
+            });
+        }
         try {
-            bootstrapServers = ready.get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            outcome.get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failStart("interrupted", output);
+            failStart("interrupted");
         } catch (TimeoutException e) {
             failStart("not ready after " + settings.startTimeout().toSeconds()
-                    + "s (quarkus.kafka-events.devservices.start-timeout)", output);
+                    + "s (quarkus.kafka-events.devservices.start-timeout)");
         } catch (ExecutionException e) {
-            failStart(e.getCause().getMessage(), output);
+            failStart(null);
         }
+        bootstrapServers = launched.stream().map(node -> node.ready().join()).collect(Collectors.joining(","));
     }
 
-    private void readOutput(CompletableFuture<String> ready, Deque<String> output) {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith(READY_MARKER)) {
-                    ready.complete(line.substring(READY_MARKER.length()).trim().replace("PLAINTEXT://", ""));
-                } else if (line.startsWith(FAILED_MARKER)) {
-                    ready.completeExceptionally(
-                            new IllegalStateException(line.substring(FAILED_MARKER.length()).trim()));
-                }
-                synchronized (output) {
-                    output.addLast(line);
-                    if (output.size() > OUTPUT_LINES_KEPT) {
-                        output.removeFirst();
-                    }
-                }
-                LOG.debugf("[dev broker] %s", line);
-            }
-        } catch (IOException e) {
-            // the process is gone
+    /**
+     * Kills what was started and reports every node that is not ready: its error, directory, output and log.
+     */
+    private void failStart(String reason) {
+        // before killing: a killed node reports its exit as a failure too
+        List<DevBrokerNodeProcess> failed = new ArrayList<>(launched.stream()
+                .filter(n -> n.ready().isCompletedExceptionally()).toList());
+        DevBrokerNodeProcess first = firstFailed.get();
+        if (first != null && failed.remove(first)) {
+            failed.add(0, first);
         }
-    }
-
-    private void failStart(String reason, Deque<String> output) {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroyForcibly();
+        for (DevBrokerNodeProcess node : launched) {
+            node.process().destroyForcibly();
+        }
+        for (DevBrokerNodeProcess node : launched) {
             try {
-                p.waitFor(5, TimeUnit.SECONDS);
+                node.process().waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        StringBuilder message = new StringBuilder("The Kafka Events dev broker did not start: ").append(reason)
-                .append(".\n  Working directory (data, server.properties, broker.log): ").append(workDir);
-        List<String> out;
-        synchronized (output) {
-            out = new ArrayList<>(output);
+        List<String> problems = new ArrayList<>();
+        for (DevBrokerNodeProcess node : failed) {
+            problems.add(failureOf(node));
         }
-        if (!out.isEmpty()) {
-            message.append("\n  Process output (last lines):");
-            for (String line : out) {
-                message.append("\n    ").append(line);
-            }
+        if (reason != null) {
+            problems.add(0, reason);
         }
-        List<String> log = tail(workDir.resolve("broker.log"), LOG_LINES_SHOWN);
-        if (!log.isEmpty()) {
-            message.append("\n  broker.log (last lines):");
-            for (String line : log) {
-                message.append("\n    ").append(line);
+        String prefix = settings.nodes() > 1 && !failed.isEmpty() && reason == null
+                ? "node " + failed.get(0).nodeId() + " of " + settings.nodes() + ": "
+                : "";
+        StringBuilder message = new StringBuilder("The Kafka Events dev broker did not start: ").append(prefix)
+                .append(problems.isEmpty() ? "unknown reason" : problems.get(0)).append('.');
+        if (launched.isEmpty() && workDir != null) {
+            message.append("\n  Working directory: ").append(workDir);
+        }
+        for (DevBrokerNodeProcess node : launched) {
+            boolean nodeFailed = failed.contains(node);
+            if (!nodeFailed && !failed.isEmpty()) {
+                // waiting for the quorum the failed node belongs to: its own output says little
+                message.append("\n  Node ").append(node.nodeId()).append(": not ready, stopped.");
+                continue;
             }
+            Path nodeDir = workDir.resolve(DevBrokerCluster.NODE_DIR_PREFIX + node.nodeId());
+            if (settings.nodes() > 1) {
+                message.append("\n  Node ").append(node.nodeId())
+                        .append(nodeFailed ? ": " + failureOf(node) : ": not ready");
+            }
+            message.append("\n  Working directory (data, server.properties, broker.log): ").append(nodeDir);
+            appendLines(message, "Process output (last lines):", node.outputTail());
+            appendLines(message, "broker.log (last lines):",
+                    DevBrokerCluster.tail(nodeDir.resolve(DevBrokerCluster.LOG_FILE), LOG_LINES_SHOWN));
         }
         message.append("\n  To use another broker, set kafka.bootstrap.servers;"
                 + " to start none, set quarkus.kafka-events.devservices.enabled=false.");
         throw new IllegalStateException(message.toString());
     }
 
-    private Properties serverProperties(int port, int controllerPort, Path dataDir) {
-        Properties props = new Properties();
-        props.setProperty("process.roles", "broker,controller");
-        props.setProperty("node.id", "1");
-        props.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        props.setProperty("controller.listener.names", "CONTROLLER");
-        props.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        props.setProperty("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-        props.setProperty("log.dirs", dataDir.toString());
-        props.setProperty("num.partitions", Integer.toString(settings.partitions()));
-        props.setProperty("offsets.topic.replication.factor", "1");
-        props.setProperty("offsets.topic.num.partitions", "5");
-        props.setProperty("transaction.state.log.replication.factor", "1");
-        props.setProperty("transaction.state.log.min.isr", "1");
-        props.setProperty("transaction.state.log.num.partitions", "5");
-        props.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        props.setProperty("share.coordinator.state.topic.min.isr", "1");
-        props.setProperty("group.initial.rebalance.delay.ms", "0");
-        // the default 128 MiB dedupe buffer dominates the broker's memory
-        props.setProperty("log.cleaner.dedupe.buffer.size", "2097152");
-        props.setProperty("auto.create.topics.enable", "true");
-        for (Map.Entry<String, String> e : settings.brokerProperties().entrySet()) {
-            props.setProperty(e.getKey(), e.getValue());
-        }
-        props.setProperty("kafka-events.dev-broker.delete-on-exit", workDir.toString());
-        return props;
-    }
-
-    /**
-     * AppCDS: the first start records the loaded classes into an archive when the broker exits; later starts map
-     * it, which cuts start-up time by about a third. The archive is tied to the JDK and the class path, both part of
-     * its name.
-     */
-    private void addClassDataSharing(List<String> command, List<Path> classpath) {
-        if (!settings.classDataSharing()) {
-            return;
-        }
-        String key = Integer.toHexString((javaBinary() + System.getProperty("java.vm.version") + classpath
-                + settings.jvmOptions() + settings.heap()).hashCode());
-        Path archive = cacheDir.resolve("dev-broker-" + key + ".jsa");
-        // an unusable archive (other JDK, damaged file) is ignored by the JVM; the logs keep quiet about it
-        command.add(Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive
-                : "-XX:ArchiveClassesAtExit=" + archive);
-        command.add("-Xlog:cds=off");
-        command.add("-Xlog:cds+dynamic=off");
-    }
-
-    private int brokerPort() {
-        if (settings.port().isEmpty()) {
-            return freePort();
-        }
-        int port = settings.port().getAsInt();
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return port;
-        } catch (IOException e) {
-            throw new IllegalStateException("Port " + port + " (quarkus.kafka-events.devservices.port) is already in use"
-                    + " on 127.0.0.1, so the dev broker cannot listen on it. Choose another port, or remove the setting"
-                    + " to let the dev broker pick a free one.");
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not find a free port on 127.0.0.1 for the dev broker", e);
-        }
-    }
-
-    private String javaBinary() {
-        if (settings.javaBinary() != null) {
-            Path configured = Path.of(settings.javaBinary());
-            if (configured.getNameCount() > 1 && !Files.isExecutable(configured)) {
-                throw new IllegalStateException("The Java binary " + configured
-                        + " (quarkus.kafka-events.devservices.java-binary) does not exist or is not executable;"
-                        + " the dev broker needs a Java 17+ launcher.");
-            }
-            return settings.javaBinary();
-        }
-        Path java = Path.of(System.getProperty("java.home"), "bin",
-                System.getProperty("os.name", "").toLowerCase().contains("win") ? "java.exe" : "java");
-        if (!Files.isExecutable(java)) {
-            throw new IllegalStateException("No Java binary found at " + java + " to run the dev broker. Set"
-                    + " quarkus.kafka-events.devservices.java-binary to the path of a Java 17+ launcher.");
-        }
-        return java.toString();
-    }
-
-    private static String joinClasspath(List<Path> entries) {
-        StringBuilder sb = new StringBuilder();
-        for (Path entry : entries) {
-            if (sb.length() > 0) {
-                sb.append(java.io.File.pathSeparatorChar);
-            }
-            sb.append(entry);
-        }
-        return sb.toString();
-    }
-
-    private static List<String> tail(Path file, int lines) {
-        if (file == null || !Files.isRegularFile(file)) {
-            return List.of();
-        }
+    private static String failureOf(DevBrokerNodeProcess node) {
         try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return all.subList(Math.max(0, all.size() - lines), all.size());
-        } catch (IOException | UncheckedIOException e) {
-            return List.of();
+            node.ready().join();
+            return "ready";
+        } catch (RuntimeException e) {
+            return e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
         }
     }
 
-    /** The bootstrap address, {@code 127.0.0.1:port}. */
+    private static void appendLines(StringBuilder message, String title, List<String> lines) {
+        if (!lines.isEmpty()) {
+            message.append("\n  ").append(title);
+            for (String line : lines) {
+                message.append("\n    ").append(line);
+            }
+        }
+    }
+
+    /** The bootstrap addresses of all nodes, {@code 127.0.0.1:port,...}. */
     @Override
     public String getConnectionInfo() {
         return bootstrapServers;
@@ -367,10 +275,12 @@ public final class DevBroker implements Startable {
         return readyMillis;
     }
 
+    /** The pid of node 1. */
     long pid() {
         return pid;
     }
 
+    /** The directory holding the nodes' directories. */
     Path workDir() {
         return workDir;
     }
@@ -385,46 +295,67 @@ public final class DevBroker implements Startable {
      */
     @Override
     public void close() {
-        LOG.debugf("Keeping the dev broker %s (pid %d) for later builds of this JVM", bootstrapServers, pid);
+        LOG.debugf("Keeping the dev broker %s (%s) for later builds of this JVM", bootstrapServers, workDir);
     }
 
     /**
-     * Stops the broker now: closing its standard input makes it shut down cleanly; it is killed if it does not
-     * finish in time.
+     * Stops every node now, restarted ones included, and deletes the directory. Its data being discarded, no node
+     * needs a clean shutdown (and nodes of a cluster stopping together could not have one: the controller quorum goes
+     * with them): a node this object started sees its standard input closed, deletes its directory and halts; any
+     * other node (one a test restarted) is killed.
      */
     public void stop() {
-        if (pid < 0) {
+        if (workDir == null) {
             return;
         }
-        ProcessHandle.of(pid).ifPresent(h -> stop(h, process));
-        if (!adopted && (pid + "|").equals(pidPrefix(System.getProperty(RUNNING_BROKER)))) {
+        stopNodes(workDir, pid, launched.stream().map(DevBrokerNodeProcess::process).toList());
+        String running = System.getProperty(RUNNING_BROKER);
+        if (running != null && running.endsWith("|" + workDir)) {
             System.clearProperty(RUNNING_BROKER);
+        }
+        if (workDir.toString().equals(System.getProperty(DevBrokerCluster.DIR_PROPERTY))) {
+            System.clearProperty(DevBrokerCluster.DIR_PROPERTY);
         }
         deleteRecursively(workDir);
     }
 
-    private static String pidPrefix(String running) {
-        return running == null ? null : running.substring(0, running.indexOf('|') + 1);
-    }
-
-    private static void stop(ProcessHandle handle, Process process) {
-        try {
-            if (process != null && process.pid() == handle.pid()) {
-                process.getOutputStream().close();
-            } else {
-                handle.destroy();
+    private static void stopNodes(Path dir, long fallbackPid, List<Process> owned) {
+        List<ProcessHandle> stopping = new ArrayList<>();
+        for (Process process : owned) {
+            if (process.isAlive()) {
+                try {
+                    process.getOutputStream().close();
+                } catch (IOException e) {
+                    process.destroyForcibly();
+                }
+                stopping.add(process.toHandle());
             }
-        } catch (IOException ignored) {
-            handle.destroy();
         }
-        try {
-            handle.onExit().get(20, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.warnf("The dev broker (pid %d) did not stop within 20s, killing it", handle.pid());
-            handle.destroyForcibly();
-        } catch (InterruptedException e) {
-            handle.destroyForcibly();
-            Thread.currentThread().interrupt();
+        List<ProcessHandle> others = new ArrayList<>();
+        if (dir != null && Files.isDirectory(dir)) {
+            for (DevBrokerCluster.Node node : DevBrokerCluster.at(dir).nodes()) {
+                node.process().ifPresent(others::add);
+            }
+        } else {
+            ProcessHandle.of(fallbackPid).filter(DevBrokerCluster::isDevBroker).ifPresent(others::add);
+        }
+        for (ProcessHandle handle : others) {
+            if (stopping.stream().noneMatch(h -> h.pid() == handle.pid())) {
+                handle.destroyForcibly();
+                stopping.add(handle);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
+        for (ProcessHandle handle : stopping) {
+            try {
+                handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.warnf("The dev broker node (pid %d) did not stop within %ds, killing it", handle.pid(), STOP_SECONDS);
+                handle.destroyForcibly();
+            } catch (InterruptedException e) {
+                handle.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

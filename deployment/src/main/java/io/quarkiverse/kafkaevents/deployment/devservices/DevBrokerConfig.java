@@ -34,15 +34,30 @@ public interface DevBrokerConfig {
     Provider provider();
 
     /**
-     * The port the broker listens on. When not set, a free port is picked at each start.
+     * The number of brokers to start, each in its own JVM.
+     * <p>
+     * {@code 1} starts a single node. More start a KRaft cluster of that many nodes, each both broker and controller
+     * (all of them voters), with replication defaults that let one node fail: {@code default.replication.factor},
+     * {@code offsets.topic.replication.factor} and {@code transaction.state.log.replication.factor} of
+     * {@code min(3, nodes)}, and {@code min.insync.replicas} and {@code transaction.state.log.min.isr} of 2 from
+     * three nodes on (1 below). {@code broker-properties} override these defaults. {@code kafka.bootstrap.servers}
+     * lists every node. Tests can kill and restart nodes with
+     * {@code io.quarkiverse.kafkaevents.devbroker.DevBrokerCluster}.
+     */
+    @WithDefault("1")
+    int nodes();
+
+    /**
+     * The port the broker listens on. When not set, a free port is picked at each start. With several nodes, node
+     * {@code n} listens on this port plus {@code n - 1}.
      */
     OptionalInt port();
 
     /**
-     * The maximum heap of the broker JVM ({@code -Xmx}).
+     * The maximum heap of each broker JVM ({@code -Xmx}). Defaults to {@code 128m} for a single node and {@code 256m}
+     * per node for a cluster, which replicates every write.
      */
-    @WithDefault("128m")
-    String heap();
+    Optional<String> heap();
 
     /**
      * Extra JVM options for the broker process, separated by spaces.

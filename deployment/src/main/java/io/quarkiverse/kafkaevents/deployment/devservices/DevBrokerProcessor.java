@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.kafkaevents.deployment.KafkaEventsBuildTimeConfig;
 import io.quarkiverse.kafkaevents.deployment.KafkaEventsProcessor;
+import io.quarkiverse.kafkaevents.devbroker.DevBrokerCluster;
 import io.quarkus.bootstrap.model.ApplicationModel;
 import io.quarkus.deployment.IsDevServicesSupportedByLaunchMode;
 import io.quarkus.deployment.annotations.BuildStep;
@@ -53,17 +54,27 @@ public class DevBrokerProcessor {
         return DevServicesResultBuildItem.<DevBroker> owned()
                 .feature(KafkaEventsProcessor.FEATURE)
                 .serviceName(SERVICE_NAME)
-                .description("Apache Kafka " + settings.kafkaVersion() + " broker (KRaft, single node, separate JVM)")
+                .description("Apache Kafka " + settings.kafkaVersion() + (settings.nodes() == 1
+                        ? " broker (KRaft, single node, separate JVM)"
+                        : " cluster (KRaft, " + settings.nodes() + " nodes, one JVM each)"))
                 .serviceConfig(settings)
                 .startable(() -> new DevBroker(settings, cacheDir))
                 .postStartHook(broker -> logStarted(broker, settings))
-                .configProvider(Map.of(BOOTSTRAP_SERVERS, DevBroker::getConnectionInfo))
+                .configProvider(Map.of(BOOTSTRAP_SERVERS, DevBroker::getConnectionInfo,
+                        DevBrokerCluster.DIR_PROPERTY, broker -> broker.workDir().toString()))
                 .build();
     }
 
     private static void logStarted(DevBroker broker, DevBrokerSettings settings) {
         if (broker.adopted()) {
             LOG.debugf("Reusing the Kafka Events dev broker at %s (pid %d)", broker.getConnectionInfo(), broker.pid());
+            return;
+        }
+        if (settings.nodes() > 1) {
+            LOG.infof("Kafka Events dev broker cluster (Apache Kafka %s, %d nodes) ready at %s in %d ms (%s)."
+                    + " Applications started elsewhere can use it with -D%s=%s", settings.kafkaVersion(),
+                    settings.nodes(), broker.getConnectionInfo(), broker.readyMillis(), broker.workDir(),
+                    BOOTSTRAP_SERVERS, broker.getConnectionInfo());
             return;
         }
         LOG.infof("Kafka Events dev broker (Apache Kafka %s) ready at %s in %d ms (pid %d). Applications started"
@@ -76,9 +87,10 @@ public class DevBrokerProcessor {
         List<String> jvmOptions = config.jvmOptions()
                 .map(options -> Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
-        return new DevBrokerSettings(kafkaVersion, config.port(), config.heap(), jvmOptions,
+        String heap = config.heap().orElse(config.nodes() == 1 ? "128m" : "256m");
+        return new DevBrokerSettings(kafkaVersion, config.port(), heap, jvmOptions,
                 config.javaBinary().orElse(null), config.brokerProperties(), config.partitions(), config.logLevel(),
-                config.startTimeout(), config.classDataSharing());
+                config.startTimeout(), config.classDataSharing(), config.nodes());
     }
 
     private static String kafkaClientsVersion(ApplicationModel model) {

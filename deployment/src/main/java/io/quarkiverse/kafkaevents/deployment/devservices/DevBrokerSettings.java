@@ -20,10 +20,28 @@ public record DevBrokerSettings(
         int partitions,
         String logLevel,
         Duration startTimeout,
-        boolean classDataSharing) {
+        boolean classDataSharing,
+        int nodes) {
 
     public DevBrokerSettings {
         jvmOptions = List.copyOf(jvmOptions);
         brokerProperties = new TreeMap<>(brokerProperties);
+        if (nodes < 1) {
+            throw new IllegalArgumentException("quarkus.kafka-events.devservices.nodes must be 1 or more, not " + nodes);
+        }
+    }
+
+    /** A single broker. */
+    public DevBrokerSettings(String kafkaVersion, OptionalInt port, String heap, List<String> jvmOptions,
+            String javaBinary, Map<String, String> brokerProperties, int partitions, String logLevel,
+            Duration startTimeout, boolean classDataSharing) {
+        this(kafkaVersion, port, heap, jvmOptions, javaBinary, brokerProperties, partitions, logLevel, startTimeout,
+                classDataSharing, 1);
+    }
+
+    /** The same settings with another number of nodes. */
+    public DevBrokerSettings withNodes(int count) {
+        return new DevBrokerSettings(kafkaVersion, port, heap, jvmOptions, javaBinary, brokerProperties, partitions,
+                logLevel, startTimeout, classDataSharing, count);
     }
 }

@@ -15,21 +15,27 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.quarkiverse.kafkaevents.devbroker.DevBrokerCluster;
+
 /**
  * Measures the dev broker: time from launch to ready, and resident memory once ready and after 10,000 records.
  * Not a test: run it with
  *
  * <pre>
  * ./mvnw -q -pl deployment test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.quarkiverse.kafkaevents.deployment.devservices.DevBrokerBenchmark
+ *     -Dexec.mainClass=io.quarkiverse.kafkaevents.deployment.devservices.DevBrokerBenchmark [-Dexec.args="5 3"]
  * </pre>
+ *
+ * Arguments: runs per variant (5), number of nodes (1). With several nodes the memory is that of one node (the
+ * median over nodes) and the heap 256m.
  */
 public class DevBrokerBenchmark {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int nodes = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Path cache = Files.createTempDirectory("kafka-events-dev-broker-benchmark");
-        System.out.printf("Dev broker benchmark: %d runs per variant, JDK %s, %d cores%n", runs,
+        System.out.printf("Dev broker benchmark: %d node(s), %d runs per variant, JDK %s, %d cores%n", nodes, runs,
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
         for (boolean cds : new boolean[] { false, true }) {
             List<Long> ready = new ArrayList<>();
@@ -38,14 +44,15 @@ public class DevBrokerBenchmark {
             // with class data sharing, the first run writes the archive and is not counted
             for (int i = cds ? -1 : 0; i < runs; i++) {
                 System.clearProperty(DevBroker.RUNNING_BROKER);
-                DevBroker broker = new DevBroker(new DevBrokerSettings("4.1.1", OptionalInt.empty(), "128m", List.of(),
-                        null, Map.of(), 1, "INFO", Duration.ofSeconds(60), cds), cache);
+                DevBroker broker = new DevBroker(new DevBrokerSettings("4.1.1", OptionalInt.empty(),
+                        nodes == 1 ? "128m" : "256m", List.of(), null, Map.of(), 1, "INFO", Duration.ofSeconds(60), cds)
+                        .withNodes(nodes), cache);
                 long start = System.nanoTime();
                 broker.start();
                 long millis = (System.nanoTime() - start) / 1_000_000;
-                long rss1 = rssKb(broker.pid());
+                long rss1 = rssKb(broker);
                 produce(broker.getConnectionInfo(), 10_000);
-                long rss2 = rssKb(broker.pid());
+                long rss2 = rssKb(broker);
                 broker.stop();
                 if (i >= 0) {
                     ready.add(millis);
@@ -73,6 +80,15 @@ public class DevBrokerBenchmark {
             }
             producer.flush();
         }
+    }
+
+    /** Resident memory of one node: the median over the nodes. */
+    private static long rssKb(DevBroker broker) throws IOException {
+        List<Long> values = new ArrayList<>();
+        for (DevBrokerCluster.Node node : DevBrokerCluster.at(broker.workDir()).nodes()) {
+            values.add(rssKb(node.pid()));
+        }
+        return median(values);
     }
 
     private static long rssKb(long pid) throws IOException {

@@ -10,8 +10,10 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.quarkiverse.kafkaevents.devbroker.DevBrokerCluster;
 
 /**
  * The dev broker process itself, without Quarkus: it never outlives its parent and fails with messages that say what
@@ -66,6 +70,97 @@ public class DevBrokerLifecycleTest {
                 ProcessHandle.of(brokerPid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    @Test
+    void clusterNodesRestartedOrNotExitWhenTheirParentIsKilled() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process parent = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                OrphanParentMain.class.getName(), cacheDir.toString(), "3")
+                .redirectErrorStream(true)
+                .start();
+        List<Long> pids = List.of();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            Path dir = null;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("CLUSTER ")) {
+                    String[] parts = line.split(" ");
+                    pids = Arrays.stream(parts[1].split(",")).map(Long::valueOf).toList();
+                    dir = Path.of(parts[2]);
+                    break;
+                }
+            }
+            assertEquals(3, pids.size(), "the parent did not report three running nodes");
+            for (long pid : pids) {
+                assertTrue(pid > 0 && ProcessHandle.of(pid).map(DevBrokerProcesses::isDevBroker).orElse(false),
+                        "node pid " + pid + " is not a running dev broker: " + pids);
+            }
+
+            parent.destroyForcibly(); // SIGKILL: no shutdown hook runs in the parent
+            assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (pids.stream().anyMatch(DevBrokerLifecycleTest::alive) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(List.of(), pids.stream().filter(DevBrokerLifecycleTest::alive).toList(),
+                    "nodes that outlived their killed parent (node 2 was restarted by it)");
+            while (Files.exists(dir) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertFalse(Files.exists(dir), "the nodes left their directory behind: " + dir);
+        } finally {
+            parent.destroyForcibly();
+            for (long pid : pids) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @Test
+    void stopStopsEveryNodeIncludingARestartedOne() {
+        DevBroker broker = new DevBroker(settings(OptionalInt.empty(), null, Map.of()).withNodes(2), cacheDir);
+        try {
+            broker.start();
+            assertEquals(2, broker.getConnectionInfo().split(",").length, broker.getConnectionInfo());
+            DevBrokerCluster cluster = DevBrokerCluster.at(broker.workDir());
+            DevBrokerCluster.Node node = cluster.node(2);
+            long before = node.pid();
+            node.kill();
+            assertFalse(node.isRunning());
+            assertFalse(alive(before));
+            assertTrue(Files.isDirectory(node.dataDir()), "a killed node keeps its data");
+            node.start(Duration.ofSeconds(60));
+            assertTrue(node.isRunning());
+            assertTrue(node.pid() != before);
+            IllegalStateException twice = assertThrows(IllegalStateException.class,
+                    () -> node.start(Duration.ofSeconds(60)));
+            assertTrue(twice.getMessage().contains("node 2 runs already"), twice.getMessage());
+        } finally {
+            broker.stop();
+        }
+        assertEquals(List.of(), DevBrokerProcesses.children(), "stop() left nodes running");
+        assertFalse(Files.exists(broker.workDir()), "stop() left the directory behind");
+    }
+
+    @Test
+    void clusterThatCannotStartNamesTheNodeAndShowsItsFiles() {
+        DevBroker broker = new DevBroker(
+                settings(OptionalInt.empty(), null, Map.of("num.network.threads", "not-a-number")).withNodes(2),
+                cacheDir);
+        IllegalStateException e = assertThrows(IllegalStateException.class, broker::start);
+        String message = e.getMessage();
+        DevBroker.deleteRecursively(broker.workDir());
+        assertTrue(message.matches("(?s)The Kafka Events dev broker did not start: node [12] of 2: .*"), message);
+        assertTrue(message.contains("num.network.threads"), message);
+        assertTrue(message.contains(broker.workDir().resolve("node-").toString()), message);
+        assertEquals(List.of(), DevBrokerProcesses.children(), "failed nodes must not be left running");
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     @Test
