@@ -61,6 +61,12 @@ public final class DevBrokerMain {
      * A random id is used when it is absent.
      */
     public static final String CLUSTER_ID = "kafka-events.dev-broker.cluster-id";
+    /**
+     * Property holding SCRAM credentials to store when the storage is formatted, in the form the storage tool takes
+     * ({@code SCRAM-SHA-512=[name=<user>,password=<password>]}): the users exist before the broker takes its first
+     * SASL connection.
+     */
+    public static final String SCRAM_CREDENTIALS = "kafka-events.dev-broker.scram-credentials";
     /** Property naming a file the process writes its pid into once the broker is ready. */
     public static final String PID_FILE = "kafka-events.dev-broker.pid-file";
 
@@ -81,11 +87,12 @@ public final class DevBrokerMain {
         String deleteWhenOrphaned = (String) props.remove(DELETE_WHEN_ORPHANED);
         String clusterId = (String) props.remove(CLUSTER_ID);
         String pidFile = (String) props.remove(PID_FILE);
+        String scram = (String) props.remove(SCRAM_CREDENTIALS);
         Path dataDir = Paths.get(props.getProperty("log.dirs"));
 
         KafkaRaftServer server;
         try {
-            format(props, dataDir, clusterId == null ? Uuid.randomUuid().toString() : clusterId);
+            format(props, dataDir, clusterId == null ? Uuid.randomUuid().toString() : clusterId, scram);
             server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         } catch (Throwable e) {
             out.println(FAILED_MARKER + " " + e);
@@ -129,7 +136,7 @@ public final class DevBrokerMain {
     /**
      * Formats the storage directory unless it has been formatted before (a restarted broker keeps its data).
      */
-    private static void format(Properties props, Path dataDir, String clusterId) throws Exception {
+    private static void format(Properties props, Path dataDir, String clusterId, String scram) throws Exception {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return;
         }
@@ -144,6 +151,7 @@ public final class DevBrokerMain {
                 .setControllerListenerName(props.getProperty("controller.listener.names"))
                 .setMetadataLogDirectory(Optional.of(dataDir.toString()))
                 .setDirectories(List.of(dataDir.toString()))
+                .setScramArguments(scram == null ? List.of() : List.of(scram))
                 .run();
     }
 

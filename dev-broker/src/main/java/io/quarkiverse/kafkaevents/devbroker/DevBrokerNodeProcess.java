@@ -87,7 +87,7 @@ public final class DevBrokerNodeProcess {
             while ((line = in.readLine()) != null) {
                 if (line.startsWith(DevBrokerMain.READY_MARKER)) {
                     ready.complete(line.substring(DevBrokerMain.READY_MARKER.length()).trim()
-                            .replace("PLAINTEXT://", ""));
+                            .replaceAll("^[A-Za-z_]+://", ""));
                 } else if (line.startsWith(DevBrokerMain.FAILED_MARKER)) {
                     ready.completeExceptionally(
                             new IllegalStateException(line.substring(DevBrokerMain.FAILED_MARKER.length()).trim()));

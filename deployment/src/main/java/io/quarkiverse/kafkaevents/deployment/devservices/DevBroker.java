@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -67,6 +68,7 @@ public final class DevBroker implements Startable {
     private String bootstrapServers;
     private long readyMillis;
     private boolean adopted;
+    private DevBrokerSecurity security;
 
     public DevBroker(DevBrokerSettings settings, Path cacheDir) {
         this.settings = settings;
@@ -130,10 +132,14 @@ public final class DevBroker implements Startable {
         String clusterId = DevBrokerServerProperties.clusterId();
         try {
             workDir = Files.createTempDirectory("kafka-events-dev-broker-");
+            if (settings.saslSsl()) {
+                security = DevBrokerSecurity.create(workDir.resolve("security"));
+            }
             for (int id = 1; id <= settings.nodes(); id++) {
                 Path nodeDir = workDir.resolve(DevBrokerCluster.NODE_DIR_PREFIX + id);
                 Files.createDirectories(nodeDir);
-                Properties props = DevBrokerServerProperties.forNode(settings, id, ports, nodeDir, clusterId);
+                Properties props = DevBrokerServerProperties.forNode(settings, id, ports, nodeDir, clusterId,
+                        security);
                 try (OutputStream out = Files.newOutputStream(nodeDir.resolve(DevBrokerCluster.SERVER_PROPERTIES))) {
                     props.store(out, "Kafka Events for Quarkus dev broker, node " + id + " of " + settings.nodes());
                 }
@@ -281,6 +287,14 @@ public final class DevBroker implements Startable {
     }
 
     /** The directory holding the nodes' directories. */
+    /** The client security settings of a {@code sasl-ssl} broker; empty for plain connections. */
+    Map<String, String> clientSecurity() {
+        if (security == null && settings.saslSsl() && workDir != null) {
+            security = DevBrokerSecurity.load(workDir.resolve("security"));
+        }
+        return security == null ? Map.of() : security.clientConfig();
+    }
+
     Path workDir() {
         return workDir;
     }

@@ -102,10 +102,30 @@ public interface DevBrokerConfig {
 
     /**
      * Whether to speed up later broker starts with a class data sharing archive (AppCDS), created on the first run
-     * and kept in the build output directory.
+     * and kept with the launcher jar and the resolved class path in the temporary directory of the user
+     * ({@code <java.io.tmpdir>/quarkus-kafka-events-<user>/dev-broker-<kafka version>}), reused by later builds.
      */
     @WithDefault("true")
     boolean classDataSharing();
+
+    /**
+     * How applications connect to the dev broker.
+     * <p>
+     * {@code none}: plain connections. {@code sasl-ssl}: SCRAM-SHA-512 authentication over TLS, as production clusters
+     * usually run; a self-signed certificate and a user with a random password are created at each start, and the
+     * application gets the matching {@code kafka.security.protocol}, {@code kafka.sasl.mechanism},
+     * {@code kafka.sasl.jaas.config} and {@code kafka.ssl.truststore.*} settings, so that every client it creates is
+     * tested with security on.
+     */
+    @WithDefault("none")
+    Security security();
+
+    enum Security {
+        /** Plain connections. */
+        NONE,
+        /** SCRAM-SHA-512 over TLS. */
+        SASL_SSL
+    }
 
     enum Provider {
         /**

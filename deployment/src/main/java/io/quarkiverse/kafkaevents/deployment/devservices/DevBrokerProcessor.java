@@ -2,8 +2,10 @@ package io.quarkiverse.kafkaevents.deployment.devservices;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -60,9 +62,22 @@ public class DevBrokerProcessor {
                 .serviceConfig(settings)
                 .startable(() -> new DevBroker(settings, cacheDir))
                 .postStartHook(broker -> logStarted(broker, settings))
-                .configProvider(Map.of(BOOTSTRAP_SERVERS, DevBroker::getConnectionInfo,
-                        DevBrokerCluster.DIR_PROPERTY, broker -> broker.workDir().toString()))
+                .configProvider(config(settings))
                 .build();
+    }
+
+    /** What the application gets: the bootstrap servers, the broker's directory, and its security settings. */
+    private static Map<String, Function<DevBroker, String>> config(DevBrokerSettings settings) {
+        Map<String, Function<DevBroker, String>> config = new HashMap<>();
+        config.put(BOOTSTRAP_SERVERS, DevBroker::getConnectionInfo);
+        config.put(DevBrokerCluster.DIR_PROPERTY, broker -> broker.workDir().toString());
+        if (settings.saslSsl()) {
+            for (String key : List.of("kafka.security.protocol", "kafka.sasl.mechanism", "kafka.sasl.jaas.config",
+                    "kafka.ssl.truststore.type", "kafka.ssl.truststore.location", "kafka.ssl.truststore.password")) {
+                config.put(key, broker -> broker.clientSecurity().get(key));
+            }
+        }
+        return config;
     }
 
     private static void logStarted(DevBroker broker, DevBrokerSettings settings) {
@@ -90,7 +105,8 @@ public class DevBrokerProcessor {
         String heap = config.heap().orElse(config.nodes() == 1 ? "128m" : "256m");
         return new DevBrokerSettings(kafkaVersion, config.port(), heap, jvmOptions,
                 config.javaBinary().orElse(null), config.brokerProperties(), config.partitions(), config.logLevel(),
-                config.startTimeout(), config.classDataSharing(), config.nodes());
+                config.startTimeout(), config.classDataSharing(), config.nodes(),
+                config.security() == DevBrokerConfig.Security.SASL_SSL);
     }
 
     private static String kafkaClientsVersion(ApplicationModel model) {

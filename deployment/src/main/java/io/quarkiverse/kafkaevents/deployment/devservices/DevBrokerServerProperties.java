@@ -32,9 +32,10 @@ final class DevBrokerServerProperties {
      * @param ports the ports of all nodes, node 1 first
      * @param nodeDir the node's directory
      * @param clusterId the KRaft cluster id shared by all nodes
+     * @param security the SASL_SSL material, or {@code null} for plain connections
      */
     static Properties forNode(DevBrokerSettings settings, int nodeId, List<Ports> ports, Path nodeDir,
-            String clusterId) {
+            String clusterId, DevBrokerSecurity security) {
         int nodes = ports.size();
         Ports own = ports.get(nodeId - 1);
         StringBuilder voters = new StringBuilder();
@@ -73,6 +74,9 @@ final class DevBrokerServerProperties {
         // the default 128 MiB dedupe buffer dominates the broker's memory
         props.setProperty("log.cleaner.dedupe.buffer.size", "2097152");
         props.setProperty("auto.create.topics.enable", "true");
+        if (security != null) {
+            security.configure(props, own.client(), own.controller());
+        }
         for (Map.Entry<String, String> e : settings.brokerProperties().entrySet()) {
             props.setProperty(e.getKey(), e.getValue());
         }

@@ -21,7 +21,8 @@ public record DevBrokerSettings(
         String logLevel,
         Duration startTimeout,
         boolean classDataSharing,
-        int nodes) {
+        int nodes,
+        boolean saslSsl) {
 
     public DevBrokerSettings {
         jvmOptions = List.copyOf(jvmOptions);
@@ -36,12 +37,18 @@ public record DevBrokerSettings(
             String javaBinary, Map<String, String> brokerProperties, int partitions, String logLevel,
             Duration startTimeout, boolean classDataSharing) {
         this(kafkaVersion, port, heap, jvmOptions, javaBinary, brokerProperties, partitions, logLevel, startTimeout,
-                classDataSharing, 1);
+                classDataSharing, 1, false);
+    }
+
+    /** The same settings, with SCRAM-over-TLS client connections or without. */
+    public DevBrokerSettings withSaslSsl(boolean enabled) {
+        return new DevBrokerSettings(kafkaVersion, port, heap, jvmOptions, javaBinary, brokerProperties, partitions,
+                logLevel, startTimeout, classDataSharing, nodes, enabled);
     }
 
     /** The same settings with another number of nodes. */
     public DevBrokerSettings withNodes(int count) {
         return new DevBrokerSettings(kafkaVersion, port, heap, jvmOptions, javaBinary, brokerProperties, partitions,
-                logLevel, startTimeout, classDataSharing, count);
+                logLevel, startTimeout, classDataSharing, count, saslSsl);
     }
 }

@@ -25,6 +25,8 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -291,11 +293,31 @@ public final class TopicProvisioner {
         }
         if (cause instanceof AuthenticationException) {
             throw new TopicProvisioningException("Could not authenticate to the Kafka broker at " + bootstrapServers()
-                    + " to provision topics " + topics + ": " + describeError(cause), cause);
+                    + " to provision topics " + topics + ": " + describeError(cause) + "; " + securityHint(cause),
+                    cause);
         }
     }
 
+    /** Which of the application's settings to check for an authentication failure. */
+    static String securityHint(Throwable cause) {
+        if (cause instanceof SslAuthenticationException) {
+            return "the TLS handshake failed: the broker's certificate is not trusted or names another host; check"
+                    + " kafka.ssl.truststore.location, kafka.ssl.truststore.password and kafka.ssl.truststore.type"
+                    + " (and kafka.security.protocol)";
+        }
+        if (cause instanceof SaslAuthenticationException) {
+            return "the broker rejected the credentials: check the user and password in kafka.sasl.jaas.config and"
+                    + " kafka.sasl.mechanism";
+        }
+        return "check kafka.security.protocol, kafka.sasl.* and kafka.ssl.*";
+    }
+
     private TopicProvisioningException unreachable(Throwable cause, Set<String> topics) {
+        String tls = TlsDiagnosis.explain(adminConfig);
+        if (tls != null) {
+            return new TopicProvisioningException("Could not connect to the Kafka broker at " + bootstrapServers()
+                    + " to provision topics " + topics + ": " + tls, cause);
+        }
         return new TopicProvisioningException("Could not reach the Kafka broker at " + bootstrapServers() + " within "
                 + format(timeout) + " to provision topics " + topics + ": " + describeError(cause), cause);
     }
