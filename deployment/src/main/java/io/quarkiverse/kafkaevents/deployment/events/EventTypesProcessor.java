@@ -15,8 +15,11 @@ import io.quarkiverse.kafkaevents.runtime.internal.EventTypes;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventPublisher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsRecorder;
 import io.quarkiverse.kafkaevents.runtime.internal.TopicProvisioning;
+import io.quarkiverse.kafkaevents.runtime.internal.jta.JtaDeferredSends;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
@@ -45,6 +48,14 @@ public class EventTypesProcessor {
                 .addBeanClasses(KafkaEventPublisher.class, EventRouting.class, TopicProvisioning.class)
                 .setUnremovable()
                 .build();
+    }
+
+    /** After-commit delivery, only when the application has a JTA transaction manager. */
+    @BuildStep
+    void transactionalDelivery(Capabilities capabilities, BuildProducer<AdditionalBeanBuildItem> beans) {
+        if (capabilities.isPresent(Capability.TRANSACTIONS)) {
+            beans.produce(AdditionalBeanBuildItem.unremovableOf(JtaDeferredSends.class));
+        }
     }
 
     @BuildStep

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -32,9 +33,11 @@ public class EventRouting {
         private final EventFormat format;
         private final PartitionKeyExtractor extractor;
         private final KafkaEventsConfig.EventTypeConfig config;
+        private final KafkaEventsConfig.Delivery delivery;
 
         Route(EventTypeInfo info, String topic, EventFormat format, PartitionKeyExtractor extractor,
-                KafkaEventsConfig.EventTypeConfig config) {
+                KafkaEventsConfig.EventTypeConfig config, KafkaEventsConfig.Delivery delivery) {
+            this.delivery = delivery;
             this.info = info;
             this.topic = topic;
             this.format = format;
@@ -52,6 +55,11 @@ public class EventRouting {
 
         public EventFormat format() {
             return format;
+        }
+
+        /** When events of the type are sent. */
+        public KafkaEventsConfig.Delivery delivery() {
+            return delivery;
         }
 
         /** Per-type configuration, or {@code null} when there is none. */
@@ -79,7 +87,8 @@ public class EventRouting {
     private final String environment;
     private final String source;
 
-    EventRouting(EventTypes types, @All List<PartitionKeyExtractor> extractors, KafkaEventsConfig config) {
+    EventRouting(EventTypes types, @All List<PartitionKeyExtractor> extractors, KafkaEventsConfig config,
+            Instance<DeferredSends> deferredSends) {
         SmallRyeConfig smallRyeConfig = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
         String application = smallRyeConfig.getOptionalValue("quarkus.application.name", String.class)
                 .orElse("application");
@@ -115,7 +124,18 @@ public class EventRouting {
                 problems.add("no partition key extractor was generated for " + info.getClassName());
                 continue;
             }
-            Route route = new Route(info, topic, format, extractor, typeConfig);
+            KafkaEventsConfig.Delivery delivery = typeConfig != null && typeConfig.delivery().isPresent()
+                    ? typeConfig.delivery().get()
+                    : config.delivery();
+            if (delivery == KafkaEventsConfig.Delivery.AFTER_COMMIT && !deferredSends.isResolvable()) {
+                problems.add("event type " + info.getType() + " is to be delivered after commit ("
+                        + (typeConfig != null && typeConfig.delivery().isPresent()
+                                ? "quarkus.kafka-events.events.\"" + info.getType() + "\".delivery"
+                                : "quarkus.kafka-events.delivery")
+                        + "=after-commit), which needs a JTA transaction manager: add the quarkus-narayana-jta extension");
+                continue;
+            }
+            Route route = new Route(info, topic, format, extractor, typeConfig, delivery);
             routeMap.put(info.getClassName(), route);
             all.add(route);
         }

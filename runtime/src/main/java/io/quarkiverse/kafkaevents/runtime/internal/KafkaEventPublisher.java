@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +38,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 @ApplicationScoped
 public class KafkaEventPublisher implements EventPublisher {
 
+    private static final Logger LOG = Logger.getLogger(KafkaEventPublisher.class);
+
     /** The outgoing channel every event goes through. */
     public static final String CHANNEL = "kafka-events-publisher";
 
@@ -44,11 +48,13 @@ public class KafkaEventPublisher implements EventPublisher {
     private final ObjectMapper mapper;
     private final EventMonitors monitors;
     private final URI source;
+    private final Instance<DeferredSends> deferredSends;
 
     @Inject
     public KafkaEventPublisher(
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192) MutinyEmitter<byte[]> emitter,
-            EventRouting routing, ObjectMapper mapper, EventMonitors monitors) {
+            EventRouting routing, ObjectMapper mapper, EventMonitors monitors, Instance<DeferredSends> deferredSends) {
+        this.deferredSends = deferredSends;
         this.emitter = emitter;
         this.routing = routing;
         this.mapper = mapper;
@@ -139,7 +145,30 @@ public class KafkaEventPublisher implements EventPublisher {
             return Uni.createFrom().failure(new PublishException("Could not publish " + className + " to topic "
                     + topic + ": " + e.getMessage(), className, topic, e));
         }
-        Uni<Void> sent = emitter.sendMessage(message)
+        Message<byte[]> outgoing = message;
+        if (route.delivery() == KafkaEventsConfig.Delivery.AFTER_COMMIT) {
+            try {
+                if (deferredSends.get().afterCommit(() -> sendHeld(outgoing, route, className))) {
+                    return Uni.createFrom().voidItem();
+                }
+            } catch (IllegalStateException e) {
+                return Uni.createFrom().failure(new PublishException("Could not hold " + className
+                        + " until the transaction commits: " + e.getMessage(), className, topic, e));
+            }
+        }
+        return observed(emitter.sendMessage(message), route, className);
+    }
+
+    /** Sends an event held until its transaction committed: nobody waits for it any more, so failures are logged. */
+    private void sendHeld(Message<byte[]> message, EventRouting.Route route, String className) {
+        observed(emitter.sendMessage(message), route, className).subscribe().with(ignored -> {
+        }, failure -> LOG.errorf(failure, "An event of type %s held until its transaction committed could not be sent to"
+                + " topic %s; it is lost (after-commit delivery is not durable)", route.info().getType(), route.topic()));
+    }
+
+    private Uni<Void> observed(Uni<Void> sending, EventRouting.Route route, String className) {
+        String topic = route.topic();
+        Uni<Void> sent = sending
                 .onFailure().transform(failure -> new PublishException("The broker did not acknowledge " + className
                         + " on topic " + topic + ": " + failure.getMessage(), className, topic, failure));
         if (!monitors.active()) {

@@ -46,6 +46,26 @@ public interface KafkaEventsConfig {
     EventFormat format();
 
     /**
+     * When a published event is sent, for event types that set none.
+     * <ul>
+     * <li>{@code immediate}: at once; the {@code Uni} completes when the broker acknowledged it.</li>
+     * <li>{@code after-commit}: inside a JTA transaction, held in memory and sent right after the transaction commits,
+     * dropped when it rolls back; the {@code Uni} completes when the event is held, not when it is sent. Not durable: an
+     * event held when the process dies is lost. Outside a transaction, sent at once. Needs a JTA transaction manager
+     * ({@code quarkus-narayana-jta}).</li>
+     * </ul>
+     */
+    @WithDefault("immediate")
+    Delivery delivery();
+
+    enum Delivery {
+        /** Sent at once. */
+        IMMEDIATE,
+        /** Held until the caller's JTA transaction commits, dropped on rollback. */
+        AFTER_COMMIT
+    }
+
+    /**
      * The CloudEvents {@code source} attribute of published events. Defaults to {@code /} followed by
      * {@code quarkus.application.name}.
      */
@@ -199,6 +219,12 @@ public interface KafkaEventsConfig {
 
     @ConfigGroup
     interface EventTypeConfig extends RetryOverrides {
+
+        /**
+         * When events of this type are sent: {@code immediate} or {@code after-commit} (see
+         * {@code quarkus.kafka-events.delivery}).
+         */
+        Optional<Delivery> delivery();
 
         /**
          * Whether this service creates (or validates) the type's topic at start-up.

@@ -60,6 +60,8 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
     private final KafkaClientService clients;
     private Admin admin;
     private BrokerStatus cached;
+    /** Per channel, since when its consumers have had no partition. */
+    private final Map<String, Long> unassignedSince = new java.util.concurrent.ConcurrentHashMap<>();
 
     KafkaEventsReadinessCheck(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             KafkaEventsConfig config, TopicProvisioning provisioning, HandlerDispatcher dispatcher,
@@ -167,8 +169,15 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
                     // a consumer busy polling answers later; report what the others have
                 }
             }
-            states.put(channel, assigned > 0 ? assigned + " partitions assigned to " + consumers.size() + " consumer(s)"
-                    : "waiting for partition assignment");
+            if (assigned > 0) {
+                unassignedSince.remove(channel);
+                states.put(channel, assigned + " partitions assigned to " + consumers.size() + " consumer(s)");
+            } else {
+                // not DOWN: an instance beyond the partition count rightly has none; the time tells a stuck join
+                long since = unassignedSince.computeIfAbsent(channel, c -> System.nanoTime());
+                states.put(channel, "waiting for partition assignment for "
+                        + Duration.ofNanos(System.nanoTime() - since).toSeconds() + " s");
+            }
         }
         return states;
     }
