@@ -10,6 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +34,7 @@ final class ChildApp {
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     static final Path DIR = Path.of("target/fault-suite");
     private static final Set<ChildApp> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static {
@@ -80,6 +85,11 @@ final class ChildApp {
                     "-Dkafka.auto.commit.interval.ms=1000",
                     "-Dorders.fault-ledger.file=" + ledger.toAbsolutePath()));
             settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+            // more JVM options for every instance, to try a setting: -Dfault-suite.child-options="-Da=b -Dc=d"
+            String extra = System.getProperty("fault-suite.child-options", "").trim();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
             command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
             long launchedAt = System.currentTimeMillis();
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -155,6 +165,21 @@ final class ChildApp {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** When the first line of the instance's log containing the text was written (epoch ms), or -1. */
+    long loggedAt(String text) {
+        for (String line : DevBrokerCluster.tail(log, 100_000)) {
+            if (line.contains(text) && line.length() > 23) {
+                try {
+                    return LocalDateTime.parse(line.substring(0, 23), LOG_TIME).atZone(ZoneId.systemDefault())
+                            .toInstant().toEpochMilli();
+                } catch (DateTimeParseException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     Ledger ledger() {
