@@ -112,7 +112,8 @@ class GracefulShutdownIT {
             FaultSupport.report("sigterm-publishing-handling", "acknowledged=" + acknowledged.size() + " refused="
                     + refused.get() + " onTopic=" + topic.placed().size() + " lost=" + lost.size()
                     + " duplicatesOnTopic=" + topic.duplicates() + " handledByStopped=" + stopped.doneIds(run).size()
-                    + " runningAtSigtermFinished=" + runningAtSigterm + " halfDone=" + stopped.halfDone(run).size() + " handledNotConfirmed=" + notConfirmed.size()
+                    + " runningAtSigtermFinished=" + runningAtSigterm + " halfDone=" + stopped.halfDone(run).size()
+                    + " handledNotConfirmed=" + notConfirmed.size()
                     + " handledNotCommitted=" + handledNotCommitted.size() + " handledAgainBySuccessor="
                     + handledAgain.size() + " unhandled=" + unhandled.size() + " exit=" + exit + " stopSeconds="
                     + stopMillis / 1000.0 + " drainLog=" + drainLog(first));
