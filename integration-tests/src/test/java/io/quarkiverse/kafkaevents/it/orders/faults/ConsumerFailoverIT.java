@@ -150,7 +150,12 @@ class ConsumerFailoverIT {
             assertEquals(Set.of(), beyondInFlight, "handled again though committed before the kill");
             assertTrue(handledAgain.size() <= inFlight.size());
             if (staticMembership) {
-                assertTrue(resumeMillis < 20_000, "restart to first handled event took " + resumeMillis + " ms");
+                // JVM start-up alone took 3 to 16 s on a busy 2-core machine: the part static membership governs,
+                // from start-up to the first handled event, gets the tight bound (without it: about 35 s)
+                assertTrue(started > 0, "no start-up line in " + second.log);
+                assertTrue(resumeMillis - started < 10_000, "first event handled " + (resumeMillis - started)
+                        + " ms after start-up");
+                assertTrue(resumeMillis < 30_000, "restart to first handled event took " + resumeMillis + " ms");
             }
         }
     }
