@@ -28,6 +28,9 @@ public class OrderEvents {
     @Inject
     HandledEvents handled;
 
+    @Inject
+    FaultLedger ledger;
+
     Uni<Void> placed(Order order) {
         return publisher.publish(
                 new OrderPlaced(order.id(), order.customerId(), order.item(), order.quantity(), new BigDecimal("2.50")),
@@ -47,6 +50,7 @@ public class OrderEvents {
     /** Blocking handler: runs on a worker thread. */
     @EventHandler
     void onPlaced(OrderPlaced event, EventContext context) {
+        ledger.started(event, context); // no-op unless the fault suite switched the ledger on
         if (event.quantity() > STOCK) {
             throw new OutOfStockException("only " + STOCK + " " + event.item() + " in stock, order "
                     + event.orderId() + " wants " + event.quantity());
@@ -60,6 +64,7 @@ public class OrderEvents {
         handled.add(context);
         // blocking handler on a worker thread: waiting for the broker's acknowledgement is fine here
         publisher.publish(new OrderConfirmed(event.orderId())).await().atMost(Duration.ofSeconds(30));
+        ledger.done(event, context);
     }
 
     /** Non-blocking handler. */
