@@ -16,6 +16,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventPublisher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsRecorder;
 import io.quarkiverse.kafkaevents.runtime.internal.TopicProvisioning;
 import io.quarkiverse.kafkaevents.runtime.internal.jta.JtaDeferredSends;
+import io.quarkiverse.kafkaevents.runtime.internal.outbox.TransactionalOutbox;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
@@ -50,11 +51,17 @@ public class EventTypesProcessor {
                 .build();
     }
 
-    /** After-commit delivery, only when the application has a JTA transaction manager. */
+    /**
+     * After-commit delivery, only when the application has a JTA transaction manager; the outbox, only when it also has
+     * a JDBC datasource.
+     */
     @BuildStep
     void transactionalDelivery(Capabilities capabilities, BuildProducer<AdditionalBeanBuildItem> beans) {
         if (capabilities.isPresent(Capability.TRANSACTIONS)) {
             beans.produce(AdditionalBeanBuildItem.unremovableOf(JtaDeferredSends.class));
+            if (capabilities.isPresent(Capability.AGROAL)) {
+                beans.produce(AdditionalBeanBuildItem.unremovableOf(TransactionalOutbox.class));
+            }
         }
     }
 

@@ -36,13 +36,21 @@ public final class EventRecords {
      */
     public static ProducerRecord<String, byte[]> record(EventFormat format, String topic, String key, String type,
             URI source, byte[] json, EventMetadata metadata) {
+        return record(format, topic, key, type, source, json, metadata, UUID.randomUUID().toString());
+    }
+
+    /**
+     * A record ready to send, with the given CloudEvents id (not on the wire in the {@code plain} format).
+     */
+    public static ProducerRecord<String, byte[]> record(EventFormat format, String topic, String key, String type,
+            URI source, byte[] json, EventMetadata metadata, String id) {
         ProducerRecord<String, byte[]> record;
         if (format == EventFormat.PLAIN) {
             Headers headers = new RecordHeaders();
             headers.add(CONTENT_TYPE_HEADER, JSON.getBytes(StandardCharsets.UTF_8));
             record = new ProducerRecord<>(topic, null, null, key, json, headers);
         } else {
-            CloudEvent event = cloudEvent(type, source, key, json, metadata);
+            CloudEvent event = cloudEvent(id, type, source, key, json, metadata);
             record = format == EventFormat.STRUCTURED
                     ? KafkaMessageFactory.createWriter(topic, null, null, key).writeStructured(event, STRUCTURED_FORMAT)
                     : KafkaMessageFactory.createWriter(topic, null, null, key).writeBinary(event);
@@ -53,9 +61,10 @@ public final class EventRecords {
         return record;
     }
 
-    static CloudEvent cloudEvent(String type, URI source, String key, byte[] json, EventMetadata metadata) {
+    static CloudEvent cloudEvent(String id, String type, URI source, String key, byte[] json,
+            EventMetadata metadata) {
         CloudEventBuilder builder = CloudEventBuilder.v1()
-                .withId(UUID.randomUUID().toString())
+                .withId(id)
                 .withSource(source)
                 .withType(type)
                 .withTime(OffsetDateTime.now(ZoneOffset.UTC))

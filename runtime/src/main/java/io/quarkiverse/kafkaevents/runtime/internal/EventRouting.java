@@ -88,7 +88,7 @@ public class EventRouting {
     private final String source;
 
     EventRouting(EventTypes types, @All List<PartitionKeyExtractor> extractors, KafkaEventsConfig config,
-            Instance<DeferredSends> deferredSends) {
+            Instance<DeferredSends> deferredSends, Instance<Outbox> outbox) {
         SmallRyeConfig smallRyeConfig = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
         String application = smallRyeConfig.getOptionalValue("quarkus.application.name", String.class)
                 .orElse("application");
@@ -133,6 +133,16 @@ public class EventRouting {
                                 ? "quarkus.kafka-events.events.\"" + info.getType() + "\".delivery"
                                 : "quarkus.kafka-events.delivery")
                         + "=after-commit), which needs a JTA transaction manager: add the quarkus-narayana-jta extension");
+                continue;
+            }
+            if (delivery == KafkaEventsConfig.Delivery.OUTBOX && !outbox.isResolvable()) {
+                problems.add("event type " + info.getType() + " is to be delivered through the outbox ("
+                        + (typeConfig != null && typeConfig.delivery().isPresent()
+                                ? "quarkus.kafka-events.events.\"" + info.getType() + "\".delivery"
+                                : "quarkus.kafka-events.delivery")
+                        + "=outbox), which needs a JDBC datasource and a JTA transaction manager: add the"
+                        + " quarkus-agroal (with a JDBC driver, such as quarkus-jdbc-postgresql) and quarkus-narayana-jta"
+                        + " extensions");
                 continue;
             }
             Route route = new Route(info, topic, format, extractor, typeConfig, delivery);

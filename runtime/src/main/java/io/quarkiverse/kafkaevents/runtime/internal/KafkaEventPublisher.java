@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -49,12 +50,15 @@ public class KafkaEventPublisher implements EventPublisher {
     private final EventMonitors monitors;
     private final URI source;
     private final Instance<DeferredSends> deferredSends;
+    private final Instance<Outbox> outbox;
 
     @Inject
     public KafkaEventPublisher(
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192) MutinyEmitter<byte[]> emitter,
-            EventRouting routing, ObjectMapper mapper, EventMonitors monitors, Instance<DeferredSends> deferredSends) {
+            EventRouting routing, ObjectMapper mapper, EventMonitors monitors, Instance<DeferredSends> deferredSends,
+            Instance<Outbox> outbox) {
         this.deferredSends = deferredSends;
+        this.outbox = outbox;
         this.emitter = emitter;
         this.routing = routing;
         this.mapper = mapper;
@@ -124,11 +128,12 @@ public class KafkaEventPublisher implements EventPublisher {
         }
         String topic = route.topic();
         Message<byte[]> message;
+        ProducerRecord<String, byte[]> record;
+        String id = UUID.randomUUID().toString();
         try {
             String key = metadata.key() != null ? metadata.key() : route.key(event);
             byte[] json = mapper.writeValueAsBytes(event);
-            ProducerRecord<String, byte[]> record = EventRecords.record(route.format(), topic, key,
-                    route.info().getType(), source, json, metadata);
+            record = EventRecords.record(route.format(), topic, key, route.info().getType(), source, json, metadata, id);
             // one Metadata and one Message per record: each addMetadata(...) would copy both (seen in JFR allocation
             // profiles of the publish benchmark, docs/modules/ROOT/pages/benchmarks.adoc)
             message = Message.of(record.value(), Metadata.of(OutgoingKafkaRecordMetadata.<String> builder()
@@ -144,6 +149,14 @@ public class KafkaEventPublisher implements EventPublisher {
         } catch (RuntimeException e) {
             return Uni.createFrom().failure(new PublishException("Could not publish " + className + " to topic "
                     + topic + ": " + e.getMessage(), className, topic, e));
+        }
+        if (route.delivery() == KafkaEventsConfig.Delivery.OUTBOX) {
+            ProducerRecord<String, byte[]> row = record;
+            return Uni.createFrom().<Void> item(() -> {
+                outbox.get().write(id, row);
+                return null;
+            }).onFailure().transform(failure -> new PublishException("Could not write " + className
+                    + " to the outbox: " + failure.getMessage(), className, topic, failure));
         }
         Message<byte[]> outgoing = message;
         if (route.delivery() == KafkaEventsConfig.Delivery.AFTER_COMMIT) {

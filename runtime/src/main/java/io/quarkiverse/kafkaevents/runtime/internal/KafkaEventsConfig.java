@@ -53,6 +53,10 @@ public interface KafkaEventsConfig {
      * dropped when it rolls back; the {@code Uni} completes when the event is held, not when it is sent. Not durable: an
      * event held when the process dies is lost. Outside a transaction, sent at once. Needs a JTA transaction manager
      * ({@code quarkus-narayana-jta}).</li>
+     * <li>{@code outbox}: written to the outbox table in the caller's transaction (durable), sent right after the
+     * commit, and by a relay if that did not happen (crash, broker down); the {@code Uni} completes when the row is
+     * written. Outside a transaction, the row is written in a transaction of its own. Needs a JDBC datasource on
+     * PostgreSQL and {@code quarkus-narayana-jta}.</li>
      * </ul>
      */
     @WithDefault("immediate")
@@ -62,7 +66,81 @@ public interface KafkaEventsConfig {
         /** Sent at once. */
         IMMEDIATE,
         /** Held until the caller's JTA transaction commits, dropped on rollback. */
-        AFTER_COMMIT
+        AFTER_COMMIT,
+        /** Written to the outbox table in the caller's transaction, sent after commit. */
+        OUTBOX
+    }
+
+    /**
+     * The transactional outbox ({@code delivery=outbox}).
+     */
+    @ConfigDocSection
+    OutboxConfig outbox();
+
+    @ConfigGroup
+    interface OutboxConfig {
+
+        /**
+         * The datasource of the outbox table: the default datasource when not set. Events are written with the
+         * connection of the caller's transaction, so it must be the datasource the business change is written to.
+         */
+        Optional<String> datasource();
+
+        /**
+         * The outbox table ({@code [schema.]name}).
+         */
+        @WithDefault("kafka_events_outbox")
+        String table();
+
+        /**
+         * What is done with the table at start-up: {@code create} (when missing, with the DDL shipped in the jar at
+         * {@code META-INF/kafka-events/outbox-postgresql.sql}), {@code validate} (fail start-up, naming the table and
+         * the DDL, when it or a column is missing) or {@code none}. Defaults to {@code create} in the dev and test
+         * profiles.
+         */
+        @WithDefault("validate")
+        SchemaAction schema();
+
+        /**
+         * How often the relay looks for rows nobody sent (after a crash, or while the broker was down).
+         */
+        @WithDefault("1s")
+        Duration relayInterval();
+
+        /**
+         * How many rows the relay claims at a time.
+         */
+        @WithDefault("100")
+        int relayBatchSize();
+
+        /**
+         * How long a claimed row stays reserved for the instance sending it; after that another instance may send it
+         * (at-least-once: consumers deduplicate on the CloudEvents id).
+         */
+        @WithDefault("30s")
+        Duration lease();
+
+        /**
+         * Whether rows are sent right after their transaction commits. When off, only the relay sends them (for tests
+         * of the relay, and diagnosis).
+         */
+        @WithDefault("true")
+        boolean fastPath();
+
+        /**
+         * The readiness check is DOWN when the oldest pending row is older than this.
+         */
+        @WithDefault("1m")
+        Duration lagThreshold();
+    }
+
+    enum SchemaAction {
+        /** Create the table when missing. */
+        CREATE,
+        /** Fail start-up when the table or a column is missing. */
+        VALIDATE,
+        /** Leave the table alone. */
+        NONE
     }
 
     /**
@@ -221,7 +299,7 @@ public interface KafkaEventsConfig {
     interface EventTypeConfig extends RetryOverrides {
 
         /**
-         * When events of this type are sent: {@code immediate} or {@code after-commit} (see
+         * When events of this type are sent: {@code immediate}, {@code after-commit} or {@code outbox} (see
          * {@code quarkus.kafka-events.delivery}).
          */
         Optional<Delivery> delivery();

@@ -1,0 +1,151 @@
+package io.quarkiverse.kafkaevents.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkiverse.kafkaevents.EventPublisher;
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
+import io.quarkiverse.kafkaevents.runtime.internal.outbox.TransactionalOutbox;
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * The outbox on a real PostgreSQL and the dev broker: an event is published if and only if its transaction committed;
+ * the record carries the outbox row's id as {@code ce_id}; the row is gone once the broker acknowledged it; a record
+ * the broker refuses fails alone, holds back only its own key, and is resolved by an explicit action.
+ */
+public class OutboxTest {
+
+    static final String TOPIC = "test.outbox.public.orders";
+
+    @EventTopic(value = "orders", domain = "outbox")
+    public record OrderPlaced(@PartitionKey String customer, String id, String note) {
+    }
+
+    @ApplicationScoped
+    public static class Orders {
+        @Inject
+        EventPublisher publisher;
+
+        @Inject
+        AgroalDataSource dataSource;
+
+        @Transactional
+        void place(String customer, String id, String note) throws SQLException {
+            insertOrder(id);
+            publisher.publish(new OrderPlaced(customer, id, note)).await().atMost(Duration.ofSeconds(10));
+        }
+
+        @Transactional
+        void placeThenFail(String customer, String id) throws SQLException {
+            insertOrder(id);
+            publisher.publish(new OrderPlaced(customer, id, "")).await().atMost(Duration.ofSeconds(10));
+            throw new IllegalStateException("the order " + id + " cannot be paid");
+        }
+
+        private void insertOrder(String id) throws SQLException {
+            try (Connection connection = dataSource.getConnection();
+                    PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id) VALUES (?)")) {
+                insert.setString(1, id);
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = TestDatabase.withDatabase(new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(OrderPlaced.class, Orders.class, RawRecords.class,
+                    TestDatabase.class))
+            .overrideConfigKey("quarkus.application.name", "outbox-test")
+            .overrideConfigKey("quarkus.kafka-events.events.\"OrderPlaced\".config.\"max.message.bytes\"", "4096")
+            .setBeforeAllCustomizer(() -> TestDatabase.execute(
+                    "CREATE TABLE IF NOT EXISTS orders (id VARCHAR(64) PRIMARY KEY)")));
+
+    @Inject
+    Orders orders;
+
+    @Inject
+    TransactionalOutbox outbox;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void publishedIfAndOnlyIfCommitted() throws Exception {
+        TestDatabase.column("SELECT id FROM kafka_events_outbox"); // created at start-up
+        orders.place("c-1", "o-commit", "first");
+        assertThrows(IllegalStateException.class, () -> orders.placeThenFail("c-1", "o-rollback"));
+
+        await(() -> keysAndIds().stream().anyMatch(r -> r.contains("o-commit")));
+        await(() -> TestDatabase.column("SELECT id FROM kafka_events_outbox").isEmpty());
+        ConsumerRecord<String, byte[]> record = RawRecords.readAll(bootstrap, TOPIC).stream()
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("o-commit")).findFirst()
+                .orElseThrow();
+        assertEquals("c-1", record.key());
+        assertEquals("OrderPlaced", header(record, "ce_type"));
+        assertTrue(header(record, "ce_id").length() >= 32, header(record, "ce_id"));
+        List<String> stored = TestDatabase.column("SELECT id FROM orders");
+        assertTrue(stored.contains("o-commit") && !stored.contains("o-rollback"), stored.toString());
+        sleep(1500);
+        assertTrue(keysAndIds().stream().noneMatch(r -> r.contains("o-rollback")), "a rolled-back order was published");
+    }
+
+    @Test
+    void refusedRecordFailsAloneAndHoldsOnlyItsKey() throws Exception {
+        String large = "x".repeat(8000);
+        orders.place("c-big", "o-big", large);
+        orders.place("c-big", "o-after-big", "small");
+        orders.place("c-other", "o-other", "small");
+
+        await(() -> keysAndIds().stream().anyMatch(r -> r.contains("o-other")));
+        await(() -> TestDatabase.column("SELECT status FROM kafka_events_outbox WHERE payload::text LIKE '%'"
+                + " AND convert_from(payload, 'UTF8') LIKE '%o-big%'").equals(List.of("FAILED")));
+        String error = TestDatabase.column("SELECT last_error FROM kafka_events_outbox WHERE status = 'FAILED'").get(0);
+        assertTrue(error.contains("RecordTooLarge"), error);
+        sleep(1500);
+        assertTrue(keysAndIds().stream().noneMatch(r -> r.contains("o-after-big")), "the key's next event waits");
+
+        // explicit action: skip the refused event; the key flows again
+        String failed = TestDatabase.column("SELECT id FROM kafka_events_outbox WHERE status = 'FAILED'").get(0);
+        assertTrue(outbox.skipFailed(failed));
+        await(() -> keysAndIds().stream().anyMatch(r -> r.contains("o-after-big")));
+        await(() -> TestDatabase.column("SELECT id FROM kafka_events_outbox").isEmpty());
+    }
+
+    private List<String> keysAndIds() {
+        return RawRecords.readAll(bootstrap, TOPIC).stream()
+                .map(r -> r.key() + " " + new String(r.value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    static void await(BooleanSupplier condition) {
+        TestDatabase.await(condition, "kafka_events_outbox");
+    }
+
+    static void sleep(long millis) {
+        TestDatabase.sleep(millis);
+    }
+}

@@ -1,0 +1,140 @@
+package io.quarkiverse.kafkaevents.runtime.internal.outbox;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Headers;
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventPublisher;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
+
+/**
+ * Sends outbox rows: one row right after its transaction committed (the fast path), and, on a timer, every row nobody
+ * sent, claimed in batches with {@code FOR UPDATE SKIP LOCKED} under a lease, so several instances relay side by side
+ * without sending a row twice (unless one dies between the broker's acknowledgement and the delete). A row the broker
+ * refuses for good (too large, not authorized) is marked failed and holds its key only; a row that could not be sent
+ * for now (broker unavailable) is tried again after a backoff.
+ */
+final class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final OutboxStore store;
+    private final KafkaEventPublisher publisher;
+    private final KafkaEventsConfig.OutboxConfig config;
+    private final ScheduledExecutorService timer;
+
+    OutboxRelay(OutboxStore store, KafkaEventPublisher publisher, KafkaEventsConfig.OutboxConfig config) {
+        this.store = store;
+        this.publisher = publisher;
+        this.config = config;
+        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "kafka-events-outbox-relay");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    void start() {
+        long millis = Math.max(10, config.relayInterval().toMillis());
+        timer.scheduleWithFixedDelay(this::relayAll, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    /** The fast path: claims the row (unless an earlier row of its key is left: the relay keeps the order), sends it. */
+    void sendNow(String id, ProducerRecord<String, byte[]> record) {
+        try {
+            if (!store.claim(id, config.lease())) {
+                return;
+            }
+            send(new OutboxStore.Row(id, -1, record.topic(), record.key(), null, record.value(), 1), record.headers())
+                    .join();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf(e, "The fast path could not send outbox row %s; the relay will", id);
+        }
+    }
+
+    /** Relays due rows until none is left, a batch at a time. */
+    void relayAll() {
+        try {
+            List<OutboxStore.Row> rows;
+            do {
+                rows = store.claimDue(config.relayBatchSize(), config.lease());
+                List<CompletableFuture<Boolean>> sends = new ArrayList<>(rows.size());
+                for (OutboxStore.Row row : rows) {
+                    sends.add(send(row, OutboxHeaders.decode(row.headers())));
+                }
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                        .get(config.lease().toMillis(), TimeUnit.MILLISECONDS);
+                if (!rows.isEmpty()) {
+                    LOG.debugf("Relayed %d outbox row(s)", rows.size());
+                }
+            } while (rows.size() == config.relayBatchSize());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warnf("The outbox relay could not read or update the table %s: %s; it tries again in %d ms",
+                    store.table(), e.getMessage(), config.relayInterval().toMillis());
+        }
+    }
+
+    /** Sends one row; completes with whether it was acknowledged, after its row was deleted or updated. */
+    private CompletableFuture<Boolean> send(OutboxStore.Row row, Headers headers) {
+        return publisher.sendRecord(row.topic(), -1, row.key(), row.payload(), headers)
+                .subscribeAsCompletionStage()
+                .handle((ignored, failure) -> {
+                    try {
+                        if (failure == null) {
+                            store.delete(List.of(row.id()));
+                            return true;
+                        }
+                        if (retriable(failure)) {
+                            Duration backoff = backoff(row.attempts());
+                            LOG.warnf("Outbox row %s (topic %s) could not be sent (attempt %d): %s; trying again in"
+                                    + " %d ms", row.id(), row.topic(), row.attempts(), failure, backoff.toMillis());
+                            store.retryLater(row.id(), backoff, String.valueOf(failure));
+                        } else {
+                            LOG.errorf("Outbox row %s (topic %s, key %s) was refused by the broker: %s. It is kept as"
+                                    + " FAILED and holds back the later events of its key until it is retried or"
+                                    + " skipped", row.id(), row.topic(), row.key(), failure);
+                            store.fail(row.id(), String.valueOf(failure));
+                        }
+                    } catch (SQLException e) {
+                        LOG.warnf("Could not update outbox row %s after sending it: %s; its lease expires and it is"
+                                + " sent again", row.id(), e.getMessage());
+                    }
+                    return false;
+                }).toCompletableFuture();
+    }
+
+    /** Whether the broker may take the record later (unavailable, timed out), as opposed to refusing it for good. */
+    static boolean retriable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RetriableException) {
+                return true;
+            }
+            if (t instanceof org.apache.kafka.common.errors.ApiException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Duration backoff(int attempts) {
+        long millis = 500L << Math.min(Math.max(attempts - 1, 0), 10);
+        return millis > MAX_BACKOFF.toMillis() ? MAX_BACKOFF : Duration.ofMillis(millis);
+    }
+}

@@ -1,0 +1,257 @@
+package io.quarkiverse.kafkaevents.runtime.internal.outbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+/**
+ * The outbox table on PostgreSQL: rows are written in the caller's transaction, then claimed under a lease (by the
+ * fast path right after commit, or by the relay with {@code FOR UPDATE SKIP LOCKED}), sent, and deleted once the broker
+ * acknowledged them. A row is claimable only when no earlier row of its key is left, so every key's events reach the
+ * topic in the order of their rows; a row the broker refused stays, marked {@code FAILED}, and holds its key only.
+ */
+final class OutboxStore {
+
+    static final String DDL_RESOURCE = "META-INF/kafka-events/outbox-postgresql.sql";
+    private static final String DEFAULT_TABLE = "kafka_events_outbox";
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+    static final Set<String> COLUMNS = Set.of("id", "seq", "topic", "record_key", "headers", "payload", "created_at",
+            "attempts", "next_attempt_at", "locked_until", "locked_by", "status", "last_error", "trace_context");
+    private static final String CLAIMABLE = "status = 'PENDING' AND (locked_until IS NULL OR locked_until < now())"
+            + " AND (record_key IS NULL OR NOT EXISTS (SELECT 1 FROM %1$s e WHERE e.record_key = %2$s.record_key"
+            + " AND e.seq < %2$s.seq))";
+
+    /** One row, as sent. */
+    record Row(String id, long seq, String topic, String key, byte[] headers, byte[] payload, int attempts) {
+    }
+
+    private final DataSource dataSource;
+    private final String table;
+    private final String owner;
+
+    OutboxStore(DataSource dataSource, String table, String owner) {
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new IllegalArgumentException("quarkus.kafka-events.outbox.table '" + table
+                    + "' is not a plain SQL table name ([schema.]name of letters, digits and underscores)");
+        }
+        this.dataSource = dataSource;
+        this.table = table;
+        this.owner = owner;
+    }
+
+    String table() {
+        return table;
+    }
+
+    /** Writes a row with the connection of the caller's transaction (or in a transaction of its own). */
+    void insert(String id, String topic, String key, byte[] headers, byte[] payload, String traceContext)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            if (key != null) {
+                // same-key transactions commit one after the other: row order is commit order for every key
+                try (PreparedStatement lock = connection.prepareStatement(
+                        "SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
+                    lock.setString(1, table);
+                    lock.setString(2, key);
+                    lock.execute();
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                    + " (id, topic, record_key, headers, payload, trace_context) VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, id);
+                insert.setString(2, topic);
+                insert.setString(3, key);
+                insert.setBytes(4, headers);
+                insert.setBytes(5, payload);
+                insert.setString(6, traceContext);
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    /** Claims one row for the fast path; {@code false} when it is not claimable (an earlier row of its key is left). */
+    boolean claim(String id, Duration lease) throws SQLException {
+        String sql = "UPDATE " + table + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
+                + " attempts = attempts + 1 WHERE id = ? AND " + String.format(CLAIMABLE, table, table);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement claim = connection.prepareStatement(sql)) {
+            claim.setDouble(1, lease.toMillis() / 1000.0);
+            claim.setString(2, owner);
+            claim.setString(3, id);
+            return claim.executeUpdate() == 1;
+        }
+    }
+
+    /** Claims up to {@code limit} due rows nobody holds, each the earliest left of its key, in row order. */
+    List<Row> claimDue(int limit, Duration lease) throws SQLException {
+        String sql = "UPDATE " + table + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
+                + " attempts = attempts + 1 WHERE id IN (SELECT o.id FROM " + table + " o WHERE o.next_attempt_at <= now()"
+                + " AND " + String.format(CLAIMABLE, table, "o") + " ORDER BY o.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " RETURNING id, seq, topic, record_key, headers, payload, attempts";
+        List<Row> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement claim = connection.prepareStatement(sql)) {
+            claim.setDouble(1, lease.toMillis() / 1000.0);
+            claim.setString(2, owner);
+            claim.setInt(3, limit);
+            try (ResultSet result = claim.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new Row(result.getString(1), result.getLong(2), result.getString(3), result.getString(4),
+                            result.getBytes(5), result.getBytes(6), result.getInt(7)));
+                }
+            }
+        }
+        rows.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+        return rows;
+    }
+
+    /** Deletes rows the broker acknowledged. */
+    void delete(List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ANY (?)")) {
+            delete.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
+            delete.executeUpdate();
+        }
+    }
+
+    /** Gives a row back for a later try (broker unavailable). */
+    void retryLater(String id, Duration backoff, String error) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET locked_until = NULL,"
+                        + " locked_by = NULL, next_attempt_at = now() + make_interval(secs => ?), last_error = ?"
+                        + " WHERE id = ?")) {
+            update.setDouble(1, backoff.toMillis() / 1000.0);
+            update.setString(2, error);
+            update.setString(3, id);
+            update.executeUpdate();
+        }
+    }
+
+    /** Marks a row the broker refused: kept, holding its key, until retried or skipped by hand. */
+    void fail(String id, String error) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET status = 'FAILED',"
+                        + " locked_until = NULL, locked_by = NULL, last_error = ? WHERE id = ?")) {
+            update.setString(1, error);
+            update.setString(2, id);
+            update.executeUpdate();
+        }
+    }
+
+    /** Makes a failed row pending again; {@code false} when there is no failed row with that id. */
+    boolean retryFailed(String id) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET status = 'PENDING',"
+                        + " next_attempt_at = now() WHERE id = ? AND status = 'FAILED'")) {
+            update.setString(1, id);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /** Deletes a failed row without sending it; {@code false} when there is no failed row with that id. */
+    boolean skipFailed(String id) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table
+                        + " WHERE id = ? AND status = 'FAILED'")) {
+            delete.setString(1, id);
+            return delete.executeUpdate() == 1;
+        }
+    }
+
+    /** Pending rows, failed rows, and the age of the oldest pending row in milliseconds (0 when none). */
+    long[] backlog() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FILTER (WHERE status = 'PENDING'),"
+                        + " count(*) FILTER (WHERE status = 'FAILED'), COALESCE(EXTRACT(EPOCH FROM (now() -"
+                        + " min(created_at) FILTER (WHERE status = 'PENDING'))) * 1000, 0) FROM " + table)) {
+            result.next();
+            return new long[] { result.getLong(1), result.getLong(2), result.getLong(3) };
+        }
+    }
+
+    /** Creates the table and its indexes when missing. */
+    void create() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String sql : statements(table)) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    /** The statements of the shipped DDL, for the given table name, without comments. */
+    static List<String> statements(String table) {
+        String indexBase = table.replace('.', '_');
+        StringBuilder code = new StringBuilder();
+        for (String line : ddl().split("\n")) {
+            int comment = line.indexOf("--");
+            code.append(comment < 0 ? line : line.substring(0, comment)).append('\n');
+        }
+        String named = code.toString().replace(DEFAULT_TABLE + "_due", "\u0000due")
+                .replace(DEFAULT_TABLE + "_key", "\u0000key").replace(DEFAULT_TABLE, table)
+                .replace("\u0000due", indexBase + "_due").replace("\u0000key", indexBase + "_key");
+        List<String> statements = new ArrayList<>();
+        for (String sql : named.split(";")) {
+            if (!sql.isBlank()) {
+                statements.add(sql.trim());
+            }
+        }
+        return statements;
+    }
+
+    /**
+     * Checks that the table exists with every column.
+     *
+     * @throws IllegalStateException naming the table, the missing columns and where the DDL is
+     */
+    void validate() throws SQLException {
+        Set<String> found = new TreeSet<>();
+        String schema = table.contains(".") ? table.substring(0, table.indexOf('.')) : null;
+        String name = table.contains(".") ? table.substring(table.indexOf('.') + 1) : table;
+        try (Connection connection = dataSource.getConnection();
+                ResultSet columns = connection.getMetaData().getColumns(null, schema, name.toLowerCase(), null)) {
+            while (columns.next()) {
+                found.add(columns.getString("COLUMN_NAME").toLowerCase());
+            }
+        }
+        Set<String> missing = new TreeSet<>(COLUMNS);
+        missing.removeAll(found);
+        if (found.isEmpty()) {
+            throw new IllegalStateException("The outbox table " + table + " does not exist. Create it with the DDL in "
+                    + DDL_RESOURCE + " (inside the quarkus-kafka-events jar), or set"
+                    + " quarkus.kafka-events.outbox.schema=create");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("The outbox table " + table + " lacks the columns " + missing
+                    + "; compare it with the DDL in " + DDL_RESOURCE + " (inside the quarkus-kafka-events jar)");
+        }
+    }
+
+    static String ddl() {
+        try (InputStream in = OutboxStore.class.getClassLoader().getResourceAsStream(DDL_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + DDL_RESOURCE);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.quarkiverse.kafkaevents.runtime.internal.outbox;
+
+import java.lang.management.ManagementFactory;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.kafkaevents.runtime.internal.EventRouting;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventPublisher;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.Outbox;
+import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
+import io.quarkus.datasource.common.runtime.DataSourceUtil;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * The outbox on a JDBC datasource. A row is written with the connection of the caller's transaction; right after the
+ * commit it is claimed, sent and, once the broker acknowledged it, deleted (the fast path, on a worker thread). The
+ * {@link OutboxRelay} sends what the fast path did not (a crash between commit and send, a broker that was down).
+ */
+@Singleton
+public class TransactionalOutbox implements Outbox {
+
+    private static final Logger LOG = Logger.getLogger(TransactionalOutbox.class);
+
+    private final KafkaEventsConfig.OutboxConfig config;
+    private final TransactionSynchronizationRegistry registry;
+    private final KafkaEventPublisher publisher;
+    private final EventRouting routing;
+    private volatile OutboxStore store;
+    private volatile OutboxRelay relay;
+
+    TransactionalOutbox(KafkaEventsConfig config, TransactionSynchronizationRegistry registry,
+            KafkaEventPublisher publisher, EventRouting routing) {
+        this.config = config.outbox();
+        this.registry = registry;
+        this.publisher = publisher;
+        this.routing = routing;
+    }
+
+    /** At start-up, when an event type uses the outbox: checks the datasource and the table, starts the relay. */
+    void start(@Observes StartupEvent startup) {
+        boolean used = routing.routes().stream()
+                .anyMatch(route -> route.delivery() == KafkaEventsConfig.Delivery.OUTBOX);
+        if (!used) {
+            return;
+        }
+        String name = config.datasource().orElse(DataSourceUtil.DEFAULT_DATASOURCE_NAME);
+        javax.sql.DataSource dataSource = AgroalDataSourceUtil.dataSourceIfActive(name).orElseThrow(
+                () -> new IllegalStateException("Kafka Events configuration error: delivery=outbox needs the "
+                        + (DataSourceUtil.isDefault(name) ? "default datasource" : "datasource '" + name + "'")
+                        + ", which is not configured or not active: set quarkus.datasource"
+                        + (DataSourceUtil.isDefault(name) ? "" : ".\"" + name + "\"") + ".jdbc.url (or choose another"
+                        + " one with quarkus.kafka-events.outbox.datasource)"));
+        OutboxStore created = new OutboxStore(dataSource, config.table(), owner());
+        try {
+            switch (config.schema()) {
+                case CREATE -> created.create();
+                case VALIDATE -> created.validate();
+                default -> {
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Kafka Events could not " + config.schema().name().toLowerCase()
+                    + " the outbox table " + config.table() + ": " + e.getMessage(), e);
+        }
+        this.store = created;
+        this.relay = new OutboxRelay(created, publisher, config);
+        relay.start();
+    }
+
+    @Override
+    public void write(String id, ProducerRecord<String, byte[]> record) {
+        OutboxStore current = store;
+        if (current == null) {
+            throw new IllegalStateException("The outbox is not started: no event type uses delivery=outbox");
+        }
+        byte[] headers = OutboxHeaders.encode(record.headers());
+        int status = registry.getTransactionStatus();
+        if (status == Status.STATUS_NO_TRANSACTION) {
+            QuarkusTransaction.requiringNew().run(() -> insert(current, id, record, headers));
+            sendSoon(id, record);
+            return;
+        }
+        if (status != Status.STATUS_ACTIVE) {
+            throw new IllegalStateException("the current transaction cannot take an event any more (status " + status
+                    + ", for example marked for rollback)");
+        }
+        insert(current, id, record, headers);
+        registry.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int outcome) {
+                if (outcome == Status.STATUS_COMMITTED) {
+                    sendSoon(id, record);
+                }
+            }
+        });
+    }
+
+    private static void insert(OutboxStore store, String id, ProducerRecord<String, byte[]> record, byte[] headers) {
+        try {
+            store.insert(id, record.topic(), record.key(), headers, record.value(), null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not write event " + id + " to the outbox table " + store.table()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The fast path, off the committing thread (which may still be associated with the finished transaction). */
+    private void sendSoon(String id, ProducerRecord<String, byte[]> record) {
+        OutboxRelay current = relay;
+        if (!config.fastPath() || current == null) {
+            return;
+        }
+        Infrastructure.getDefaultWorkerPool().execute(() -> current.sendNow(id, record));
+    }
+
+    @Override
+    public long[] backlog() {
+        OutboxStore current = store;
+        if (current == null) {
+            return null;
+        }
+        try {
+            return current.backlog();
+        } catch (SQLException e) {
+            LOG.debugf(e, "Could not read the outbox backlog");
+            return null;
+        }
+    }
+
+    /** Makes a failed row pending again (an explicit action, after fixing the cause). */
+    public boolean retryFailed(String id) throws SQLException {
+        return store != null && store.retryFailed(id);
+    }
+
+    /** Deletes a failed row without sending it (an explicit action). */
+    public boolean skipFailed(String id) throws SQLException {
+        return store != null && store.skipFailed(id);
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        close();
+    }
+
+    @PreDestroy
+    void close() {
+        OutboxRelay current = relay;
+        if (current != null) {
+            current.stop();
+        }
+    }
+
+    private static String owner() {
+        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
