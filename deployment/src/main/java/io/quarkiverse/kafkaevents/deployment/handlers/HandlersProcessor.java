@@ -200,6 +200,10 @@ public class HandlersProcessor {
             // dead-letter write): SmallRye's age limit would close the consumer for good; the extension's liveness
             // check reports partitions that really make no progress instead
             values.put("throttled.unprocessed-record-max-age.ms", "0");
+            // the dispatcher drains on shutdown (running handler calls finish, the rest is left on purpose); SmallRye
+            // would then wait a commit interval per consumer for records that will never be acknowledged. Without
+            // its wait it still commits what was acknowledged.
+            values.put("graceful-shutdown", "false");
             values.put("failure-strategy", "ignore");
             // the dispatcher reads CloudEvents itself, per record, so that a bad one is dead-lettered instead of
             // breaking the connector's stream
