@@ -22,10 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
+import io.quarkiverse.kafkaevents.deployment.failures.HealthProbe;
 import io.quarkiverse.kafkaevents.runtime.internal.outbox.TransactionalOutbox;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -75,7 +77,7 @@ public class OutboxTest {
     @RegisterExtension
     static final QuarkusUnitTest app = TestDatabase.withDatabase(new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(OrderPlaced.class, Orders.class, RawRecords.class,
-                    TestDatabase.class))
+                    TestDatabase.class, HealthProbe.class))
             .overrideConfigKey("quarkus.application.name", "outbox-test")
             .overrideConfigKey("quarkus.kafka-events.events.\"OrderPlaced\".config.\"max.message.bytes\"", "4096")
             .setBeforeAllCustomizer(() -> TestDatabase.execute(
@@ -87,6 +89,9 @@ public class OutboxTest {
     @Inject
     TransactionalOutbox outbox;
 
+    @Inject
+    MeterRegistry registry;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
@@ -97,7 +102,9 @@ public class OutboxTest {
         assertThrows(IllegalStateException.class, () -> orders.placeThenFail("c-1", "o-rollback"));
 
         await(() -> keysAndIds().stream().anyMatch(r -> r.contains("o-commit")));
-        await(() -> TestDatabase.column("SELECT id FROM kafka_events_outbox").isEmpty());
+        // the order's row is deleted once the broker acknowledged it
+        await(() -> TestDatabase.column("SELECT id FROM kafka_events_outbox WHERE convert_from(payload, 'UTF8')"
+                + " LIKE '%o-commit%'").isEmpty());
         ConsumerRecord<String, byte[]> record = RawRecords.readAll(bootstrap, TOPIC).stream()
                 .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("o-commit")).findFirst()
                 .orElseThrow();
@@ -125,11 +132,21 @@ public class OutboxTest {
         sleep(1500);
         assertTrue(keysAndIds().stream().noneMatch(r -> r.contains("o-after-big")), "the key's next event waits");
 
+        // visible: metrics and readiness
+        assertEquals(1.0, registry.get("kafka.events.outbox.refused").functionCounter().count());
+        TestDatabase.sleep(2100); // the backlog is read at most every two seconds
+        assertEquals(1.0, registry.get("kafka.events.outbox.failed").gauge().value());
+        assertTrue(registry.get("kafka.events.outbox.pending").gauge().value() >= 1.0);
+        HealthProbe.Answer ready = HealthProbe.get("ready");
+        assertTrue(ready.body().contains("\"outbox.failed\": 1") || ready.body().contains("outbox.failed"),
+                ready.body());
+
         // explicit action: skip the refused event; the key flows again
         String failed = TestDatabase.column("SELECT id FROM kafka_events_outbox WHERE status = 'FAILED'").get(0);
         assertTrue(outbox.skipFailed(failed));
         await(() -> keysAndIds().stream().anyMatch(r -> r.contains("o-after-big")));
         await(() -> TestDatabase.column("SELECT id FROM kafka_events_outbox").isEmpty());
+        assertTrue(registry.get("kafka.events.outbox.relayed").functionCounter().count() >= 2);
     }
 
     private List<String> keysAndIds() {

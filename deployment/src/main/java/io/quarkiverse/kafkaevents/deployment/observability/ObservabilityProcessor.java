@@ -7,6 +7,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsLivenessChe
 import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsReadinessCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsStartupCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.metrics.MicrometerEventMonitor;
+import io.quarkiverse.kafkaevents.runtime.internal.metrics.OutboxMetrics;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
@@ -40,6 +41,7 @@ public class ObservabilityProcessor {
     void metrics(Optional<MetricsCapabilityBuildItem> metrics, BuildProducer<AdditionalBeanBuildItem> beans) {
         if (metrics.isPresent() && metrics.get().metricsSupported(MetricsFactory.MICROMETER)) {
             beans.produce(AdditionalBeanBuildItem.unremovableOf(MicrometerEventMonitor.class));
+            beans.produce(AdditionalBeanBuildItem.unremovableOf(OutboxMetrics.class));
         }
     }
 }

@@ -17,6 +17,18 @@ public interface Outbox {
      */
     void write(String id, ProducerRecord<String, byte[]> record);
 
-    /** Pending rows, failed rows, and the age of the oldest pending row in milliseconds; {@code null} when unused. */
+    /**
+     * Pending rows, failed rows, and the age of the oldest pending row in milliseconds, read at most every two
+     * seconds; {@code null} when the outbox is not used or the table cannot be read.
+     */
     long[] backlog();
+
+    /** Rows sent and acknowledged since start-up (fast path and relay). */
+    long relayed();
+
+    /** Rows the broker refused for good since start-up (marked failed). */
+    long refused();
+
+    /** The readiness check is DOWN when the oldest pending row is older than this, in milliseconds. */
+    long lagThresholdMillis();
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -30,6 +31,7 @@ import org.eclipse.microprofile.health.Readiness;
 import io.quarkiverse.kafkaevents.runtime.internal.AdminClients;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.Outbox;
 import io.quarkiverse.kafkaevents.runtime.internal.TopicProvisioning;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -58,6 +60,7 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
     private final TopicProvisioning provisioning;
     private final HandlerDispatcher dispatcher;
     private final KafkaClientService clients;
+    private final Instance<Outbox> outbox;
     private Admin admin;
     private BrokerStatus cached;
     /** Per channel, since when its consumers have had no partition. */
@@ -65,7 +68,8 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
 
     KafkaEventsReadinessCheck(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             KafkaEventsConfig config, TopicProvisioning provisioning, HandlerDispatcher dispatcher,
-            KafkaClientService clients) {
+            KafkaClientService clients, Instance<Outbox> outbox) {
+        this.outbox = outbox;
         this.kafkaConfig = kafkaConfig;
         this.config = config;
         this.provisioning = provisioning;
@@ -87,7 +91,23 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
             response.withData("failing-writes." + failing.getKey(), String.join("; ", failing.getValue()));
         }
         up &= failingWrites.isEmpty();
+        up &= outbox(response);
         return response.status(up).build();
+    }
+
+    /** The outbox's backlog, when it is used: DOWN when its oldest pending row is older than the threshold. */
+    private boolean outbox(HealthCheckResponseBuilder response) {
+        if (!outbox.isResolvable()) {
+            return true;
+        }
+        long[] backlog = outbox.get().backlog();
+        if (backlog == null) {
+            return true;
+        }
+        response.withData("outbox.pending", backlog[0]);
+        response.withData("outbox.failed", backlog[1]);
+        response.withData("outbox.oldest-pending", backlog[2] + " ms");
+        return backlog[2] <= outbox.get().lagThresholdMillis();
     }
 
     private synchronized BrokerStatus broker() {

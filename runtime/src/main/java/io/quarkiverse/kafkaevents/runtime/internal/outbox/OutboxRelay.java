@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
@@ -33,6 +34,8 @@ final class OutboxRelay {
     private final KafkaEventPublisher publisher;
     private final KafkaEventsConfig.OutboxConfig config;
     private final ScheduledExecutorService timer;
+    private final LongAdder relayed = new LongAdder();
+    private final LongAdder refused = new LongAdder();
 
     OutboxRelay(OutboxStore store, KafkaEventPublisher publisher, KafkaEventsConfig.OutboxConfig config) {
         this.store = store;
@@ -98,6 +101,7 @@ final class OutboxRelay {
                 .handle((ignored, failure) -> {
                     try {
                         if (failure == null) {
+                            relayed.increment();
                             store.delete(List.of(row.id()));
                             return true;
                         }
@@ -110,6 +114,7 @@ final class OutboxRelay {
                             LOG.errorf("Outbox row %s (topic %s, key %s) was refused by the broker: %s. It is kept as"
                                     + " FAILED and holds back the later events of its key until it is retried or"
                                     + " skipped", row.id(), row.topic(), row.key(), failure);
+                            refused.increment();
                             store.fail(row.id(), String.valueOf(failure));
                         }
                     } catch (SQLException e) {
@@ -118,6 +123,14 @@ final class OutboxRelay {
                     }
                     return false;
                 }).toCompletableFuture();
+    }
+
+    long relayed() {
+        return relayed.sum();
+    }
+
+    long refused() {
+        return refused.sum();
     }
 
     /** Whether the broker may take the record later (unavailable, timed out), as opposed to refusing it for good. */

@@ -39,8 +39,14 @@ public class TransactionalOutbox implements Outbox {
     private final TransactionSynchronizationRegistry registry;
     private final KafkaEventPublisher publisher;
     private final EventRouting routing;
+    private static final long BACKLOG_CACHE_NANOS = 2_000_000_000L;
+
+    private record Backlog(long[] values, long readAt) {
+    }
+
     private volatile OutboxStore store;
     private volatile OutboxRelay relay;
+    private volatile Backlog backlog;
 
     TransactionalOutbox(KafkaEventsConfig config, TransactionSynchronizationRegistry registry,
             KafkaEventPublisher publisher, EventRouting routing) {
@@ -137,12 +143,37 @@ public class TransactionalOutbox implements Outbox {
         if (current == null) {
             return null;
         }
+        long now = System.nanoTime();
+        Backlog cached = backlog;
+        if (cached != null && now - cached.readAt() < BACKLOG_CACHE_NANOS) {
+            return cached.values();
+        }
+        long[] values;
         try {
-            return current.backlog();
+            values = current.backlog();
         } catch (SQLException e) {
             LOG.debugf(e, "Could not read the outbox backlog");
-            return null;
+            values = null;
         }
+        backlog = new Backlog(values, now);
+        return values;
+    }
+
+    @Override
+    public long relayed() {
+        OutboxRelay current = relay;
+        return current == null ? 0 : current.relayed();
+    }
+
+    @Override
+    public long refused() {
+        OutboxRelay current = relay;
+        return current == null ? 0 : current.refused();
+    }
+
+    @Override
+    public long lagThresholdMillis() {
+        return config.lagThreshold().toMillis();
     }
 
     /** Makes a failed row pending again (an explicit action, after fixing the cause). */
