@@ -88,10 +88,14 @@ final class TestDatabase {
     }
 
     static void await(java.util.function.BooleanSupplier condition, String table) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        await(condition, table, java.time.Duration.ofSeconds(30));
+    }
+
+    static void await(java.util.function.BooleanSupplier condition, String table, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s; outbox rows: "
+                throw new AssertionError("condition not met within " + timeout.toSeconds() + " s; outbox rows: "
                         + column("SELECT id || ' ' || status || ' ' || COALESCE(last_error, '') FROM " + table));
             }
             sleep(200);

@@ -115,9 +115,11 @@ public interface KafkaEventsConfig {
 
         /**
          * How long a claimed row stays reserved for the instance sending it; after that another instance may send it
-         * (at-least-once: consumers deduplicate on the CloudEvents id).
+         * (at-least-once: consumers deduplicate on the CloudEvents id). Keep it longer than the publisher's
+         * {@code delivery.timeout.ms} (2 minutes by default): a send still waiting in the producer when the lease ends
+         * (the broker is down) would otherwise be sent twice. Start-up warns when it is not.
          */
-        @WithDefault("30s")
+        @WithDefault("3m")
         Duration lease();
 
         /**

@@ -12,6 +12,7 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.kafkaevents.runtime.internal.EventRouting;
@@ -81,6 +82,13 @@ public class TransactionalOutbox implements Outbox {
         } catch (SQLException e) {
             throw new IllegalStateException("Kafka Events could not " + config.schema().name().toLowerCase()
                     + " the outbox table " + config.table() + ": " + e.getMessage(), e);
+        }
+        long deliveryTimeout = ConfigProvider.getConfig().getOptionalValue("mp.messaging.outgoing."
+                + KafkaEventPublisher.CHANNEL + ".delivery.timeout.ms", Long.class).orElse(120_000L);
+        if (config.lease().toMillis() <= deliveryTimeout) {
+            LOG.warnf("quarkus.kafka-events.outbox.lease (%d ms) is not longer than the publisher's delivery.timeout.ms"
+                    + " (%d ms): while the broker is down, a row whose send still waits in the producer may be sent"
+                    + " again by another claim", config.lease().toMillis(), deliveryTimeout);
         }
         this.store = created;
         this.relay = new OutboxRelay(created, publisher, config);
