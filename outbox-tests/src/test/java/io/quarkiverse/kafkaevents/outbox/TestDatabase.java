@@ -61,7 +61,9 @@ final class TestDatabase {
                 .overrideConfigKey("quarkus.datasource.username", "postgres")
                 .overrideConfigKey("quarkus.datasource.password", "postgres")
                 .overrideConfigKey("quarkus.datasource.devservices.enabled", "false")
-                .overrideConfigKey("quarkus.kafka-events.delivery", "outbox");
+                .overrideConfigKey("quarkus.kafka-events.delivery", "outbox")
+                // a free port: several builds may share a machine
+                .overrideConfigKey("quarkus.http.test-port", "0");
     }
 
     static List<String> column(String sql) {

@@ -27,7 +27,7 @@ public final class HealthProbe {
     public static Answer get(String endpoint) {
         try {
             HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:8081/q/health/" + endpoint)).timeout(Duration.ofSeconds(10)).build(),
+                    URI.create("http://localhost:" + port() + "/q/health/" + endpoint)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());
         } catch (IOException e) {
@@ -36,6 +36,12 @@ public final class HealthProbe {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The application's test port: 8081, or the one it picked when {@code quarkus.http.test-port=0}. */
+    private static int port() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.test-port", Integer.class).filter(port -> port > 0).orElse(8081);
     }
 
     /** Waits (at most 30 s) until the endpoint answers with the given state; returns that answer. */
