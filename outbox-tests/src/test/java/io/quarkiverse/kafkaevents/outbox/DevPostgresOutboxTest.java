@@ -77,7 +77,8 @@ public class DevPostgresOutboxTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(OrderPlaced.class, Orders.class, RawRecords.class))
+            .withApplicationRoot(jar -> jar.addClasses(OrderPlaced.class, Orders.class, RawRecords.class,
+                    DevPostgresServer.class))
             .overrideConfigKey("quarkus.application.name", "dev-postgres-test")
             .overrideConfigKey("quarkus.http.test-port", "0")
             .overrideConfigKey("quarkus.kafka-events.events.\"OrderPlaced\".delivery", "outbox");
@@ -94,6 +95,7 @@ public class DevPostgresOutboxTest {
     @Test
     void committedEventReachesTheBrokerThroughTheDevPostgres() throws Exception {
         assertTrue(url.startsWith("jdbc:postgresql://localhost:"), url);
+        DevPostgresServer.assertOneServerPerJvm(url);
         assertTrue(orders.serverVersion().startsWith("17."), orders.serverVersion());
         orders.createTable();
         orders.place("c-1", "o-dev-pg");
