@@ -20,7 +20,8 @@ public interface DevPostgresConfig {
      * It is started when outbox delivery is configured (for the application or any event type) and the outbox's
      * datasource ({@code quarkus.kafka-events.outbox.datasource}) has no {@code jdbc.url}. While it is enabled and
      * these conditions hold, the container-based datasource Dev Service of Quarkus is switched off for that
-     * datasource; set this to {@code false} to use Quarkus' own PostgreSQL Dev Service (Docker or Podman) instead.
+     * datasource; set this to {@code false} to use Quarkus' own PostgreSQL Dev Service (Docker or Podman) instead,
+     * or set {@code quarkus.datasource[."name"].devservices.enabled=true} for one datasource.
      */
     @WithDefault("true")
     boolean enabled();

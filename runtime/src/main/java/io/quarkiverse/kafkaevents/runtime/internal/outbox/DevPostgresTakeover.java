@@ -16,7 +16,8 @@ import io.smallrye.config.Priorities;
  * Kafka Events dev PostgreSQL takes its place (see {@link #datasourceServed}), so that a build without Docker does not
  * fail on it. It only supplies a value for {@code quarkus.datasource[."name"].devservices.enabled} when none is
  * configured, and supplies {@code db-kind=postgresql} when the datasource declares no kind (Quarkus infers
- * it from the single JDBC driver only while its own Dev Service may run). Setting {@code devservices.enabled}, or {@code quarkus.kafka-events.devservices.postgres.enabled=false}, gives the
+ * it from the single JDBC driver only while its own Dev Service may run). Setting {@code devservices.enabled}, or
+ * {@code quarkus.kafka-events.devservices.postgres.enabled=false}, gives the
  * datasource back to Quarkus' own Dev Service.
  */
 @Priority(Priorities.LIBRARY + 1000)
@@ -68,7 +69,8 @@ public class DevPostgresTakeover implements ConfigSourceInterceptor {
     /**
      * The datasource the dev PostgreSQL serves: the outbox's datasource, when outbox delivery is configured (for the
      * application or any event type), the dev PostgreSQL and Dev Services are enabled, and that datasource has no
-     * JDBC URL and is PostgreSQL or of no declared kind.
+     * JDBC URL, is PostgreSQL or of no declared kind, and was not explicitly given to Quarkus' own Dev Service
+     * ({@code devservices.enabled=true}).
      */
     public static Optional<String> datasourceServed(Function<String, String> lookup, Iterable<String> names) {
         if ("false".equalsIgnoreCase(trim(lookup.apply("quarkus.kafka-events.devservices.postgres.enabled")))
@@ -81,7 +83,9 @@ public class DevPostgresTakeover implements ConfigSourceInterceptor {
         String prefix = prefix(datasource);
         String url = trim(lookup.apply(prefix + "jdbc.url"));
         String kind = trim(lookup.apply(prefix + "db-kind"));
-        if ((url != null && !url.isEmpty()) || (kind != null && !kind.isEmpty() && !isPostgres(kind))) {
+        String quarkusDevService = trim(lookup.apply(prefix + DEVSERVICES_ENABLED));
+        if ((url != null && !url.isEmpty()) || (kind != null && !kind.isEmpty() && !isPostgres(kind))
+                || "true".equalsIgnoreCase(quarkusDevService)) {
             return Optional.empty();
         }
         return Optional.of(datasource);
