@@ -143,14 +143,25 @@ public final class DevPostgresMain {
         System.exit(0); // runs the shutdown hook: stops PostgreSQL and deletes the directory
     }
 
+    /**
+     * Deletes the directory, retrying a few times: files that vanish during the walk (PostgreSQL removing its own as
+     * it stops) would otherwise leave the directory behind.
+     */
     static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException ignored) {
-            // best effort: the directory is in the temporary area
+        for (int attempt = 0; attempt < 10 && dir != null && Files.exists(dir); attempt++) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | RuntimeException ignored) {
+                // retried: the directory is in the temporary area
+            }
+            if (Files.exists(dir)) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }
