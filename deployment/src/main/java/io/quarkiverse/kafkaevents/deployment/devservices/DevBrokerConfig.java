@@ -137,4 +137,9 @@ public interface DevBrokerConfig {
          */
         CONTAINER
     }
+
+    /**
+     * The dev PostgreSQL, started for the outbox's datasource.
+     */
+    DevPostgresConfig postgres();
 }
