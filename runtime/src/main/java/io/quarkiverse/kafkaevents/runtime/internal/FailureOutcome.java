@@ -73,15 +73,15 @@ final class FailureOutcome {
         return policies.keySet();
     }
 
-    Uni<Void> after(HandlerDispatcher.Attempt record, KafkaEventContext context, HandlerDispatcher.Retry retry,
-            List<HandlerDispatcher.Failed> failed) {
+    Uni<Void> after(Attempt record, KafkaEventContext context, Attempt.Retry retry,
+            List<Attempt.Failed> failed) {
         HandlerChannel handlers = record.handlers();
         int attempt = retry.attempt();
         Instant first = retry.firstFailure() != null ? retry.firstFailure() : Instant.now();
         List<EventInvoker> again = new ArrayList<>();
-        List<HandlerDispatcher.Failed> givenUp = new ArrayList<>();
+        List<Attempt.Failed> givenUp = new ArrayList<>();
         Duration backoff = Duration.ZERO;
-        for (HandlerDispatcher.Failed failure : failed) {
+        for (Attempt.Failed failure : failed) {
             EventInvoker invoker = failure.invoker();
             EventFailureHandler.Decision decision = HandlerCalls.decide(failureHandlers, invoker,
                     record.events().get(invoker.eventClass()), context, failure.failure(), attempt);
@@ -111,14 +111,13 @@ final class FailureOutcome {
                     invoker.handler(), context, record.type(), handlers.group, attempt, policy.maxAttempts(),
                     failure.failure(), wait.toMillis(), retryTopics == null ? ""
                             : " through " + RetryTopics.topic(retry.origin().topic(), attempt));
-            handlers.retried.increment();
             dispatcher.observe(EventMonitors.Kind.RETRIED, record.type(), record.record(), handlers.group,
                     invoker.handler(), attempt, wait, failure.failure());
         }
         Uni<Void> deadLettered = Uni.createFrom().voidItem();
         if (!givenUp.isEmpty()) {
             StringBuilder reason = new StringBuilder();
-            for (HandlerDispatcher.Failed failure : givenUp) {
+            for (Attempt.Failed failure : givenUp) {
                 LOG.errorf(failure.failure(), "Handler %s failed for record %s (type %s, group %s) after %d attempt(s)",
                         failure.invoker().handler(), context, record.type(), handlers.group, attempt);
                 reason.append(reason.length() == 0 ? "" : "; ").append("handler ")
@@ -147,7 +146,7 @@ final class FailureOutcome {
                 .invoke(() -> handlers.progress.waiting(record.partition(), record.record().getOffset(), dueMillis))
                 .onItem().delayIt().by(delay)
                 .chain(() -> dispatcher.attempt(record, List.copyOf(again),
-                        new HandlerDispatcher.Retry(retry.origin(), attempt + 1, first)));
+                        new Attempt.Retry(retry.origin(), attempt + 1, first)));
     }
 
     private BooleanSupplier giveUp(BooleanSupplier revoked) {
@@ -180,7 +179,6 @@ final class FailureOutcome {
                         failure, attempts, firstFailure),
                 giveUp(revoked))
                 .invoke(() -> {
-                    handlers.deadLettered.increment();
                     if (trace != null) {
                         EventTracing.deadLettered(trace, deadLetterTopic, reason, attempts);
                     }

@@ -32,9 +32,6 @@ final class HandlerChannel {
     final PartitionProgress progress = new PartitionProgress();
     final LongAdder skipped = new LongAdder();
     final LongAdder undecodable = new LongAdder();
-    final LongAdder failed = new LongAdder();
-    final LongAdder deadLettered = new LongAdder();
-    final LongAdder retried = new LongAdder();
     /** Per partition, how often it was revoked: records dispatched before a revocation are dropped. */
     private final Map<String, AtomicInteger> generations = new ConcurrentHashMap<>();
     /** Timestamps of the records queued or running, per partition, oldest first. */

@@ -228,8 +228,8 @@ public class HandlerDispatcher {
         Context trace = tracing.start(message, record, type, handlers.group, decoded.id());
         int[] attempts = new int[1];
         Attempt first = new Attempt(handlers, message, record, decoded, type, events, trace, attempts, revoked);
-        Retry retry = retried == null ? new Retry(origin, 1, null)
-                : new Retry(origin, retried.attempts() + 1, retried.firstFailure());
+        Attempt.Retry retry = retried == null ? new Attempt.Retry(origin, 1, null)
+                : new Attempt.Retry(origin, retried.attempts() + 1, retried.firstFailure());
         return attempt(first, invokers, retry).onTermination().invoke(() -> EventTracing.end(trace, attempts[0]));
     }
 
@@ -241,28 +241,10 @@ public class HandlerDispatcher {
         }
     }
 
-    /** Where the event came from, which attempt this is, and when it first failed ({@code null} before that). */
-    record Retry(RecordOrigin origin, int attempt, Instant firstFailure) {
-    }
-
-    /** What stays the same over the attempts of one record. */
-    record Attempt(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
-            DecodedEvent decoded, String type, Map<Class<?>, Object> events, Context trace, int[] attempts,
-            BooleanSupplier revoked) {
-
-        TopicPartition partition() {
-            return new TopicPartition(record.getTopic(), record.getPartition());
-        }
-    }
-
-    /** A handler that failed, and how. */
-    record Failed(EventInvoker invoker, Throwable failure) {
-    }
-
     /**
      * Calls the given invokers; what happens to the failed ones is decided by {@link FailureOutcome}.
      */
-    Uni<Void> attempt(Attempt record, List<EventInvoker> invokers, Retry retry) {
+    Uni<Void> attempt(Attempt record, List<EventInvoker> invokers, Attempt.Retry retry) {
         int attempt = retry.attempt();
         if (attempt > 1 && record.revoked().getAsBoolean()) {
             // the pending retry is cancelled: the partition's new owner handles the record
@@ -273,7 +255,7 @@ public class HandlerDispatcher {
         KafkaEventContext context = new KafkaEventContext(record.record(), retry.origin(), record.decoded(),
                 record.type(), handlers.group, attempt);
         long start = System.nanoTime();
-        List<Failed> failed = new ArrayList<>();
+        List<Attempt.Failed> failed = new ArrayList<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (EventInvoker invoker : invokers) {
             Object event = record.events().get(invoker.eventClass());
@@ -282,8 +264,7 @@ public class HandlerDispatcher {
                 return HandlerCalls.invoke(invoker, event, context, record.trace(), vertx)
                         .onFailure().recoverWithUni(failure -> {
                             EventTracing.attemptFailed(record.trace(), invoker.handler(), attempt, failure);
-                            handlers.failed.increment();
-                            failed.add(new Failed(invoker, failure));
+                            failed.add(new Attempt.Failed(invoker, failure));
                             observe(EventMonitors.Kind.FAILED, record.type(), record.record(), handlers.group,
                                     invoker.handler(), attempt, Duration.ofNanos(System.nanoTime() - start), failure);
                             return Uni.createFrom().voidItem();
@@ -306,53 +287,13 @@ public class HandlerDispatcher {
 
     /** On shutdown, before SmallRye closes the consumers (and commits what was acknowledged). */
     void onStop(@Observes ShutdownEvent event, KafkaEventsConfig config) {
-        drain(config.shutdown().timeout());
+        stopping = true;
+        HandlerShutdown.drain(topology.channels(), config.shutdown().timeout());
     }
 
     /** Whether the application is stopping: no record is started any more. */
     boolean stopping() {
         return stopping;
-    }
-
-    /**
-     * Stops intake for shutdown: records not started yet and pending retries are dropped (left unacknowledged, for
-     * redelivery); handler calls already running get up to {@code timeout} to finish, so their records are
-     * acknowledged and their offsets committed when SmallRye closes the consumers.
-     */
-    void drain(Duration timeout) {
-        stopping = true;
-        int queued = 0;
-        for (HandlerChannel handlers : topology.channels()) {
-            queued += handlers.queued();
-            handlers.revokeAll();
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int running = running();
-        while (running > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            running = running();
-        }
-        if (running > 0) {
-            LOG.warnf("Kafka Events: %d handler call(s) still running after the shutdown timeout of %d ms; their"
-                    + " records are not acknowledged and will be delivered again", running, timeout.toMillis());
-        }
-        if (queued > 0) {
-            LOG.infof("Kafka Events stopped handling: %d record(s) were queued or running; those not finished are left"
-                    + " unacknowledged and will be delivered again", queued);
-        }
-    }
-
-    private int running() {
-        int running = 0;
-        for (HandlerChannel handlers : topology.channels()) {
-            running += handlers.progress.handling();
-        }
-        return running;
     }
 
     /** Per channel, the partitions without progress for longer than {@code bound}, described. */
@@ -466,17 +407,5 @@ public class HandlerDispatcher {
     public long undecodable(String channel) {
         HandlerChannel handlers = topology.channel(channel);
         return handlers == null ? 0 : handlers.undecodable.sum();
-    }
-
-    /** Handler invocations that failed, per channel. */
-    public long failed(String channel) {
-        HandlerChannel handlers = topology.channel(channel);
-        return handlers == null ? 0 : handlers.failed.sum();
-    }
-
-    /** Records written to the dead-letter topic, per channel. */
-    public long deadLettered(String channel) {
-        HandlerChannel handlers = topology.channel(channel);
-        return handlers == null ? 0 : handlers.deadLettered.sum();
     }
 }

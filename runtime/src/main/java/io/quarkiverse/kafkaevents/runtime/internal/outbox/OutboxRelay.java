@@ -16,7 +16,7 @@ import org.apache.kafka.common.header.Headers;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventPublisher;
-import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsOutboxConfig;
 
 /**
  * Sends outbox rows: one row right after its transaction committed (the fast path), and, on a timer, every row nobody
@@ -32,12 +32,12 @@ final class OutboxRelay {
 
     private final OutboxStore store;
     private final KafkaEventPublisher publisher;
-    private final KafkaEventsConfig.OutboxConfig config;
+    private final KafkaEventsOutboxConfig config;
     private final ScheduledExecutorService timer;
     private final LongAdder relayed = new LongAdder();
     private final LongAdder refused = new LongAdder();
 
-    OutboxRelay(OutboxStore store, KafkaEventPublisher publisher, KafkaEventsConfig.OutboxConfig config) {
+    OutboxRelay(OutboxStore store, KafkaEventPublisher publisher, KafkaEventsOutboxConfig config) {
         this.store = store;
         this.publisher = publisher;
         this.config = config;

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import io.quarkiverse.kafkaevents.runtime.internal.EventRouting;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventPublisher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsOutboxConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.Outbox;
 import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
 import io.quarkus.datasource.common.runtime.DataSourceUtil;
@@ -36,7 +37,7 @@ public class TransactionalOutbox implements Outbox {
 
     private static final Logger LOG = Logger.getLogger(TransactionalOutbox.class);
 
-    private final KafkaEventsConfig.OutboxConfig config;
+    private final KafkaEventsOutboxConfig config;
     private final TransactionSynchronizationRegistry registry;
     private final KafkaEventPublisher publisher;
     private final EventRouting routing;
