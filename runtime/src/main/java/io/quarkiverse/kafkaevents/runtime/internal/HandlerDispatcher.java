@@ -52,6 +52,14 @@ import io.vertx.core.Vertx;
 public class HandlerDispatcher {
 
     private static final Logger LOG = Logger.getLogger(HandlerDispatcher.class);
+    /** Ends the attempt of a record whose partition was revoked (or the application is stopping) before a call. */
+    private static final RuntimeException NOT_STARTED = new IllegalStateException(
+            "partition revoked or application stopping: the record is left for redelivery", null) {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
 
     private final HandlerTopology topology;
     private final ObjectMapper mapper;
@@ -260,7 +268,12 @@ public class HandlerDispatcher {
         for (EventInvoker invoker : invokers) {
             Object event = record.events().get(invoker.eventClass());
             chain = chain.chain(() -> {
+                // marked as handling first, then checked: a shutdown drain or a revocation either sees this call
+                // running (and waits for it) or is seen here (and the call is not started, the record not acknowledged)
                 handlers.progress.handling(record.partition(), record.record().getOffset(), invoker.handler());
+                if (record.revoked().getAsBoolean()) {
+                    return Uni.createFrom().failure(NOT_STARTED);
+                }
                 return HandlerCalls.invoke(invoker, event, context, record.trace(), vertx)
                         .onFailure().recoverWithUni(failure -> {
                             EventTracing.attemptFailed(record.trace(), invoker.handler(), attempt, failure);
