@@ -1,20 +1,12 @@
 package io.quarkiverse.kafkaevents.deployment.devservices;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import org.eclipse.aether.artifact.Artifact;
 import org.eclipse.aether.artifact.DefaultArtifact;
@@ -37,7 +29,6 @@ final class DevBrokerClasspath {
     private static final Logger LOG = Logger.getLogger(DevBrokerClasspath.class);
 
     static final String MAIN_CLASS = "io.quarkiverse.kafkaevents.devbroker.DevBrokerMain";
-    private static final String MAIN_CLASS_RESOURCE = MAIN_CLASS.replace('.', '/') + ".class";
 
     private DevBrokerClasspath() {
     }
@@ -48,7 +39,8 @@ final class DevBrokerClasspath {
     static List<Path> resolve(Path cacheDir, String kafkaVersion) {
         try {
             Files.createDirectories(cacheDir);
-            Path launcher = writeLauncherJar(cacheDir);
+            Path launcher = LauncherJar.write(cacheDir, MAIN_CLASS, DevBrokerClasspath.class.getClassLoader(),
+                    "dev broker", "quarkus-kafka-events-dev-broker", "dev-broker-launcher.jar");
             List<Path> entries = new ArrayList<>();
             entries.add(launcher);
             entries.addAll(brokerJars(cacheDir, kafkaVersion));
@@ -76,7 +68,7 @@ final class DevBrokerClasspath {
         for (Path jar : jars) {
             content.append(jar).append('\n');
         }
-        writeAtomically(cached, content.toString().getBytes(StandardCharsets.UTF_8));
+        LauncherJar.writeAtomically(cached, content.toString().getBytes(StandardCharsets.UTF_8));
         return jars;
     }
 
@@ -111,41 +103,4 @@ final class DevBrokerClasspath {
         }
     }
 
-    /**
-     * Writes the launcher class into a jar. The jar is rewritten only when its content changes, because class data
-     * sharing archives are bound to the modification time of every jar on the class path.
-     */
-    private static Path writeLauncherJar(Path cacheDir) throws IOException {
-        byte[] classBytes;
-        ClassLoader loader = DevBrokerClasspath.class.getClassLoader();
-        try (InputStream in = loader.getResourceAsStream(MAIN_CLASS_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("The dev broker launcher class " + MAIN_CLASS
-                        + " is missing: is io.quarkiverse.kafkaevents:quarkus-kafka-events-dev-broker on the class path?");
-            }
-            classBytes = in.readAllBytes();
-        }
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
-            JarEntry entry = new JarEntry(MAIN_CLASS_RESOURCE);
-            entry.setTime(0L);
-            jar.putNextEntry(entry);
-            jar.write(classBytes);
-            jar.closeEntry();
-        }
-        Path target = cacheDir.resolve("dev-broker-launcher.jar");
-        byte[] content = bytes.toByteArray();
-        if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), content)) {
-            writeAtomically(target, content);
-        }
-        return target;
-    }
-
-    static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        Files.write(tmp, content);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 }

