@@ -1,10 +1,10 @@
 package io.quarkiverse.kafkaevents.it.orders;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 
 import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.EventHandler;
@@ -47,8 +47,12 @@ public class OrderEvents {
     /** Items held by the remote warehouse, whose first answer to any reservation is a timeout. */
     static final String REMOTE_ITEM_PREFIX = "remote-";
 
-    /** Blocking handler: runs on a worker thread. */
+    /**
+     * Blocking handler: runs on a worker thread, in a transaction, so the status change and the
+     * {@code OrderConfirmed} event commit together (or, when it fails, neither does and the record is retried).
+     */
     @EventHandler
+    @Transactional
     void onPlaced(OrderPlaced event, EventContext context) {
         ledger.started(event, context); // no-op unless the fault suite switched the ledger on
         if (event.quantity() > STOCK) {
@@ -62,16 +66,16 @@ public class OrderEvents {
         }
         store.setStatus(event.orderId(), Order.Status.CONFIRMED);
         handled.add(context);
-        // blocking handler on a worker thread: waiting for the broker's acknowledgement is fine here
-        publisher.publish(new OrderConfirmed(event.orderId())).await().atMost(Duration.ofSeconds(30));
+        // outbox delivery: completes when the row is written in this transaction; sent once it commits
+        publisher.publish(new OrderConfirmed(event.orderId())).await().atMost(OrderResource.ENLIST_TIMEOUT);
         ledger.done(event, context);
     }
 
-    /** Non-blocking handler. */
+    /** Blocking too: it writes to the database. */
     @EventHandler
-    Uni<Void> onCancelled(OrderCancelled event, EventContext context) {
+    @Transactional
+    void onCancelled(OrderCancelled event, EventContext context) {
         store.setStatus(event.orderId(), Order.Status.CANCELLED);
         handled.add(context);
-        return Uni.createFrom().voidItem();
     }
 }

@@ -1,10 +1,12 @@
 package io.quarkiverse.kafkaevents.it.orders;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -13,8 +15,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
-
-import io.smallrye.mutiny.Uni;
 
 @Path("/orders")
 public class OrderResource {
@@ -31,20 +31,27 @@ public class OrderResource {
     @Inject
     HandledEvents handledEvents;
 
+    /** Publishing in a transaction with outbox delivery only writes a row: this bound is never near. */
+    static final Duration ENLIST_TIMEOUT = Duration.ofSeconds(10);
+
     /**
      * Places an order; it is confirmed once the {@code OrderPlaced} event has gone through Kafka and been handled.
+     * The order row and the event's outbox row commit in one transaction: no event for an order that was not saved,
+     * no saved order without its event, whatever crashes.
      */
     @POST
-    public Uni<Response> place(PlaceOrder request) {
+    @Transactional
+    public Response place(PlaceOrder request) {
         if (request == null || request.item() == null || request.item().isBlank() || request.quantity() <= 0) {
-            return Uni.createFrom().item(Response.status(Response.Status.BAD_REQUEST)
-                    .entity("an order needs an item and a positive quantity").build());
+            return Response.status(Response.Status.BAD_REQUEST)
+                    .entity("an order needs an item and a positive quantity").build();
         }
         Order order = new Order(UUID.randomUUID().toString(), request.customerId(), request.item(), request.quantity(),
                 Order.Status.PLACED);
         store.put(order);
-        return events.placed(order)
-                .map(ignored -> Response.created(URI.create("/orders/" + order.id())).entity(order).build());
+        // completes when the event's row is written; the event is sent right after the commit
+        events.placed(order).await().atMost(ENLIST_TIMEOUT);
+        return Response.created(URI.create("/orders/" + order.id())).entity(order).build();
     }
 
     @GET
@@ -58,12 +65,13 @@ public class OrderResource {
      */
     @DELETE
     @Path("/{id}")
-    public Uni<Response> cancel(@PathParam("id") String id, @QueryParam("reason") String reason) {
-        if (store.get(id).isEmpty()) {
+    @Transactional
+    public Response cancel(@PathParam("id") String id, @QueryParam("reason") String reason) {
+        if (!store.exists(id)) {
             throw new NotFoundException("no order " + id);
         }
-        return events.cancelled(id, reason == null ? "customer request" : reason)
-                .map(ignored -> Response.accepted().build());
+        events.cancelled(id, reason == null ? "customer request" : reason).await().atMost(ENLIST_TIMEOUT);
+        return Response.accepted().build();
     }
 
     /**

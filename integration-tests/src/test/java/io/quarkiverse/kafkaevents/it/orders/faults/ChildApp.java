@@ -21,6 +21,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.quarkiverse.kafkaevents.devbroker.DevBrokerCluster;
 
 /**
@@ -84,6 +87,12 @@ final class ChildApp {
                     // offsets of handled records are committed every second (SmallRye's throttled strategy)
                     "-Dkafka.auto.commit.interval.ms=1000",
                     "-Dorders.fault-ledger.file=" + ledger.toAbsolutePath()));
+            // the dev PostgreSQL of the test JVM's application, whose tables it created (prod mode only validates)
+            Config config = ConfigProvider.getConfig();
+            for (String key : List.of("quarkus.datasource.jdbc.url", "quarkus.datasource.username",
+                    "quarkus.datasource.password")) {
+                config.getOptionalValue(key, String.class).ifPresent(value -> command.add("-D" + key + "=" + value));
+            }
             settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
             // more JVM options for every instance, to try a setting: -Dfault-suite.child-options="-Da=b -Dc=d"
             String extra = System.getProperty("fault-suite.child-options", "").trim();

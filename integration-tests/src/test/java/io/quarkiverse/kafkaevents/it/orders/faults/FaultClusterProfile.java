@@ -7,7 +7,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 /**
  * The fault suite's test JVM: a three-node dev cluster (replication factor 3, {@code min.insync.replicas=2}) whose
  * killed nodes are fenced after 3 s instead of 9 s. The application in this JVM only publishes (through its
- * {@code EventPublisher}); the instances under test run in JVMs of their own ({@link ChildApp}).
+ * {@code EventPublisher}); the instances under test run in JVMs of their own ({@link ChildApp}), on the dev
+ * PostgreSQL this JVM's application started (its outbox and order tables, created here in test mode).
  */
 public class FaultClusterProfile implements QuarkusTestProfile {
 
@@ -20,6 +21,9 @@ public class FaultClusterProfile implements QuarkusTestProfile {
                 // this JVM's own handlers read the same topic: one consumer, in a group of their own
                 "quarkus.kafka-events.concurrency", "1",
                 "quarkus.kafka-events.group-id", "fault-suite-publisher",
+                // the publishing scenarios test the producer path itself: OrderPlaced is sent at once, not through
+                // the outbox (the outbox scenarios publish through the instances under test)
+                "quarkus.kafka-events.events.\"OrderPlaced\".delivery", "immediate",
                 "quarkus.log.file.path", "target/fault-suite/quarkus-test.log");
     }
 }

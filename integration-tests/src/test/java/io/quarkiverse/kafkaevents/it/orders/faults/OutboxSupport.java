@@ -1,0 +1,167 @@
+package io.quarkiverse.kafkaevents.it.orders.faults;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The outbox scenarios' tools: orders placed and cancelled through an instance's REST API (each request one
+ * transaction writing the order and its event's outbox row), the events of chosen keys read raw from the topic, and
+ * the database as the instances see it.
+ */
+final class OutboxSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private OutboxSupport() {
+    }
+
+    /** One event read back from the topic. */
+    record Event(String type, String id, int partition, long offset, JsonNode payload) {
+    }
+
+    /** Places an order through the instance; returns its id when the transaction committed (HTTP 201), else fails. */
+    static String place(ChildApp app, String customer, String item) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(app.uri("/orders"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"" + customer + "\",\"item\":\"" + item
+                        + "\",\"quantity\":1}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IOException(app.name + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body()).path("id").asText();
+    }
+
+    /** Cancels an order through the instance, the reason carrying a sequence number; fails unless HTTP 202. */
+    static void cancel(ChildApp app, String orderId, String reason) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(app.uri("/orders/" + orderId + "?reason="
+                + reason)).timeout(Duration.ofSeconds(30)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IOException(app.name + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** The body of a GET on the instance. */
+    static String get(ChildApp app, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(app.uri(path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " on " + app.name + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The events whose key is one of the keys, by key, in the order of the topic (one key, one partition). */
+    static Map<String, List<Event>> eventsOf(Admin admin, Set<String> keys) throws Exception {
+        Map<String, List<Event>> byKey = new HashMap<>();
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, FaultSupport.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = FaultSupport.describe(admin).partitions().stream()
+                    .map(p -> new TopicPartition(FaultSupport.TOPIC, p.partition())).toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + FaultSupport.TOPIC + " to its end within 60 s");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+                    if (key == null || !keys.contains(key) || record.value() == null) {
+                        continue;
+                    }
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new Event(header(record, "ce_type"),
+                            header(record, "ce_id"), record.partition(), record.offset(),
+                            JSON.readTree(record.value())));
+                }
+            }
+        }
+        return byKey;
+    }
+
+    /** How many events were written more than once (same CloudEvents id). */
+    static int duplicates(Map<String, List<Event>> byKey) {
+        Set<String> seen = new HashSet<>();
+        int duplicates = 0;
+        for (List<Event> events : byKey.values()) {
+            for (Event event : events) {
+                if (!seen.add(event.id())) {
+                    duplicates++;
+                }
+            }
+        }
+        return duplicates;
+    }
+
+    /** The ids of the orders of a customer that are in the database. */
+    static Set<String> storedOrders(DataSource database, String customer) throws SQLException {
+        return strings(database, "SELECT id FROM orders WHERE customerId = ?", customer);
+    }
+
+    /** How many outbox rows are left for the keys. */
+    static int outboxRows(DataSource database, Set<String> keys) throws SQLException {
+        try (Connection connection = database.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT count(*) FROM kafka_events_outbox WHERE record_key = ANY (?)")) {
+            query.setArray(1, connection.createArrayOf("varchar", keys.toArray()));
+            try (ResultSet result = query.executeQuery()) {
+                result.next();
+                return result.getInt(1);
+            }
+        }
+    }
+
+    private static Set<String> strings(DataSource database, String sql, String parameter) throws SQLException {
+        try (Connection connection = database.getConnection();
+                PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, parameter);
+            Set<String> values = new HashSet<>();
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    values.add(result.getString(1));
+                }
+            }
+            return values;
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
