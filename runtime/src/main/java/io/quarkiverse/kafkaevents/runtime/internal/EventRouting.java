@@ -161,6 +161,27 @@ public class EventRouting {
         return byClass.get(event.getClass().getName());
     }
 
+    /**
+     * The event type of an encoded record: its {@code ce_type} header (binary format), else the only type published
+     * to its topic; {@code null} when neither tells.
+     */
+    public String typeOf(String topic, org.apache.kafka.common.header.Headers headers) {
+        org.apache.kafka.common.header.Header type = headers == null ? null : headers.lastHeader("ce_type");
+        if (type != null && type.value() != null) {
+            return new String(type.value(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String found = null;
+        for (Route route : routes) {
+            if (route.topic().equals(topic)) {
+                if (found != null && !found.equals(route.info().getType())) {
+                    return null;
+                }
+                found = route.info().getType();
+            }
+        }
+        return found;
+    }
+
     public Collection<Route> routes() {
         return routes;
     }

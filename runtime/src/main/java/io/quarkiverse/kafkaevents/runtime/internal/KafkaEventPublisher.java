@@ -115,6 +115,18 @@ public class KafkaEventPublisher implements EventPublisher {
         return emitter.sendMessage(message);
     }
 
+    /**
+     * Sends a record written to the outbox earlier (by the fast path or the relay); observed like a publish (metrics,
+     * {@code EventMonitor}s) once the broker answered, under the type of its {@code ce_type} header or of its topic.
+     */
+    public Uni<Void> sendStored(String topic, String key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+        Uni<Void> sending = sendRecord(topic, -1, key, value, headers);
+        if (!monitors.active()) {
+            return sending;
+        }
+        return notifying(sending, Objects.requireNonNullElse(routing.typeOf(topic, headers), "unknown"), topic);
+    }
+
     private Uni<Void> send(Object event, EventMetadata metadata) {
         if (event == null) {
             return Uni.createFrom().failure(new PublishException("Cannot publish null", null, null, null));
@@ -187,9 +199,12 @@ public class KafkaEventPublisher implements EventPublisher {
         if (!monitors.active()) {
             return sent;
         }
-        String type = route.info().getType();
+        return notifying(sent, route.info().getType(), topic);
+    }
+
+    private Uni<Void> notifying(Uni<Void> sending, String type, String topic) {
         long start = System.nanoTime();
-        return sent.onItemOrFailure().invoke((ignored, failure) -> monitors.notify(EventMonitors.Kind.PUBLISHED,
+        return sending.onItemOrFailure().invoke((ignored, failure) -> monitors.notify(EventMonitors.Kind.PUBLISHED,
                 new EventObservation(type, topic, -1, -1, null, null, 0, Duration.ofNanos(System.nanoTime() - start),
                         failure)));
     }

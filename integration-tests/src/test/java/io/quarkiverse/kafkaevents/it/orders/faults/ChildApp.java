@@ -40,8 +40,13 @@ final class ChildApp {
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private static final java.util.concurrent.atomic.AtomicBoolean CLOSED = new java.util.concurrent.atomic.AtomicBoolean();
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(ChildApp::killAll, "fault-suite-children"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            CLOSED.set(true);
+            killAll();
+        }, "fault-suite-children"));
     }
 
     final String name;
@@ -105,6 +110,11 @@ final class ChildApp {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             ChildApp app = new ChildApp(name, port, ledger, log, process, launchedAt);
             RUNNING.add(app);
+            if (CLOSED.get()) {
+                // launched while the test JVM shuts down, after the hook killed the others: never leave it behind
+                process.destroyForcibly();
+                throw new IllegalStateException("The test JVM is shutting down: " + name + " not started");
+            }
             return app;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name, e);

@@ -24,6 +24,8 @@ public class FaultClusterProfile implements QuarkusTestProfile {
                 // the publishing scenarios test the producer path itself: OrderPlaced is sent at once, not through
                 // the outbox (the outbox scenarios publish through the instances under test)
                 "quarkus.kafka-events.events.\"OrderPlaced\".delivery", "immediate",
+                // the instances under test relay the shared outbox table, this JVM does not (not within the hour)
+                "quarkus.kafka-events.outbox.relay-interval", "1h",
                 "quarkus.log.file.path", "target/fault-suite/quarkus-test.log");
     }
 }

@@ -3,7 +3,10 @@ package io.quarkiverse.kafkaevents.runtime.internal.outbox;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,9 +79,9 @@ final class OutboxRelay {
             List<OutboxStore.Row> rows;
             do {
                 rows = store.claimDue(config.relayBatchSize(), config.lease());
-                List<CompletableFuture<Boolean>> sends = new ArrayList<>(rows.size());
-                for (OutboxStore.Row row : rows) {
-                    sends.add(send(row, OutboxHeaders.decode(row.headers())));
+                List<CompletableFuture<Void>> sends = new ArrayList<>();
+                for (List<OutboxStore.Row> chain : chainsByKey(rows)) {
+                    sends.add(sendChain(chain, 0));
                 }
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                         .get(config.lease().toMillis(), TimeUnit.MILLISECONDS);
@@ -94,9 +97,43 @@ final class OutboxRelay {
         }
     }
 
+    /** The claimed rows by key, each key's rows in row order; a row without a key is a chain of its own. */
+    private static Collection<List<OutboxStore.Row>> chainsByKey(List<OutboxStore.Row> rows) {
+        Map<String, List<OutboxStore.Row>> chains = new LinkedHashMap<>();
+        for (OutboxStore.Row row : rows) {
+            String key = row.key() == null ? "\0" + row.id() : row.key();
+            chains.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+        }
+        return chains.values();
+    }
+
+    /**
+     * Sends the rows of one key one after the other, each once the previous one was acknowledged (keys side by side):
+     * a row the broker did not take stops its key, and the rest of the chain is given back unsent.
+     */
+    private CompletableFuture<Void> sendChain(List<OutboxStore.Row> chain, int next) {
+        if (next == chain.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        OutboxStore.Row row = chain.get(next);
+        return send(row, OutboxHeaders.decode(row.headers())).thenCompose(sent -> {
+            if (sent) {
+                return sendChain(chain, next + 1);
+            }
+            List<String> rest = chain.subList(next + 1, chain.size()).stream().map(OutboxStore.Row::id).toList();
+            try {
+                store.release(rest);
+            } catch (SQLException e) {
+                LOG.warnf("Could not give back %d outbox row(s) of key %s: %s; their lease expires", rest.size(),
+                        row.key(), e.getMessage());
+            }
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
     /** Sends one row; completes with whether it was acknowledged, after its row was deleted or updated. */
     private CompletableFuture<Boolean> send(OutboxStore.Row row, Headers headers) {
-        return publisher.sendRecord(row.topic(), -1, row.key(), row.payload(), headers)
+        return publisher.sendStored(row.topic(), row.key(), row.payload(), headers)
                 .subscribeAsCompletionStage()
                 .handle((ignored, failure) -> {
                     try {

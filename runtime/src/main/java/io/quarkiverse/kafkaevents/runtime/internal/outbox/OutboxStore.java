@@ -96,27 +96,62 @@ final class OutboxStore {
         }
     }
 
-    /** Claims up to {@code limit} due rows nobody holds, each the earliest left of its key, in row order. */
+    /**
+     * Claims up to {@code limit} due rows nobody holds, in row order: a row whose every earlier row of its key is due
+     * and free too (so claimed in the same batch, before it: ORDER BY seq), so a backlog of one key drains a batch at
+     * a time rather than a row per round. Claims of all instances are serialized by a transaction-scoped advisory lock,
+     * taken before the claim's snapshot: a claim never sees rows another claim is taking as free.
+     */
     List<Row> claimDue(int limit, Duration lease) throws SQLException {
+        String due = "%1$s.status = 'PENDING' AND %1$s.next_attempt_at <= now()"
+                + " AND (%1$s.locked_until IS NULL OR %1$s.locked_until < now())";
         String sql = "UPDATE " + table + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
-                + " attempts = attempts + 1 WHERE id IN (SELECT o.id FROM " + table + " o WHERE o.next_attempt_at <= now()"
-                + " AND " + String.format(CLAIMABLE, table, "o") + " ORDER BY o.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " attempts = attempts + 1 WHERE id IN (SELECT o.id FROM " + table + " o WHERE "
+                + String.format(due, "o") + " AND (o.record_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + table
+                + " e WHERE e.record_key = o.record_key AND e.seq < o.seq AND NOT (" + String.format(due, "e") + ")))"
+                + " ORDER BY o.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
                 + " RETURNING id, seq, topic, record_key, headers, payload, attempts";
         List<Row> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement claim = connection.prepareStatement(sql)) {
-            claim.setDouble(1, lease.toMillis() / 1000.0);
-            claim.setString(2, owner);
-            claim.setInt(3, limit);
-            try (ResultSet result = claim.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new Row(result.getString(1), result.getLong(2), result.getString(3), result.getString(4),
-                            result.getBytes(5), result.getBytes(6), result.getInt(7)));
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))");
+                    PreparedStatement claim = connection.prepareStatement(sql)) {
+                lock.setString(1, "kafka-events-outbox-claim:" + table);
+                lock.execute();
+                claim.setDouble(1, lease.toMillis() / 1000.0);
+                claim.setString(2, owner);
+                claim.setInt(3, limit);
+                try (ResultSet result = claim.executeQuery()) {
+                    while (result.next()) {
+                        rows.add(new Row(result.getString(1), result.getLong(2), result.getString(3),
+                                result.getString(4), result.getBytes(5), result.getBytes(6), result.getInt(7)));
+                    }
                 }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
             }
         }
         rows.sort((a, b) -> Long.compare(a.seq(), b.seq()));
         return rows;
+    }
+
+    /** Gives claimed rows back unsent (an earlier row of their key was not sent), without a backoff. */
+    void release(List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET locked_until = NULL,"
+                        + " locked_by = NULL WHERE id = ANY (?) AND locked_by = ?")) {
+            update.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
+            update.setString(2, owner);
+            update.executeUpdate();
+        }
     }
 
     /** Deletes rows the broker acknowledged. */
