@@ -37,6 +37,7 @@ final class OutboxRelay {
     private final KafkaEventPublisher publisher;
     private final KafkaEventsOutboxConfig config;
     private final ScheduledExecutorService timer;
+    private final OutboxOwnership ownership;
     private final LongAdder relayed = new LongAdder();
     private final LongAdder refused = new LongAdder();
 
@@ -44,6 +45,7 @@ final class OutboxRelay {
         this.store = store;
         this.publisher = publisher;
         this.config = config;
+        this.ownership = store.ownership();
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "kafka-events-outbox-relay");
             thread.setDaemon(true);
@@ -52,12 +54,19 @@ final class OutboxRelay {
     }
 
     void start() {
+        try {
+            ownership.hold();
+        } catch (SQLException e) {
+            LOG.warnf("The outbox could not take its owner lock: %s; it tries again with each relay round",
+                    e.getMessage());
+        }
         long millis = Math.max(10, config.relayInterval().toMillis());
         timer.scheduleWithFixedDelay(this::relayAll, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     void stop() {
         timer.shutdownNow();
+        ownership.close();
     }
 
     /** The fast path: claims the row (unless an earlier row of its key is left: the relay keeps the order), sends it. */
@@ -77,6 +86,7 @@ final class OutboxRelay {
     void relayAll() {
         try {
             List<OutboxStore.Row> rows;
+            ownership.hold();
             do {
                 rows = store.claimDue(config.relayBatchSize(), config.lease());
                 List<CompletableFuture<Void>> sends = new ArrayList<>();

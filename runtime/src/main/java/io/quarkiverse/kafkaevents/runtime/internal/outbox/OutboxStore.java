@@ -57,6 +57,11 @@ final class OutboxStore {
         return table;
     }
 
+    /** This instance's owner lock, naming the claims it makes. */
+    OutboxOwnership ownership() {
+        return new OutboxOwnership(dataSource, owner);
+    }
+
     /** Writes a row with the connection of the caller's transaction (or in a transaction of its own). */
     void insert(String id, String topic, String key, byte[] headers, byte[] payload, String traceContext)
             throws SQLException {
@@ -97,15 +102,16 @@ final class OutboxStore {
     }
 
     /**
-     * Claims up to {@code limit} due rows nobody holds, in row order: a row whose every earlier row of its key is due
-     * and free too (so claimed in the same batch, before it: ORDER BY seq), so a backlog of one key drains a batch at
+     * Claims up to {@code limit} due rows nobody holds (no lease, the lease over, or its holder's database session
+     * ended: {@link OutboxOwnership}), in row order: a row whose every earlier row of its key is due and free too (so claimed
+     * in the same batch, before it: ORDER BY seq), so a backlog of one key drains a batch at
      * a time rather than a row per round. Claims of all instances are serialized by a transaction-scoped advisory lock,
      * taken before the claim's snapshot: a claim never sees rows another claim is taking as free.
      */
     List<Row> claimDue(int limit, Duration lease) throws SQLException {
-        String due = "%1$s.status = 'PENDING' AND %1$s.next_attempt_at <= now()"
-                + " AND (%1$s.locked_until IS NULL OR %1$s.locked_until < now())";
-        String sql = "UPDATE " + table + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
+        String due = "%1$s.status = 'PENDING' AND %1$s.next_attempt_at <= now() AND " + OutboxOwnership.free("%1$s");
+        String sql = "WITH " + OutboxOwnership.LIVE_OWNERS + " UPDATE " + table
+                + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
                 + " attempts = attempts + 1 WHERE id IN (SELECT o.id FROM " + table + " o WHERE "
                 + String.format(due, "o") + " AND (o.record_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + table
                 + " e WHERE e.record_key = o.record_key AND e.seq < o.seq AND NOT (" + String.format(due, "e") + ")))"

@@ -1,0 +1,91 @@
+package io.quarkiverse.kafkaevents.runtime.internal.outbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import org.jboss.logging.Logger;
+
+/**
+ * This instance's proof of life in the database: a session-level advisory lock named after it, held on a connection
+ * of its own for as long as it runs. PostgreSQL drops the lock when that session ends, which a process killed with
+ * {@code kill -9} ends at once (its sockets close), so the rows it had claimed are free to any other instance right
+ * away instead of after their lease. The lease stays the bound when a session cannot be seen to end (a network
+ * partition: TCP keepalive decides).
+ */
+final class OutboxOwnership implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OutboxOwnership.class);
+    /** The first half of every owner lock's key: keeps them apart from other advisory locks. */
+    static final String NAMESPACE = "kafka-events-outbox-owner";
+    /**
+     * The claimers alive: the second halves of the owner locks held now (read once per claim; a CTE, since
+     * {@code pg_locks} takes a snapshot of the lock table at each read).
+     */
+    static final String LIVE_OWNERS = "live_owners AS (SELECT objid FROM pg_locks WHERE locktype = 'advisory'"
+            + " AND granted AND objsubid = 2 AND classid = hashtext('" + NAMESPACE + "')::oid)";
+
+    private final DataSource dataSource;
+    private final String owner;
+    private Connection session;
+
+    OutboxOwnership(DataSource dataSource, String owner) {
+        this.dataSource = dataSource;
+        this.owner = owner;
+    }
+
+    /** A row {@code alias} is free: not leased, its lease over, or leased by an instance whose session ended. */
+    static String free(String alias) {
+        return "(" + alias + ".locked_until IS NULL OR " + alias + ".locked_until < now() OR hashtext(" + alias
+                + ".locked_by)::oid NOT IN (SELECT objid FROM live_owners))";
+    }
+
+    /** Takes the lock, or takes it again when its session was lost (the database restarted). */
+    synchronized void hold() throws SQLException {
+        if (session != null) {
+            if (session.isValid(2)) {
+                return;
+            }
+            LOG.warnf("The outbox lost its database session (%s); taking it again: rows it had claimed may be sent"
+                    + " by other instances too (consumers deduplicate on the CloudEvents id)", owner);
+            closeQuietly();
+        }
+        Connection connection = dataSource.getConnection();
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(hashtext(?), hashtext(?))")) {
+            lock.setString(1, NAMESPACE);
+            lock.setString(2, owner);
+            lock.execute();
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        session = connection;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (session == null) {
+            return;
+        }
+        try (PreparedStatement unlock = session.prepareStatement("SELECT pg_advisory_unlock(hashtext(?), hashtext(?))")) {
+            // the connection goes back to the pool: the lock must not stay with it
+            unlock.setString(1, NAMESPACE);
+            unlock.setString(2, owner);
+            unlock.execute();
+        } catch (SQLException e) {
+            LOG.debugf(e, "Could not release the outbox owner lock of %s", owner);
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            session.close();
+        } catch (SQLException e) {
+            LOG.debugf(e, "Could not close the outbox owner session of %s", owner);
+        }
+        session = null;
+    }
+}
