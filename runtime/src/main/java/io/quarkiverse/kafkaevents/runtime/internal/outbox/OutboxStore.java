@@ -36,7 +36,8 @@ final class OutboxStore {
             + " AND e.seq < %2$s.seq))";
 
     /** One row, as sent. */
-    record Row(String id, long seq, String topic, String key, byte[] headers, byte[] payload, int attempts) {
+    record Row(String id, long seq, String topic, String key, byte[] headers, byte[] payload, int attempts,
+            String traceContext) {
     }
 
     private final DataSource dataSource;
@@ -101,7 +102,7 @@ final class OutboxStore {
         String sql = "UPDATE " + table + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
                 + " attempts = attempts + 1 WHERE id IN (SELECT o.id FROM " + table + " o WHERE o.next_attempt_at <= now()"
                 + " AND " + String.format(CLAIMABLE, table, "o") + " ORDER BY o.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
-                + " RETURNING id, seq, topic, record_key, headers, payload, attempts";
+                + " RETURNING id, seq, topic, record_key, headers, payload, attempts, trace_context";
         List<Row> rows = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement claim = connection.prepareStatement(sql)) {
@@ -111,7 +112,7 @@ final class OutboxStore {
             try (ResultSet result = claim.executeQuery()) {
                 while (result.next()) {
                     rows.add(new Row(result.getString(1), result.getLong(2), result.getString(3), result.getString(4),
-                            result.getBytes(5), result.getBytes(6), result.getInt(7)));
+                            result.getBytes(5), result.getBytes(6), result.getInt(7), result.getString(8)));
                 }
             }
         }

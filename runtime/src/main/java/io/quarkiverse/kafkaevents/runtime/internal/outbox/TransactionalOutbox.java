@@ -103,17 +103,18 @@ public class TransactionalOutbox implements Outbox {
             throw new IllegalStateException("The outbox is not started: no event type uses delivery=outbox");
         }
         byte[] headers = OutboxHeaders.encode(record.headers());
+        String trace = OutboxTraceContext.capture();
         int status = registry.getTransactionStatus();
         if (status == Status.STATUS_NO_TRANSACTION) {
-            QuarkusTransaction.requiringNew().run(() -> insert(current, id, record, headers));
-            sendSoon(id, record);
+            QuarkusTransaction.requiringNew().run(() -> insert(current, id, record, headers, trace));
+            sendSoon(id, record, trace);
             return;
         }
         if (status != Status.STATUS_ACTIVE) {
             throw new IllegalStateException("the current transaction cannot take an event any more (status " + status
                     + ", for example marked for rollback)");
         }
-        insert(current, id, record, headers);
+        insert(current, id, record, headers, trace);
         registry.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -122,15 +123,16 @@ public class TransactionalOutbox implements Outbox {
             @Override
             public void afterCompletion(int outcome) {
                 if (outcome == Status.STATUS_COMMITTED) {
-                    sendSoon(id, record);
+                    sendSoon(id, record, trace);
                 }
             }
         });
     }
 
-    private static void insert(OutboxStore store, String id, ProducerRecord<String, byte[]> record, byte[] headers) {
+    private static void insert(OutboxStore store, String id, ProducerRecord<String, byte[]> record, byte[] headers,
+            String trace) {
         try {
-            store.insert(id, record.topic(), record.key(), headers, record.value(), null);
+            store.insert(id, record.topic(), record.key(), headers, record.value(), trace);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write event " + id + " to the outbox table " + store.table()
                     + ": " + e.getMessage(), e);
@@ -138,12 +140,12 @@ public class TransactionalOutbox implements Outbox {
     }
 
     /** The fast path, off the committing thread (which may still be associated with the finished transaction). */
-    private void sendSoon(String id, ProducerRecord<String, byte[]> record) {
+    private void sendSoon(String id, ProducerRecord<String, byte[]> record, String trace) {
         OutboxRelay current = relay;
         if (!config.fastPath() || current == null) {
             return;
         }
-        Infrastructure.getDefaultWorkerPool().execute(() -> current.sendNow(id, record));
+        Infrastructure.getDefaultWorkerPool().execute(() -> current.sendNow(id, record, trace));
     }
 
     @Override
