@@ -10,8 +10,10 @@ import java.util.TreeSet;
 
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.deployment.handlers.HandlerBuildItem;
+import io.quarkiverse.kafkaevents.runtime.dev.EventTypesJsonRpcService;
 import io.quarkiverse.kafkaevents.runtime.dev.KafkaEventsJsonRpcService;
 import io.quarkus.deployment.IsLocalDevelopment;
+import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.BuildSteps;
 import io.quarkus.devui.spi.JsonRPCProvidersBuildItem;
@@ -19,8 +21,9 @@ import io.quarkus.devui.spi.page.CardPageBuildItem;
 import io.quarkus.devui.spi.page.Page;
 
 /**
- * The extension's Dev UI card: a page of the application's event types (build-time data) and a page of dead-letter
- * topics with a replay action, backed by {@link KafkaEventsJsonRpcService}. Local dev mode only, like the Dev UI.
+ * The extension's Dev UI card: a page of the application's event types (resolved topics, delivery, handlers and their
+ * consumer groups) and a page of dead-letter topics with a replay action, each backed by a JSON-RPC service of its own
+ * ({@link EventTypesJsonRpcService}, {@link KafkaEventsJsonRpcService}). Local dev mode only, like the Dev UI.
  */
 @BuildSteps(onlyIf = IsLocalDevelopment.class)
 public class KafkaEventsDevUiProcessor {
@@ -32,26 +35,27 @@ public class KafkaEventsDevUiProcessor {
         CardPageBuildItem card = new CardPageBuildItem();
         card.addBuildTimeData(EVENT_TYPES, eventTypeRows(eventTypes, handlers));
         card.addPage(Page.webComponentPageBuilder()
+                .title("Event types")
+                .icon("font-awesome-solid:envelope")
+                .staticLabel(String.valueOf(eventTypes.size()))
+                .componentLink("qwc-kafka-events-event-types.js"));
+        card.addPage(Page.webComponentPageBuilder()
                 .title("Dead letters")
                 .icon("font-awesome-solid:skull-crossbones")
                 .componentLink("qwc-kafka-events-dead-letters.js"));
-        card.addPage(Page.tableDataPageBuilder("Event types")
-                .icon("font-awesome-solid:envelope")
-                .staticLabel(String.valueOf(eventTypes.size()))
-                .buildTimeDataKey(EVENT_TYPES)
-                .showColumn("type")
-                .showColumn("className")
-                .showColumn("topicBase")
-                .showColumn("handlers"));
         return card;
     }
 
     @BuildStep
-    JsonRPCProvidersBuildItem jsonRpcService() {
-        return new JsonRPCProvidersBuildItem(KafkaEventsJsonRpcService.class);
+    void jsonRpcServices(BuildProducer<JsonRPCProvidersBuildItem> services) {
+        services.produce(new JsonRPCProvidersBuildItem(EventTypesJsonRpcService.class));
+        services.produce(new JsonRPCProvidersBuildItem(KafkaEventsJsonRpcService.class));
     }
 
-    /** One row per event type, sorted by CloudEvents type; handlers as {@code Class#method}, sorted. */
+    /**
+     * One row per event type, sorted by CloudEvents type: its class, topic base name (the run-time topic is the
+     * event types page's JSON-RPC data), and its handlers in full as {@code Class#method}, sorted.
+     */
     static List<Map<String, Object>> eventTypeRows(List<EventTypeBuildItem> eventTypes,
             List<HandlerBuildItem> handlers) {
         Map<String, TreeSet<String>> handlersByClass = new TreeMap<>();
@@ -66,7 +70,7 @@ public class KafkaEventsDevUiProcessor {
             row.put("type", eventType.type());
             row.put("className", eventType.className());
             row.put("topicBase", eventType.topicBase());
-            row.put("handlers", String.join(", ", handlersByClass.getOrDefault(eventType.className(), new TreeSet<>())));
+            row.put("handlers", List.copyOf(handlersByClass.getOrDefault(eventType.className(), new TreeSet<>())));
             rows.add(row);
         }
         return rows;
