@@ -8,10 +8,17 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.deployment.handlers.HandlerBuildItem;
 import io.quarkiverse.kafkaevents.runtime.dev.EventTypesJsonRpcService;
 import io.quarkiverse.kafkaevents.runtime.dev.KafkaEventsJsonRpcService;
+import io.quarkiverse.kafkaevents.runtime.dev.OutboxJsonRpcService;
+import io.quarkiverse.kafkaevents.runtime.internal.outbox.DevPostgresTakeover;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.IsLocalDevelopment;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
@@ -22,8 +29,10 @@ import io.quarkus.devui.spi.page.Page;
 
 /**
  * The extension's Dev UI card: a page of the application's event types (resolved topics, delivery, handlers and their
- * consumer groups) and a page of dead-letter topics with a replay action, each backed by a JSON-RPC service of its own
- * ({@link EventTypesJsonRpcService}, {@link KafkaEventsJsonRpcService}). Local dev mode only, like the Dev UI.
+ * consumer groups), a page of dead-letter topics with a replay action, and, when the application uses the outbox, a
+ * page of its pending and failed rows with retry and skip actions; each page backed by a JSON-RPC service of its own
+ * ({@link EventTypesJsonRpcService}, {@link KafkaEventsJsonRpcService}, {@link OutboxJsonRpcService}). Local dev mode
+ * only, like the Dev UI.
  */
 @BuildSteps(onlyIf = IsLocalDevelopment.class)
 public class KafkaEventsDevUiProcessor {
@@ -31,7 +40,8 @@ public class KafkaEventsDevUiProcessor {
     static final String EVENT_TYPES = "eventTypes";
 
     @BuildStep
-    CardPageBuildItem card(List<EventTypeBuildItem> eventTypes, List<HandlerBuildItem> handlers) {
+    CardPageBuildItem card(List<EventTypeBuildItem> eventTypes, List<HandlerBuildItem> handlers,
+            Capabilities capabilities) {
         CardPageBuildItem card = new CardPageBuildItem();
         card.addBuildTimeData(EVENT_TYPES, eventTypeRows(eventTypes, handlers));
         card.addPage(Page.webComponentPageBuilder()
@@ -43,13 +53,36 @@ public class KafkaEventsDevUiProcessor {
                 .title("Dead letters")
                 .icon("font-awesome-solid:skull-crossbones")
                 .componentLink("qwc-kafka-events-dead-letters.js"));
+        if (outboxUsed(capabilities)) {
+            card.addPage(Page.webComponentPageBuilder()
+                    .title("Outbox")
+                    .icon("font-awesome-solid:inbox")
+                    .componentLink("qwc-kafka-events-outbox.js"));
+        }
         return card;
     }
 
     @BuildStep
-    void jsonRpcServices(BuildProducer<JsonRPCProvidersBuildItem> services) {
+    void jsonRpcServices(Capabilities capabilities, BuildProducer<JsonRPCProvidersBuildItem> services) {
         services.produce(new JsonRPCProvidersBuildItem(EventTypesJsonRpcService.class));
         services.produce(new JsonRPCProvidersBuildItem(KafkaEventsJsonRpcService.class));
+        if (outboxUsed(capabilities)) {
+            services.produce(new JsonRPCProvidersBuildItem(OutboxJsonRpcService.class));
+        }
+    }
+
+    /**
+     * Whether the application uses the outbox: it has the outbox bean (a JTA transaction manager and a JDBC
+     * datasource) and outbox delivery is configured, for the application or an event type. In dev mode a change of
+     * that configuration restarts the application, so the page follows it.
+     */
+    static boolean outboxUsed(Capabilities capabilities) {
+        if (!capabilities.isPresent(Capability.TRANSACTIONS) || !capabilities.isPresent(Capability.AGROAL)) {
+            return false;
+        }
+        Config config = ConfigProvider.getConfig();
+        return DevPostgresTakeover.outboxConfigured(key -> config.getOptionalValue(key, String.class).orElse(null),
+                config.getPropertyNames());
     }
 
     /**

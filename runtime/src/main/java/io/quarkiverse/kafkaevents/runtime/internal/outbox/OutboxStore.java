@@ -176,6 +176,36 @@ final class OutboxStore {
         }
     }
 
+    /**
+     * Up to {@code limit} rows for display, failed ones first, then in row order; the payload is read only when the
+     * headers do not carry the type (structured CloudEvents).
+     */
+    List<OutboxEntry> entries(int limit) throws SQLException {
+        String sql = "SELECT id, topic, record_key, headers, CASE WHEN position('ce_type'::bytea IN"
+                + " COALESCE(headers, ''::bytea)) = 0 THEN payload END, created_at, attempts, next_attempt_at,"
+                + " last_error, status, locked_until > now() FROM " + table
+                + " ORDER BY (status = 'FAILED') DESC, seq LIMIT ?";
+        List<OutboxEntry> entries = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setInt(1, limit);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    entries.add(new OutboxEntry(result.getString(1),
+                            OutboxHeaders.type(result.getBytes(4), result.getBytes(5)), result.getString(2),
+                            result.getString(3), instant(result.getTimestamp(6)), result.getInt(7),
+                            instant(result.getTimestamp(8)), result.getString(9), result.getString(10),
+                            result.getBoolean(11)));
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static java.time.Instant instant(java.sql.Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
     /** Pending rows, failed rows, and the age of the oldest pending row in milliseconds (0 when none). */
     long[] backlog() throws SQLException {
         try (Connection connection = dataSource.getConnection();

@@ -2,6 +2,7 @@ package io.quarkiverse.kafkaevents.runtime.internal.outbox;
 
 import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.PreDestroy;
@@ -185,6 +186,25 @@ public class TransactionalOutbox implements Outbox {
     @Override
     public long lagThresholdMillis() {
         return config.lagThreshold().toMillis();
+    }
+
+    /** Whether the outbox is in use: an event type uses delivery=outbox, and the table was checked at start-up. */
+    public boolean started() {
+        return store != null;
+    }
+
+    /** The table's name. */
+    public String table() {
+        return config.table();
+    }
+
+    /**
+     * Up to {@code limit} rows waiting to be sent or resolved, failed ones first, then in write order (the Dev UI);
+     * empty when the outbox is not used.
+     */
+    public List<OutboxEntry> entries(int limit) throws SQLException {
+        OutboxStore current = store;
+        return current == null ? List.of() : current.entries(limit);
     }
 
     /** Makes a failed row pending again (an explicit action, after fixing the cause). */
