@@ -8,10 +8,19 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.deployment.handlers.HandlerBuildItem;
+import io.quarkiverse.kafkaevents.runtime.dev.EventTypesJsonRpcService;
 import io.quarkiverse.kafkaevents.runtime.dev.KafkaEventsJsonRpcService;
+import io.quarkiverse.kafkaevents.runtime.dev.OutboxJsonRpcService;
+import io.quarkiverse.kafkaevents.runtime.internal.outbox.DevPostgresTakeover;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.IsLocalDevelopment;
+import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.BuildSteps;
 import io.quarkus.devui.spi.JsonRPCProvidersBuildItem;
@@ -19,8 +28,11 @@ import io.quarkus.devui.spi.page.CardPageBuildItem;
 import io.quarkus.devui.spi.page.Page;
 
 /**
- * The extension's Dev UI card: a page of the application's event types (build-time data) and a page of dead-letter
- * topics with a replay action, backed by {@link KafkaEventsJsonRpcService}. Local dev mode only, like the Dev UI.
+ * The extension's Dev UI card: a page of the application's event types (resolved topics, delivery, handlers and their
+ * consumer groups), a page of dead-letter topics with a replay action, and, when the application uses the outbox, a
+ * page of its pending and failed rows with retry and skip actions; each page backed by a JSON-RPC service of its own
+ * ({@link EventTypesJsonRpcService}, {@link KafkaEventsJsonRpcService}, {@link OutboxJsonRpcService}). Local dev mode
+ * only, like the Dev UI.
  */
 @BuildSteps(onlyIf = IsLocalDevelopment.class)
 public class KafkaEventsDevUiProcessor {
@@ -28,30 +40,55 @@ public class KafkaEventsDevUiProcessor {
     static final String EVENT_TYPES = "eventTypes";
 
     @BuildStep
-    CardPageBuildItem card(List<EventTypeBuildItem> eventTypes, List<HandlerBuildItem> handlers) {
+    CardPageBuildItem card(List<EventTypeBuildItem> eventTypes, List<HandlerBuildItem> handlers,
+            Capabilities capabilities) {
         CardPageBuildItem card = new CardPageBuildItem();
         card.addBuildTimeData(EVENT_TYPES, eventTypeRows(eventTypes, handlers));
+        card.addPage(Page.webComponentPageBuilder()
+                .title("Event types")
+                .icon("font-awesome-solid:envelope")
+                .staticLabel(String.valueOf(eventTypes.size()))
+                .componentLink("qwc-kafka-events-event-types.js"));
         card.addPage(Page.webComponentPageBuilder()
                 .title("Dead letters")
                 .icon("font-awesome-solid:skull-crossbones")
                 .componentLink("qwc-kafka-events-dead-letters.js"));
-        card.addPage(Page.tableDataPageBuilder("Event types")
-                .icon("font-awesome-solid:envelope")
-                .staticLabel(String.valueOf(eventTypes.size()))
-                .buildTimeDataKey(EVENT_TYPES)
-                .showColumn("type")
-                .showColumn("className")
-                .showColumn("topicBase")
-                .showColumn("handlers"));
+        if (outboxUsed(capabilities)) {
+            card.addPage(Page.webComponentPageBuilder()
+                    .title("Outbox")
+                    .icon("font-awesome-solid:inbox")
+                    .componentLink("qwc-kafka-events-outbox.js"));
+        }
         return card;
     }
 
     @BuildStep
-    JsonRPCProvidersBuildItem jsonRpcService() {
-        return new JsonRPCProvidersBuildItem(KafkaEventsJsonRpcService.class);
+    void jsonRpcServices(Capabilities capabilities, BuildProducer<JsonRPCProvidersBuildItem> services) {
+        services.produce(new JsonRPCProvidersBuildItem(EventTypesJsonRpcService.class));
+        services.produce(new JsonRPCProvidersBuildItem(KafkaEventsJsonRpcService.class));
+        if (outboxUsed(capabilities)) {
+            services.produce(new JsonRPCProvidersBuildItem(OutboxJsonRpcService.class));
+        }
     }
 
-    /** One row per event type, sorted by CloudEvents type; handlers as {@code Class#method}, sorted. */
+    /**
+     * Whether the application uses the outbox: it has the outbox bean (a JTA transaction manager and a JDBC
+     * datasource) and outbox delivery is configured, for the application or an event type. In dev mode a change of
+     * that configuration restarts the application, so the page follows it.
+     */
+    static boolean outboxUsed(Capabilities capabilities) {
+        if (!capabilities.isPresent(Capability.TRANSACTIONS) || !capabilities.isPresent(Capability.AGROAL)) {
+            return false;
+        }
+        Config config = ConfigProvider.getConfig();
+        return DevPostgresTakeover.outboxConfigured(key -> config.getOptionalValue(key, String.class).orElse(null),
+                config.getPropertyNames());
+    }
+
+    /**
+     * One row per event type, sorted by CloudEvents type: its class, topic base name (the run-time topic is the
+     * event types page's JSON-RPC data), and its handlers in full as {@code Class#method}, sorted.
+     */
     static List<Map<String, Object>> eventTypeRows(List<EventTypeBuildItem> eventTypes,
             List<HandlerBuildItem> handlers) {
         Map<String, TreeSet<String>> handlersByClass = new TreeMap<>();
@@ -66,7 +103,7 @@ public class KafkaEventsDevUiProcessor {
             row.put("type", eventType.type());
             row.put("className", eventType.className());
             row.put("topicBase", eventType.topicBase());
-            row.put("handlers", String.join(", ", handlersByClass.getOrDefault(eventType.className(), new TreeSet<>())));
+            row.put("handlers", List.copyOf(handlersByClass.getOrDefault(eventType.className(), new TreeSet<>())));
             rows.add(row);
         }
         return rows;

@@ -17,12 +17,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * A minimal client of the Dev UI's JSON-RPC websocket ({@code /q/dev-ui/json-rpc-ws}): sends JSON-RPC 2.0 requests
  * and hands back the response with the same id (the Dev UI wraps results as {@code {"messageType": ..., "object":
- * ...}}).
+ * ...}}). Public: the outbox tests use it too.
  */
-final class DevUiJsonRpc implements AutoCloseable {
+public final class DevUiJsonRpc implements AutoCloseable {
 
     /** A JSON-RPC error response. */
-    static final class JsonRpcError extends RuntimeException {
+    public static final class JsonRpcError extends RuntimeException {
         JsonRpcError(String message) {
             super(message);
         }
@@ -34,7 +34,7 @@ final class DevUiJsonRpc implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final WebSocket socket;
 
-    DevUiJsonRpc(int port) {
+    public DevUiJsonRpc(int port) {
         socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create("ws://localhost:" + port + "/q/dev-ui/json-rpc-ws"), new Listener())
@@ -43,7 +43,7 @@ final class DevUiJsonRpc implements AutoCloseable {
     }
 
     /** Calls {@code method} (with its namespace) and returns the {@code object} of the result. */
-    JsonNode call(String method, Map<String, Object> params) throws Exception {
+    public JsonNode call(String method, Map<String, Object> params) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> response = new CompletableFuture<>();
         pending.put(id, response);

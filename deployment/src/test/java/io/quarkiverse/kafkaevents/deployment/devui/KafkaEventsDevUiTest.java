@@ -1,6 +1,7 @@
 package io.quarkiverse.kafkaevents.deployment.devui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,8 +29,10 @@ import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
 import io.quarkus.test.QuarkusDevModeTest;
 
 /**
- * The Dev UI's dead-letter page, through the JSON-RPC websocket the page uses: dead-letter counts per consumed topic,
- * replay of recent dead letters to their topic with their CloudEvents id, and errors naming the culprit.
+ * The Dev UI's card, through the JSON-RPC websocket its pages use: the event types page (the topic resolved for the
+ * running profile, the handlers in full with their consumer group), the dead-letter page (dead-letter counts per
+ * consumed topic, replay of recent dead letters to their topic with their CloudEvents id, and errors naming the
+ * culprit); no outbox page in an application without the outbox.
  */
 public class KafkaEventsDevUiTest {
 
@@ -48,6 +51,7 @@ public class KafkaEventsDevUiTest {
                             "quarkus.http.port=" + PORT,
                             "quarkus.application.name=devui-test",
                             "quarkus.kafka-events.failure.mode=none",
+                            "quarkus.kafka-events.group-id=devui-group",
                             "quarkus.kafka-events.environment=" + ENVIRONMENT)), "application.properties"));
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -58,18 +62,35 @@ public class KafkaEventsDevUiTest {
         // the card: its pages, the event-type table's build-time data, the web component
         String pages = get("/q/dev-ui/devui-data.js");
         assertTrue(pages.contains("qwc-kafka-events-dead-letters.js") && pages.contains("Dead letters")
-                && pages.contains("Event types"), pages);
+                && pages.contains("Event types") && pages.contains("qwc-kafka-events-event-types.js"), pages);
+        assertFalse(pages.contains("qwc-kafka-events-outbox.js"), "no outbox page without the outbox: " + pages);
         String eventTypes = get("/q/dev-ui/" + NAMESPACE + "-data.js");
         assertTrue(eventTypes.contains("eventTypes") && eventTypes.contains(DeadLetterApp.ParcelShipped.class.getName())
                 && eventTypes.contains(DeadLetterApp.BrokenHandler.class.getName() + "#on"), eventTypes);
         String component = get("/q/dev-ui/" + NAMESPACE + "/qwc-kafka-events-dead-letters.js");
         assertTrue(component.contains("customElements.define('qwc-kafka-events-dead-letters'"), component);
+        String typesComponent = get("/q/dev-ui/" + NAMESPACE + "/qwc-kafka-events-event-types.js");
+        assertTrue(typesComponent.contains("customElements.define('qwc-kafka-events-event-types'"), typesComponent);
 
         String bootstrap = get("/devui-test/bootstrap");
         assertEquals("3", send(HttpRequest.newBuilder(uri("/devui-test/publish"))
                 .POST(HttpRequest.BodyPublishers.noBody())));
 
         try (DevUiJsonRpc rpc = new DevUiJsonRpc(PORT)) {
+            // the event types page: the topic under the running configuration, handlers in full, their group
+            JsonNode types = rpc.call(NAMESPACE + "_getEventTypes", Map.of());
+            assertEquals(1, types.size(), types.toString());
+            JsonNode type = types.get(0);
+            assertEquals("ParcelShipped", type.get("type").asText(), type.toString());
+            assertEquals(DeadLetterApp.ParcelShipped.class.getName(), type.get("className").asText());
+            assertEquals(TOPIC, type.get("topic").asText(), "the resolved topic, not the base name: " + type);
+            assertEquals("immediate", type.get("delivery").asText());
+            assertEquals(1, type.get("handlers").size(), type.toString());
+            JsonNode handler = type.get("handlers").get(0);
+            assertEquals(DeadLetterApp.BrokenHandler.class.getName() + "#on", handler.get("handler").asText());
+            assertEquals("devui-group", handler.get("group").asText(), handler.toString());
+            assertTrue(handler.get("channel").asText().startsWith("kafka-events-"), handler.toString());
+
             JsonNode row = awaitDeadLetters(rpc, 3);
             assertEquals(DLT, row.get("deadLetterTopic").asText());
             assertEquals(1, row.get("channels").size(), "the handler channel reading the topic: " + row);

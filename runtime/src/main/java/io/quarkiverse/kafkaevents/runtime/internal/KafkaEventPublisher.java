@@ -106,21 +106,34 @@ public class KafkaEventPublisher implements EventPublisher {
      */
     public Uni<Void> sendRecord(String topic, int partition, String key, byte[] value,
             org.apache.kafka.common.header.Headers headers) {
-        Message<byte[]> message = Message.of(value, Metadata.of(OutgoingKafkaRecordMetadata.<String> builder()
+        return sendRecord(topic, partition, key, value, headers, null);
+    }
+
+    /**
+     * Sends an already encoded record, continuing the trace of {@code trace} (the parent of the producer span, whose
+     * context the connector writes to the {@code traceparent} header), or of the current context when {@code null}.
+     * Used for outbox rows, sent after the publishing span ended.
+     */
+    public Uni<Void> sendRecord(String topic, int partition, String key, byte[] value,
+            org.apache.kafka.common.header.Headers headers, Context trace) {
+        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String> builder()
                 .withTopic(topic)
                 .withPartition(partition)
                 .withKey(key)
                 .withHeaders(headers)
-                .build()));
-        return emitter.sendMessage(message);
+                .build();
+        Metadata metadata = trace == null ? Metadata.of(kafka) : Metadata.of(kafka, TracingMetadata.withCurrent(trace));
+        return emitter.sendMessage(Message.of(value, metadata));
     }
 
     /**
      * Sends a record written to the outbox earlier (by the fast path or the relay); observed like a publish (metrics,
-     * {@code EventMonitor}s) once the broker answered, under the type of its {@code ce_type} header or of its topic.
+     * {@code EventMonitor}s) once the broker answered, under the type of its {@code ce_type} header or of its topic,
+     * continuing the trace it was published in ({@code trace}, may be {@code null}).
      */
-    public Uni<Void> sendStored(String topic, String key, byte[] value, org.apache.kafka.common.header.Headers headers) {
-        Uni<Void> sending = sendRecord(topic, -1, key, value, headers);
+    public Uni<Void> sendStored(String topic, String key, byte[] value, org.apache.kafka.common.header.Headers headers,
+            Context trace) {
+        Uni<Void> sending = sendRecord(topic, -1, key, value, headers, trace);
         if (!monitors.active()) {
             return sending;
         }

@@ -97,7 +97,11 @@ public class DevPostgresTakeover implements ConfigSourceInterceptor {
                 : DATASOURCE_PREFIX + "\"" + datasource + "\".";
     }
 
-    private static boolean outboxConfigured(Function<String, String> lookup, Iterable<String> names) {
+    /**
+     * Whether outbox delivery is configured, for the application ({@code quarkus.kafka-events.delivery}) or for any
+     * event type ({@code quarkus.kafka-events.events."<type>".delivery}), in the active profile.
+     */
+    public static boolean outboxConfigured(Function<String, String> lookup, Iterable<String> names) {
         if ("outbox".equalsIgnoreCase(trim(lookup.apply("quarkus.kafka-events.delivery")))) {
             return true;
         }

@@ -26,7 +26,8 @@ import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsOutboxConfig;
  * sent, claimed in batches with {@code FOR UPDATE SKIP LOCKED} under a lease, so several instances relay side by side
  * without sending a row twice (unless one dies between the broker's acknowledgement and the delete). A row the broker
  * refuses for good (too large, not authorized) is marked failed and holds its key only; a row that could not be sent
- * for now (broker unavailable) is tried again after a backoff.
+ * for now (broker unavailable) is tried again after a backoff. A row sent continues the trace of the span it was
+ * published in ({@link OutboxTraceContext}).
  */
 final class OutboxRelay {
 
@@ -70,13 +71,13 @@ final class OutboxRelay {
     }
 
     /** The fast path: claims the row (unless an earlier row of its key is left: the relay keeps the order), sends it. */
-    void sendNow(String id, ProducerRecord<String, byte[]> record) {
+    void sendNow(String id, ProducerRecord<String, byte[]> record, String traceContext) {
         try {
             if (!store.claim(id, config.lease())) {
                 return;
             }
-            send(new OutboxStore.Row(id, -1, record.topic(), record.key(), null, record.value(), 1), record.headers())
-                    .join();
+            send(new OutboxStore.Row(id, -1, record.topic(), record.key(), null, record.value(), 1, traceContext),
+                    record.headers()).join();
         } catch (SQLException | RuntimeException e) {
             LOG.debugf(e, "The fast path could not send outbox row %s; the relay will", id);
         }
@@ -143,7 +144,8 @@ final class OutboxRelay {
 
     /** Sends one row; completes with whether it was acknowledged, after its row was deleted or updated. */
     private CompletableFuture<Boolean> send(OutboxStore.Row row, Headers headers) {
-        return publisher.sendStored(row.topic(), row.key(), row.payload(), headers)
+        return publisher.sendStored(row.topic(), row.key(), row.payload(), headers,
+                OutboxTraceContext.restore(row.traceContext()))
                 .subscribeAsCompletionStage()
                 .handle((ignored, failure) -> {
                     try {

@@ -36,7 +36,8 @@ final class OutboxStore {
             + " AND e.seq < %2$s.seq))";
 
     /** One row, as sent. */
-    record Row(String id, long seq, String topic, String key, byte[] headers, byte[] payload, int attempts) {
+    record Row(String id, long seq, String topic, String key, byte[] headers, byte[] payload, int attempts,
+            String traceContext) {
     }
 
     private final DataSource dataSource;
@@ -116,7 +117,7 @@ final class OutboxStore {
                 + String.format(due, "o") + " AND (o.record_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + table
                 + " e WHERE e.record_key = o.record_key AND e.seq < o.seq AND NOT (" + String.format(due, "e") + ")))"
                 + " ORDER BY o.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
-                + " RETURNING id, seq, topic, record_key, headers, payload, attempts";
+                + " RETURNING id, seq, topic, record_key, headers, payload, attempts, trace_context";
         List<Row> rows = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
@@ -131,7 +132,8 @@ final class OutboxStore {
                 try (ResultSet result = claim.executeQuery()) {
                     while (result.next()) {
                         rows.add(new Row(result.getString(1), result.getLong(2), result.getString(3),
-                                result.getString(4), result.getBytes(5), result.getBytes(6), result.getInt(7)));
+                                result.getString(4), result.getBytes(5), result.getBytes(6), result.getInt(7),
+                                result.getString(8)));
                     }
                 }
                 connection.commit();
@@ -214,6 +216,36 @@ final class OutboxStore {
             delete.setString(1, id);
             return delete.executeUpdate() == 1;
         }
+    }
+
+    /**
+     * Up to {@code limit} rows for display, failed ones first, then in row order; the payload is read only when the
+     * headers do not carry the type (structured CloudEvents).
+     */
+    List<OutboxEntry> entries(int limit) throws SQLException {
+        String sql = "SELECT id, topic, record_key, headers, CASE WHEN position('ce_type'::bytea IN"
+                + " COALESCE(headers, ''::bytea)) = 0 THEN payload END, created_at, attempts, next_attempt_at,"
+                + " last_error, status, locked_until > now() FROM " + table
+                + " ORDER BY (status = 'FAILED') DESC, seq LIMIT ?";
+        List<OutboxEntry> entries = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setInt(1, limit);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    entries.add(new OutboxEntry(result.getString(1),
+                            OutboxHeaders.type(result.getBytes(4), result.getBytes(5)), result.getString(2),
+                            result.getString(3), instant(result.getTimestamp(6)), result.getInt(7),
+                            instant(result.getTimestamp(8)), result.getString(9), result.getString(10),
+                            result.getBoolean(11)));
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static java.time.Instant instant(java.sql.Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 
     /** Pending rows, failed rows, and the age of the oldest pending row in milliseconds (0 when none). */

@@ -2,6 +2,7 @@ package io.quarkiverse.kafkaevents.runtime.internal.outbox;
 
 import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.PreDestroy;
@@ -103,17 +104,18 @@ public class TransactionalOutbox implements Outbox {
             throw new IllegalStateException("The outbox is not started: no event type uses delivery=outbox");
         }
         byte[] headers = OutboxHeaders.encode(record.headers());
+        String trace = OutboxTraceContext.capture();
         int status = registry.getTransactionStatus();
         if (status == Status.STATUS_NO_TRANSACTION) {
-            QuarkusTransaction.requiringNew().run(() -> insert(current, id, record, headers));
-            sendSoon(id, record);
+            QuarkusTransaction.requiringNew().run(() -> insert(current, id, record, headers, trace));
+            sendSoon(id, record, trace);
             return;
         }
         if (status != Status.STATUS_ACTIVE) {
             throw new IllegalStateException("the current transaction cannot take an event any more (status " + status
                     + ", for example marked for rollback)");
         }
-        insert(current, id, record, headers);
+        insert(current, id, record, headers, trace);
         registry.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -122,15 +124,16 @@ public class TransactionalOutbox implements Outbox {
             @Override
             public void afterCompletion(int outcome) {
                 if (outcome == Status.STATUS_COMMITTED) {
-                    sendSoon(id, record);
+                    sendSoon(id, record, trace);
                 }
             }
         });
     }
 
-    private static void insert(OutboxStore store, String id, ProducerRecord<String, byte[]> record, byte[] headers) {
+    private static void insert(OutboxStore store, String id, ProducerRecord<String, byte[]> record, byte[] headers,
+            String trace) {
         try {
-            store.insert(id, record.topic(), record.key(), headers, record.value(), null);
+            store.insert(id, record.topic(), record.key(), headers, record.value(), trace);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write event " + id + " to the outbox table " + store.table()
                     + ": " + e.getMessage(), e);
@@ -138,12 +141,12 @@ public class TransactionalOutbox implements Outbox {
     }
 
     /** The fast path, off the committing thread (which may still be associated with the finished transaction). */
-    private void sendSoon(String id, ProducerRecord<String, byte[]> record) {
+    private void sendSoon(String id, ProducerRecord<String, byte[]> record, String trace) {
         OutboxRelay current = relay;
         if (!config.fastPath() || current == null) {
             return;
         }
-        Infrastructure.getDefaultWorkerPool().execute(() -> current.sendNow(id, record));
+        Infrastructure.getDefaultWorkerPool().execute(() -> current.sendNow(id, record, trace));
     }
 
     @Override
@@ -183,6 +186,25 @@ public class TransactionalOutbox implements Outbox {
     @Override
     public long lagThresholdMillis() {
         return config.lagThreshold().toMillis();
+    }
+
+    /** Whether the outbox is in use: an event type uses delivery=outbox, and the table was checked at start-up. */
+    public boolean started() {
+        return store != null;
+    }
+
+    /** The table's name. */
+    public String table() {
+        return config.table();
+    }
+
+    /**
+     * Up to {@code limit} rows waiting to be sent or resolved, failed ones first, then in write order (the Dev UI);
+     * empty when the outbox is not used.
+     */
+    public List<OutboxEntry> entries(int limit) throws SQLException {
+        OutboxStore current = store;
+        return current == null ? List.of() : current.entries(limit);
     }
 
     /** Makes a failed row pending again (an explicit action, after fixing the cause). */

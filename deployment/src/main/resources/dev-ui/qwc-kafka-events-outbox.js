@@ -1,0 +1,159 @@
+import { LitElement, html, css } from 'lit';
+import { JsonRpc } from 'jsonrpc';
+import '@vaadin/grid';
+import { columnBodyRenderer } from '@vaadin/grid/lit.js';
+import '@vaadin/button';
+import '@vaadin/integer-field';
+import '@vaadin/progress-bar';
+
+/**
+ * The outbox's rows waiting to be sent (PENDING) or resolved (FAILED: refused by the broker), failed ones first,
+ * with the explicit actions on a failed row: retry (after fixing the cause) and skip (never send it).
+ */
+export class QwcKafkaEventsOutbox extends LitElement {
+
+    jsonRpc = new JsonRpc(this);
+
+    static styles = css`
+        :host {
+            display: flex;
+            flex-direction: column;
+            gap: 10px;
+            padding: 10px;
+            height: 100%;
+        }
+        .toolbar {
+            display: flex;
+            align-items: baseline;
+            gap: 10px;
+        }
+        vaadin-integer-field {
+            width: 7em;
+        }
+        .mono {
+            font-family: var(--lumo-font-family-monospace, monospace);
+            font-size: var(--lumo-font-size-s);
+            overflow-wrap: anywhere;
+        }
+        .failed {
+            color: var(--lumo-error-text-color);
+            font-weight: bold;
+        }
+        .result {
+            color: var(--lumo-success-text-color);
+        }
+        .error {
+            color: var(--lumo-error-text-color);
+        }
+    `;
+
+    static properties = {
+        _outbox: { state: true },
+        _loadError: { state: true },
+        _limit: { state: true },
+        _busy: { state: true },
+        _outcome: { state: true }
+    };
+
+    constructor() {
+        super();
+        this._outbox = null;
+        this._loadError = null;
+        this._limit = 100;
+        this._busy = {};
+        this._outcome = null;
+    }
+
+    connectedCallback() {
+        super.connectedCallback();
+        this._load();
+    }
+
+    render() {
+        if (this._loadError) {
+            return html`<span class="error">Could not read the outbox: ${this._loadError}</span>
+                <vaadin-button @click=${this._load}>Retry</vaadin-button>`;
+        }
+        if (this._outbox === null) {
+            return html`<vaadin-progress-bar indeterminate></vaadin-progress-bar>`;
+        }
+        const o = this._outbox;
+        return html`
+            <div class="toolbar">
+                <vaadin-button theme="tertiary" @click=${this._load}>Refresh</vaadin-button>
+                <span>Table <code>${o.table}</code>: ${o.pending ?? '?'} pending, ${o.failed ?? '?'} failed.
+                    Showing at most</span>
+                <vaadin-integer-field min="1" max="500" step-buttons-visible .value=${String(this._limit)}
+                    @change=${e => { this._limit = parseInt(e.target.value, 10) || 100; this._load(); }}></vaadin-integer-field>
+                <span>rows.</span>
+                ${this._outcome ? html`<span class=${this._outcome.error ? 'error' : 'result'}>${this._outcome.text}</span>` : ''}
+            </div>
+            ${o.rows.length === 0 ? html`<span>Nothing waiting: every event was sent.</span>` : html`
+            <vaadin-grid .items=${o.rows} theme="row-stripes wrap-cell-content" all-rows-visible>
+                <vaadin-grid-column header="Status" auto-width
+                    ${columnBodyRenderer(r => this._status(r), [])}></vaadin-grid-column>
+                <vaadin-grid-column header="Id" auto-width resizable
+                    ${columnBodyRenderer(r => html`<span class="mono">${r.id}</span>`, [])}></vaadin-grid-column>
+                <vaadin-grid-column header="Type" path="type" auto-width resizable></vaadin-grid-column>
+                <vaadin-grid-column header="Topic" path="topic" auto-width resizable></vaadin-grid-column>
+                <vaadin-grid-column header="Key" path="key" auto-width resizable></vaadin-grid-column>
+                <vaadin-grid-column header="Created" path="created" auto-width resizable></vaadin-grid-column>
+                <vaadin-grid-column header="Attempts" path="attempts" auto-width text-align="end"></vaadin-grid-column>
+                <vaadin-grid-column header="Next attempt" path="nextAttempt" auto-width resizable></vaadin-grid-column>
+                <vaadin-grid-column header="Last error" flex-grow="2" resizable
+                    ${columnBodyRenderer(r => html`<span class="mono">${r.lastError ?? ''}</span>`, [])}></vaadin-grid-column>
+                <vaadin-grid-column header="" auto-width
+                    ${columnBodyRenderer(r => this._actions(r), [this._busy])}></vaadin-grid-column>
+            </vaadin-grid>`}`;
+    }
+
+    _status(r) {
+        if (r.status === 'FAILED') {
+            return html`<span class="failed">FAILED</span>`;
+        }
+        return html`<span>${r.sending ? 'SENDING' : r.status}</span>`;
+    }
+
+    _actions(r) {
+        if (r.status !== 'FAILED') {
+            return html``;
+        }
+        return html`
+            <vaadin-button theme="primary small" ?disabled=${this._busy[r.id]}
+                @click=${() => this._resolve(r, 'retryOutboxRow', 'Retrying')}>Retry</vaadin-button>
+            <vaadin-button theme="error small" ?disabled=${this._busy[r.id]}
+                @click=${() => this._resolve(r, 'skipOutboxRow', 'Skipped')}>Skip</vaadin-button>`;
+    }
+
+    _load() {
+        this._loadError = null;
+        this.jsonRpc.getOutbox({ limit: this._limit })
+            .then(response => {
+                this._outbox = response.result;
+            })
+            .catch(response => {
+                this._loadError = response.error?.message ?? String(response);
+            });
+    }
+
+    _resolve(row, method, done) {
+        if (method === 'skipOutboxRow'
+                && !confirm(`Skip event ${row.id}? It is deleted and never sent; the later events of key ${row.key} go on.`)) {
+            return;
+        }
+        this._busy = { ...this._busy, [row.id]: true };
+        this.jsonRpc[method]({ id: row.id })
+            .then(() => {
+                this._outcome = { error: false, text: `${done} ${row.id}` };
+                this._load();
+            })
+            .catch(response => {
+                this._outcome = { error: true, text: response.error?.message ?? String(response) };
+            })
+            .finally(() => {
+                this._busy = { ...this._busy, [row.id]: false };
+            });
+    }
+}
+
+customElements.define('qwc-kafka-events-outbox', QwcKafkaEventsOutbox);
