@@ -39,6 +39,7 @@ final class OutboxRelay {
     private final KafkaEventsOutboxConfig config;
     private final ScheduledExecutorService timer;
     private final OutboxOwnership ownership;
+    private final OutboxAcks acks;
     private final LongAdder relayed = new LongAdder();
     private final LongAdder refused = new LongAdder();
 
@@ -47,6 +48,7 @@ final class OutboxRelay {
         this.publisher = publisher;
         this.config = config;
         this.ownership = store.ownership();
+        this.acks = new OutboxAcks(store);
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "kafka-events-outbox-relay");
             thread.setDaemon(true);
@@ -67,6 +69,7 @@ final class OutboxRelay {
 
     void stop() {
         timer.shutdownNow();
+        acks.stop(5_000);
         ownership.close();
     }
 
@@ -76,8 +79,9 @@ final class OutboxRelay {
             if (!store.claim(id, config.lease())) {
                 return;
             }
+            // not waited for: the worker thread is free again once the row is claimed
             send(new OutboxStore.Row(id, -1, record.topic(), record.key(), null, record.value(), 1, traceContext),
-                    record.headers()).join();
+                    record.headers());
         } catch (SQLException | RuntimeException e) {
             LOG.debugf(e, "The fast path could not send outbox row %s; the relay will", id);
         }
@@ -147,31 +151,45 @@ final class OutboxRelay {
         return publisher.sendStored(row.topic(), row.key(), row.payload(), headers,
                 OutboxTraceContext.restore(row.traceContext()))
                 .subscribeAsCompletionStage()
-                .handle((ignored, failure) -> {
-                    try {
-                        if (failure == null) {
-                            relayed.increment();
-                            store.delete(List.of(row.id()));
-                            return true;
-                        }
-                        if (retriable(failure)) {
-                            Duration backoff = backoff(row.attempts());
-                            LOG.warnf("Outbox row %s (topic %s) could not be sent (attempt %d): %s; trying again in"
-                                    + " %d ms", row.id(), row.topic(), row.attempts(), failure, backoff.toMillis());
-                            store.retryLater(row.id(), backoff, String.valueOf(failure));
-                        } else {
-                            LOG.errorf("Outbox row %s (topic %s, key %s) was refused by the broker: %s. It is kept as"
-                                    + " FAILED and holds back the later events of its key until it is retried or"
-                                    + " skipped", row.id(), row.topic(), row.key(), failure);
-                            refused.increment();
-                            store.fail(row.id(), String.valueOf(failure));
-                        }
-                    } catch (SQLException e) {
-                        LOG.warnf("Could not update outbox row %s after sending it: %s; its lease expires and it is"
-                                + " sent again", row.id(), e.getMessage());
-                    }
-                    return false;
-                }).toCompletableFuture();
+                .toCompletableFuture()
+                // off the producer's network thread: what follows talks to the database
+                .handleAsync((ignored, failure) -> failure, acks.executor())
+                .thenCompose(failure -> failure == null ? acknowledged(row)
+                        : CompletableFuture.completedFuture(notSent(row, failure)));
+    }
+
+    /** Counts the row relayed and deletes it with the next batch; completes with {@code true} once deleted. */
+    private CompletableFuture<Boolean> acknowledged(OutboxStore.Row row) {
+        relayed.increment();
+        return acks.delete(row.id()).handle((ignored, failure) -> {
+            if (failure != null) {
+                LOG.warnf("Could not delete outbox row %s after the broker acknowledged it: %s; it is sent again once"
+                        + " its lease ends", row.id(), failure.getMessage());
+            }
+            return true;
+        });
+    }
+
+    /** A row the broker did not take: tried again after a backoff, or marked failed when refused for good. */
+    private boolean notSent(OutboxStore.Row row, Throwable failure) {
+        try {
+            if (retriable(failure)) {
+                Duration backoff = backoff(row.attempts());
+                LOG.warnf("Outbox row %s (topic %s) could not be sent (attempt %d): %s; trying again in %d ms",
+                        row.id(), row.topic(), row.attempts(), failure, backoff.toMillis());
+                store.retryLater(row.id(), backoff, String.valueOf(failure));
+            } else {
+                LOG.errorf("Outbox row %s (topic %s, key %s) was refused by the broker: %s. It is kept as FAILED and"
+                        + " holds back the later events of its key until it is retried or skipped", row.id(),
+                        row.topic(), row.key(), failure);
+                refused.increment();
+                store.fail(row.id(), String.valueOf(failure));
+            }
+        } catch (SQLException e) {
+            LOG.warnf("Could not update outbox row %s after sending it: %s; its lease expires and it is sent again",
+                    row.id(), e.getMessage());
+        }
+        return false;
     }
 
     long relayed() {
