@@ -49,4 +49,19 @@ public final class BenchEvents {
     @EventTopic(value = "bench-latency", pluralize = false)
     public static class LatencyEvent extends BenchEvent implements DistributedEvent {
     }
+
+    /** Published through the outbox, one or more per JTA transaction (the outbox scenario's throughput part). */
+    @EventTopic(value = "bench-outbox", pluralize = false)
+    public static class OutboxEvent extends BenchEvent implements DistributedEvent {
+    }
+
+    /** Published directly (immediate delivery) inside a JTA transaction: the outbox scenario's baseline. */
+    @EventTopic(value = "bench-outbox-direct", pluralize = false)
+    public static class DirectTxEvent extends BenchEvent implements DistributedEvent {
+    }
+
+    /** Published through the outbox and handled by {@code OutboxLatencyHandler} (the outbox scenario's latency part). */
+    @EventTopic(value = "bench-latency-outbox", pluralize = false)
+    public static class OutboxLatencyEvent extends BenchEvent implements DistributedEvent {
+    }
 }

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Collects latencies of the events published inside a time window: publish to handler entry, from the {@code sentAt}
- * timestamp in the payload (same JVM, so {@link System#nanoTime()} on both sides), or publish to acknowledgement.
+ * timestamp in the payload (same JVM, so {@link System#nanoTime()} on both sides), publish to acknowledgement, or
+ * commit to acknowledgement.
  */
 public final class LatencyRecorder {
 
@@ -29,7 +30,14 @@ public final class LatencyRecorder {
 
     /** Records the time elapsed since {@code sentAt} ({@link System#nanoTime()}). */
     public void record(long sentAt) {
-        long latency = System.nanoTime() - sentAt;
+        record(sentAt, System.nanoTime() - sentAt);
+    }
+
+    /**
+     * Records a latency measured from another start than the send (a commit, the call to publish) for the event sent
+     * at {@code sentAt}, which decides whether it falls in the window.
+     */
+    public void record(long sentAt, long latency) {
         if (sentAt < from || sentAt >= until) {
             return;
         }

@@ -14,4 +14,5 @@ public class Probes {
     public final Tally handlerUni = new Tally();
     public final Tally handlerBlocking = new Tally();
     public final LatencyRecorder handlerLatency = new LatencyRecorder();
+    public final LatencyRecorder outboxHandlerLatency = new LatencyRecorder();
 }

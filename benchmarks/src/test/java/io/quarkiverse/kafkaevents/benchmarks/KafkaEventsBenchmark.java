@@ -5,10 +5,12 @@ import java.time.LocalDate;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.benchmarks.consume.ConsumeBenchmark;
 import io.quarkiverse.kafkaevents.benchmarks.consume.ConsumeContestant;
@@ -17,6 +19,10 @@ import io.quarkiverse.kafkaevents.benchmarks.consume.RawConsumerContestant;
 import io.quarkiverse.kafkaevents.benchmarks.latency.ExtensionLatencyContestant;
 import io.quarkiverse.kafkaevents.benchmarks.latency.LatencyBenchmark;
 import io.quarkiverse.kafkaevents.benchmarks.latency.RawLatencyContestant;
+import io.quarkiverse.kafkaevents.benchmarks.latency.TransactionalLatencyContestant;
+import io.quarkiverse.kafkaevents.benchmarks.outbox.OutboxBenchmark;
+import io.quarkiverse.kafkaevents.benchmarks.outbox.OutboxTable;
+import io.quarkiverse.kafkaevents.benchmarks.outbox.TransactionalContestant;
 import io.quarkiverse.kafkaevents.benchmarks.publish.EmitterContestant;
 import io.quarkiverse.kafkaevents.benchmarks.publish.EventPublisherContestant;
 import io.quarkiverse.kafkaevents.benchmarks.publish.PublishAllContestant;
@@ -55,6 +61,12 @@ class KafkaEventsBenchmark {
 
     @Inject
     HandlerDispatcher dispatcher;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    TransactionSynchronizationRegistry transactions;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -119,6 +131,9 @@ class KafkaEventsBenchmark {
                             new ExtensionLatencyContestant(publisher, probes.handlerLatency)), usage, results).run();
                 }
             }
+            if (settings.runs("outbox")) {
+                outbox(settings, topics, usage, results);
+            }
             if (settings.runs("startup")) {
                 // the sample service as two separate applications (benchmarks/startup-apps), built and launched apart
                 Path apps = Path.of("startup-apps");
@@ -130,6 +145,31 @@ class KafkaEventsBenchmark {
         results.describe("RSS at end (MB)", "benchmark JVM " + usage.clientRss() / (1 << 20) + ", broker "
                 + usage.brokerRss() / (1 << 20));
         results.write(Path.of("target", "benchmarks"));
+    }
+
+    /**
+     * The outbox against direct publishing, both in JTA transactions: throughput with concurrent writers, then latency
+     * at fixed rates (acknowledgement and handler entry).
+     */
+    private void outbox(BenchmarkSettings settings, Topics topics, ResourceUsage usage, Results results)
+            throws Exception {
+        OutboxTable table = new OutboxTable(dataSource);
+        usage.watchDatabase(table.postmaster());
+        results.describe("outbox", settings.outboxWriters() + " writer threads, " + settings.outboxRecords()
+                + " events per run; latency on " + settings.outboxLatencyThreads() + " sender threads; dev PostgreSQL"
+                + " (fsync off), postmaster pid " + table.postmaster().pid());
+        new OutboxBenchmark(settings, List.of(
+                TransactionalContestant.direct(publisher),
+                TransactionalContestant.outbox(publisher, 1),
+                TransactionalContestant.outbox(publisher, 10)), topics, table, usage, results).run();
+        int threads = settings.outboxLatencyThreads();
+        try (TransactionalLatencyContestant direct = TransactionalLatencyContestant.direct(publisher, transactions,
+                probes.handlerLatency, threads);
+                TransactionalLatencyContestant outbox = TransactionalLatencyContestant.outbox(publisher, transactions,
+                        probes.outboxHandlerLatency, threads)) {
+            new LatencyBenchmark(settings, settings.outboxLatencyRates(), List.of(direct, outbox), usage, results)
+                    .run();
+        }
     }
 
     /** What the JVM (consumers polling, paused or not) and the broker burn while nothing is sent. */

@@ -12,13 +12,15 @@ import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
 
 /**
- * CPU time of the benchmark JVM (all clients: raw, SmallRye and the extension, plus JIT and GC) and of the dev broker
- * process, memory allocated in the benchmark JVM, and resident memory of both.
+ * CPU time of the benchmark JVM (all clients: raw, SmallRye and the extension, plus JIT and GC), of the dev broker
+ * process and, once {@link #watchDatabase watched}, of the dev PostgreSQL server; memory allocated in the benchmark
+ * JVM, and resident memory of the JVM and the broker.
  */
 public final class ResourceUsage {
 
     /** A point in time: wall clock, CPU of this JVM and of the broker, bytes allocated by each live thread. */
-    public record Sample(long wallNanos, long clientCpuNanos, long brokerCpuNanos, Map<Long, Long> allocatedByThread) {
+    public record Sample(long wallNanos, long clientCpuNanos, long brokerCpuNanos, long databaseCpuNanos,
+            Map<Long, Long> allocatedByThread) {
 
         /** What was used from this sample until a later one. */
         public Used until(Sample later) {
@@ -27,15 +29,17 @@ public final class ResourceUsage {
                 allocated += thread.getValue() - allocatedByThread.getOrDefault(thread.getKey(), 0L);
             }
             return new Used(later.wallNanos - wallNanos, later.clientCpuNanos - clientCpuNanos,
-                    later.brokerCpuNanos - brokerCpuNanos, allocated);
+                    later.brokerCpuNanos - brokerCpuNanos, later.databaseCpuNanos - databaseCpuNanos, allocated);
         }
     }
 
     /**
-     * Wall clock time, CPU time of this JVM and of the broker (nanoseconds), and bytes allocated in this JVM by the
-     * threads alive at the end (threads that ended in between are missed).
+     * Wall clock time, CPU time of this JVM, of the broker and of the database (nanoseconds; 0 for the database when
+     * none is watched), and bytes allocated in this JVM by the threads alive at the end (threads that ended in between
+     * are missed).
      */
-    public record Used(long wallNanos, long clientCpuNanos, long brokerCpuNanos, long allocatedBytes) {
+    public record Used(long wallNanos, long clientCpuNanos, long brokerCpuNanos, long databaseCpuNanos,
+            long allocatedBytes) {
 
         public double clientCores() {
             return (double) clientCpuNanos / wallNanos;
@@ -51,6 +55,7 @@ public final class ResourceUsage {
     private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final ProcessHandle broker;
+    private volatile DatabaseCpu database;
 
     private ResourceUsage(ProcessHandle broker) {
         this.broker = broker;
@@ -71,7 +76,14 @@ public final class ResourceUsage {
         return new ResourceUsage(broker);
     }
 
+    /** Counts the CPU of the PostgreSQL server whose postmaster this is, from now on. */
+    public void watchDatabase(ProcessHandle postmaster) {
+        this.database = new DatabaseCpu(postmaster);
+    }
+
     public Sample sample() {
+        DatabaseCpu db = database;
+        long databaseCpu = db == null ? 0 : db.cpuNanos();
         long brokerCpu = broker.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         long[] ids = threads.getAllThreadIds();
         long[] allocated = threads.getThreadAllocatedBytes(ids);
@@ -81,7 +93,7 @@ public final class ResourceUsage {
                 byThread.put(ids[i], allocated[i]);
             }
         }
-        return new Sample(System.nanoTime(), os.getProcessCpuTime(), brokerCpu, byThread);
+        return new Sample(System.nanoTime(), os.getProcessCpuTime(), brokerCpu, databaseCpu, byThread);
     }
 
     public long brokerPid() {

@@ -19,12 +19,20 @@ public final class LatencyBenchmark {
 
     private final BenchmarkSettings settings;
     private final List<LatencyContestant> contestants;
+    private final List<Integer> rates;
     private final ResourceUsage usage;
     private final Results results;
 
     public LatencyBenchmark(BenchmarkSettings settings, List<LatencyContestant> contestants, ResourceUsage usage,
             Results results) {
+        this(settings, settings.latencyRates(), contestants, usage, results);
+    }
+
+    /** At other rates than {@code benchmarks.latency.rates}. */
+    public LatencyBenchmark(BenchmarkSettings settings, List<Integer> rates, List<LatencyContestant> contestants,
+            ResourceUsage usage, Results results) {
         this.settings = settings;
+        this.rates = rates;
         this.contestants = contestants;
         this.usage = usage;
         this.results = results;
@@ -32,7 +40,7 @@ public final class LatencyBenchmark {
 
     public void run() throws Exception {
         Interleaved.run(settings.warmups(), settings.latencyRounds(), contestants, (round, order) -> {
-            for (int rate : settings.latencyRates()) {
+            for (int rate : rates) {
                 for (LatencyContestant contestant : order) {
                     measure(round, rate, contestant);
                 }

@@ -60,6 +60,9 @@ public final class JfrProfile {
         COMPONENTS.put("Vert.x / Netty", "io.vertx.");
         COMPONENTS.put("OpenTelemetry", "io.opentelemetry.");
         COMPONENTS.put("java.util.UUID", "java.util.UUID.");
+        COMPONENTS.put("PostgreSQL JDBC driver", "org.postgresql.");
+        COMPONENTS.put("Agroal (connection pool)", "io.agroal.");
+        COMPONENTS.put("Narayana (JTA)", "com.arjuna.");
         COMPONENTS.put("benchmark harness", "io.quarkiverse.kafkaevents.benchmarks.");
     }
 

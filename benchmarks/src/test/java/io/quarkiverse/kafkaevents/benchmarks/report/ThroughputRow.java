@@ -8,12 +8,13 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * A contestant's result in a throughput scenario: median over the iterations, min and max, ratio of the medians to the
- * scenario's baseline (its first contestant, the raw client), median CPU and allocation.
+ * scenario's baseline (its first contestant: the raw client, or direct publishing in the outbox scenario), median CPU
+ * (the database's too, where one is involved) and allocation.
  */
 public record ThroughputRow(String scenario, String contestant, int iterations, double ratioToRaw,
         double medianPerSecond, double minPerSecond, double maxPerSecond, double spreadPercent,
         double clientCpuMicrosPerRecord, double brokerCpuMicrosPerRecord, double clientCores,
-        double allocatedBytesPerRecord) {
+        double allocatedBytesPerRecord, double databaseCpuMicrosPerRecord) {
 
     /** Rows per scenario and contestant, in the order they were first measured. */
     public static List<ThroughputRow> summarize(List<Measurement> measurements) {
@@ -37,7 +38,8 @@ public record ThroughputRow(String scenario, String contestant, int iterations, 
                         median(runs, Measurement::clientCpuMicrosPerRecord),
                         median(runs, Measurement::brokerCpuMicrosPerRecord),
                         median(runs, Measurement::clientCores),
-                        median(runs, Measurement::allocatedBytesPerRecord)));
+                        median(runs, Measurement::allocatedBytesPerRecord),
+                        median(runs, Measurement::databaseCpuMicrosPerRecord)));
             }
         }
         return rows;
