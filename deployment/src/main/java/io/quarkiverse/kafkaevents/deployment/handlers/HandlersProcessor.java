@@ -50,6 +50,13 @@ public class HandlersProcessor {
     static final DotName EVENT_HANDLER = DotName.createSimple(EventHandler.class.getName());
     static final DotName EVENT_TOPIC = DotName.createSimple(EventTopic.class.getName());
     static final DotName EVENT_CONTEXT = DotName.createSimple(EventContext.class.getName());
+    /**
+     * The consumer group of handlers that name none: {@code quarkus.kafka-events.group-id}, by default the environment
+     * and the application name ({@code dev.orders-service}), so that instances of one service in different
+     * environments on one cluster never share a group (and rebalance each other), the way their topics never mix.
+     */
+    static final String DEFAULT_GROUP = "${quarkus.kafka-events.group-id:${" + EnvironmentConfigBuilder.TOPIC_ENVIRONMENT
+            + ":${quarkus.kafka-events.environment}}.${quarkus.application.name}}";
     static final DotName UNI = DotName.createSimple("io.smallrye.mutiny.Uni");
     static final DotName COMPLETION_STAGE = DotName.createSimple("java.util.concurrent.CompletionStage");
     static final DotName COMPLETABLE_FUTURE = DotName.createSimple("java.util.concurrent.CompletableFuture");
@@ -212,9 +219,7 @@ public class HandlersProcessor {
             Map<String, String> values = new TreeMap<>();
             values.put("connector", "smallrye-kafka");
             values.put("topics", String.join(",", topics));
-            values.put("group.id", group.isEmpty()
-                    ? "${quarkus.kafka-events.group-id:${quarkus.application.name}}"
-                    : group);
+            values.put("group.id", group.isEmpty() ? DEFAULT_GROUP : group);
             values.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
             values.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
             values.put("auto.offset.reset", "${quarkus.kafka-events.auto-offset-reset}");

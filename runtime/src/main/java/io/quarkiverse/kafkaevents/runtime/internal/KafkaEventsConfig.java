@@ -84,7 +84,11 @@ public interface KafkaEventsConfig {
     Optional<String> source();
 
     /**
-     * The consumer group of {@code @EventHandler} methods that name none. Defaults to {@code quarkus.application.name}.
+     * The consumer group of {@code @EventHandler} methods that name none.
+     * <p>
+     * Defaults to the environment and the application name, {@code <environment>.<quarkus.application.name>} (for
+     * example {@code dev.orders-service}, {@code prod.orders-service}): instances of one service in different
+     * environments sharing a cluster never join one group, so they never rebalance each other.
      */
     Optional<String> groupId();
 
