@@ -114,7 +114,10 @@ public class EventRouting {
                 problems.add("topic '" + topic + "' of event type " + info.getClassName() + " is invalid: " + problem
                         + (typeConfig != null && typeConfig.topic().isPresent()
                                 ? " (set by quarkus.kafka-events.events.\"" + info.getType() + "\".topic)"
-                                : " (check quarkus.kafka-events.environment and quarkus.kafka-events.domain)"));
+                                : " (made of quarkus.kafka-events.environment \"" + environment
+                                        + "\" and the domain \"" + (info.getDomain().isEmpty() ? defaultDomain
+                                                : info.getDomain())
+                                        + "\", as configured; the name is lower-cased)"));
                 continue;
             }
             EventFormat format = typeConfig != null && typeConfig.format().isPresent() ? typeConfig.format().get()
