@@ -93,6 +93,16 @@ public interface KafkaEventsConfig {
     Optional<String> groupId();
 
     /**
+     * Whether records of a type that no handler of the consumer group takes are logged (at INFO, at most one line per
+     * partition per minute, with the number skipped silently since). Off by default: on a topic shared by several
+     * services such records are expected, and they are only counted (metric {@code kafka_events_handled_total} with
+     * {@code outcome=skipped}) and logged at DEBUG. Plain JSON records whose type cannot be told (their topic carries
+     * several types) are always logged, at WARN.
+     */
+    @WithDefault("false")
+    boolean logUnhandledTypes();
+
+    /**
      * A stable identity of this application instance, kept across restarts (the pod name of a StatefulSet, a host
      * name), that turns on static consumer group membership for the handlers' consumers: each gets
      * {@code group.instance.id=<instance-id>.<client id>}. A restarted instance then takes its partitions back at once,
