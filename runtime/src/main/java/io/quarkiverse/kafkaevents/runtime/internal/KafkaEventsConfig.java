@@ -415,8 +415,9 @@ public interface KafkaEventsConfig {
         Map<String, String> config();
 
         /**
-         * How long start-up waits for the broker to answer provisioning requests before failing with an error naming
-         * the bootstrap servers.
+         * How long start-up waits for the broker, before failing with one error naming the bootstrap servers: for a
+         * bootstrap address to accept a connection (one that refuses connections, or a host that does not resolve,
+         * fails start-up after 3 s already), then for each provisioning request.
          */
         @WithDefault("30s")
         Duration timeout();

@@ -14,4 +14,9 @@ public class KafkaEventsRecorder {
     public Supplier<EventTypes> eventTypes(List<EventTypeInfo> types) {
         return () -> new EventTypes(types);
     }
+
+    /** Drops SmallRye's misleading "writes to 'kafka-events-unrouted'" start-up line. */
+    public void quietUnroutedTopicLine() {
+        UnroutedLineFilter.install();
+    }
 }

@@ -51,6 +51,8 @@ public class TopicProvisioning {
             done = true;
             return;
         }
+        // one clear message for a missing or unreachable broker, before any Kafka client starts warning
+        BrokerProbe.check(kafkaConfig, config.topics().timeout());
         List<String> created = new TopicProvisioner(kafkaConfig, config.topics().timeout()).provision(topics,
                 config.topics().provisioning());
         if (!created.isEmpty()) {
