@@ -29,6 +29,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.EnvironmentConfigBuilder;
 import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.EventTracing;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.HandlerKafkaSettings;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaDeadLetterReplayer;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.RebalanceListener;
@@ -75,7 +76,7 @@ public class HandlersProcessor {
     AdditionalBeanBuildItem dispatcher() {
         return AdditionalBeanBuildItem.builder()
                 .addBeanClasses(HandlerDispatcher.class, KafkaDeadLetterReplayer.class, EventTracing.class,
-                        RebalanceListener.class, StaticMembership.class)
+                        RebalanceListener.class, StaticMembership.class, HandlerKafkaSettings.class)
                 .setUnremovable()
                 .build();
     }

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 
 import io.quarkiverse.kafkaevents.EventFormat;
 import io.quarkus.runtime.annotations.ConfigDocMapKey;
@@ -205,92 +203,6 @@ public interface KafkaEventsConfig {
     @ConfigDocMapKey("handler")
     @ConfigDocSection
     Map<String, HandlerConfig> handlers();
-
-    /**
-     * Retry settings that override the global ones ({@code quarkus.kafka-events.failure.retry.*}) for an event type or a
-     * handler method. A handler's settings win over its event type's, which win over the global ones.
-     */
-    interface RetryOverrides {
-
-        /**
-         * Attempts in all, the first one included; overrides {@code quarkus.kafka-events.failure.retry.max-attempts}.
-         */
-        OptionalInt maxAttempts();
-
-        /**
-         * Wait before the second attempt; overrides {@code quarkus.kafka-events.failure.retry.initial-backoff}.
-         */
-        Optional<Duration> initialBackoff();
-
-        /**
-         * Factor applied to the wait after each attempt; overrides
-         * {@code quarkus.kafka-events.failure.retry.multiplier}.
-         */
-        OptionalDouble multiplier();
-
-        /**
-         * Longest wait between two attempts; overrides {@code quarkus.kafka-events.failure.retry.max-backoff}.
-         */
-        Optional<Duration> maxBackoff();
-
-        /**
-         * Random variation of each wait; overrides {@code quarkus.kafka-events.failure.retry.jitter}.
-         */
-        OptionalDouble jitter();
-    }
-
-    @ConfigGroup
-    interface HandlerConfig extends RetryOverrides {
-    }
-
-    @ConfigGroup
-    interface EventTypeConfig extends RetryOverrides {
-
-        /**
-         * When events of this type are sent: {@code immediate}, {@code after-commit} or {@code outbox} (see
-         * {@code quarkus.kafka-events.delivery}).
-         */
-        Optional<Delivery> delivery();
-
-        /**
-         * Whether this service creates (or validates) the type's topic at start-up.
-         * <p>
-         * By default it does for the types it handles and the types its own code declares or refers to (which it may
-         * publish); not for types that only sit in a dependency, such as a shared contracts jar, so that another
-         * team's missing topic never fails this service's start-up. Set it to {@code true} for a type of a dependency
-         * this service publishes without naming it in its code, {@code false} to leave a topic to others.
-         */
-        Optional<Boolean> provision();
-
-        /**
-         * The full topic name, replacing the one derived from {@code @EventTopic} and the environment.
-         */
-        Optional<String> topic();
-
-        /**
-         * How events of this type are written; overrides {@code quarkus.kafka-events.format}.
-         */
-        Optional<EventFormat> format();
-
-        /**
-         * Partitions of this event type's topic when it is created; overrides
-         * {@code quarkus.kafka-events.topics.partitions}.
-         */
-        OptionalInt partitions();
-
-        /**
-         * Replication factor of this event type's topic when it is created; overrides
-         * {@code quarkus.kafka-events.topics.replication-factor}.
-         */
-        Optional<Short> replicationFactor();
-
-        /**
-         * Topic configuration (such as {@code retention.ms} or {@code cleanup.policy}) of this event type's topic when it
-         * is created, added to {@code quarkus.kafka-events.topics.config}.
-         */
-        @ConfigDocMapKey("topic-config")
-        Map<String, String> config();
-    }
 
     @ConfigGroup
     interface FailureConfig {
