@@ -15,7 +15,7 @@ public class KafkaEventsRecorder {
         return () -> new EventTypes(types);
     }
 
-    /** Drops SmallRye's misleading "writes to 'kafka-events-unrouted'" start-up line. */
+    /** Drops SmallRye's misleading start-up lines about the extension's own channels ({@link UnroutedLineFilter}). */
     public void quietUnroutedTopicLine() {
         UnroutedLineFilter.install();
     }
