@@ -32,7 +32,9 @@ public @interface EventHandler {
 
     /**
      * The consumer group of this handler; defaults to {@code quarkus.kafka-events.group-id}, itself defaulting to
-     * {@code quarkus.application.name}. Handlers with different groups each receive every event.
+     * {@code <environment>.<quarkus.application.name>} (for example {@code dev.orders-service}). Handlers with
+     * different groups each receive every event. A group named here is used as written in every environment; it may be
+     * a configuration expression, such as {@code "${quarkus.kafka-events.environment}.audit"}.
      */
     String group() default "";
 }

@@ -92,7 +92,7 @@ public final class EventTypeScanner {
             return null;
         } else if (!value.isEmpty()) {
             base = value.toLowerCase(Locale.ROOT);
-            checkSegment(className, "value", base, errors);
+            checkSegment(className, "value", value, errors);
         } else if (hasEntity) {
             String entityName = entity.asClass().name().withoutPackagePrefix();
             base = TopicNaming.kebab(entityName.substring(entityName.lastIndexOf('$') + 1));
@@ -107,10 +107,10 @@ public final class EventTypeScanner {
         String domain = stringValue(eventTopic, "domain").toLowerCase(Locale.ROOT);
         String version = stringValue(eventTopic, "version").toLowerCase(Locale.ROOT);
         if (!domain.isEmpty()) {
-            checkSegment(className, "domain", domain, errors);
+            checkSegment(className, "domain", stringValue(eventTopic, "domain"), errors);
         }
         if (!version.isEmpty()) {
-            checkSegment(className, "version", version, errors);
+            checkSegment(className, "version", stringValue(eventTopic, "version"), errors);
         }
         // environment and default domain are only known at run time; check what is known now with short stand-ins
         String known = TopicNames.name("e", domain.isEmpty() ? "d" : domain,
@@ -145,10 +145,14 @@ public final class EventTypeScanner {
                 eventTopic.value("internal") != null && eventTopic.value("internal").asBoolean(), keyStyle, members);
     }
 
-    private static void checkSegment(String className, String attribute, String segment, List<String> errors) {
-        if (!SEGMENT.matcher(segment).matches()) {
-            errors.add("@EventTopic on " + className + " has an invalid " + attribute + " '" + segment
-                    + "': use lower-case letters, digits, '.', '_' and '-' only");
+    /**
+     * Checks a segment as it goes into the topic name (lower-cased), and reports it as the user typed it: upper-case
+     * letters are fine (they are lower-cased), anything else outside {@code [a-z0-9._-]} is not.
+     */
+    private static void checkSegment(String className, String attribute, String typed, List<String> errors) {
+        if (!SEGMENT.matcher(typed.toLowerCase(Locale.ROOT)).matches()) {
+            errors.add("@EventTopic on " + className + " has an invalid " + attribute + " \"" + typed
+                    + "\": topic names take letters, digits, '.', '_' and '-' only (letters are lower-cased)");
         }
     }
 

@@ -23,6 +23,7 @@ import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.Consume;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.ApplicationArchivesBuildItem;
@@ -35,10 +36,12 @@ import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 public class EventTypesProcessor {
 
     @BuildStep
-    void scan(CombinedIndexBuildItem index, BuildProducer<EventTypeBuildItem> eventTypes) {
+    void scan(CombinedIndexBuildItem index, BuildProducer<EventTypeBuildItem> eventTypes,
+            BuildProducer<DefinitionProblemBuildItem> problems) {
         EventTypeScanner.Result result = EventTypeScanner.scan(index.getIndex());
-        if (!result.errors().isEmpty()) {
-            throw new EventDefinitionException(result.errors());
+        // reported with the handlers' problems, in one build failure (DefinitionProblemsProcessor)
+        for (String error : result.errors()) {
+            problems.produce(new DefinitionProblemBuildItem(error));
         }
         result.eventTypes().forEach(eventTypes::produce);
     }
@@ -66,6 +69,7 @@ public class EventTypesProcessor {
     }
 
     @BuildStep
+    @Consume(DefinitionsCheckedBuildItem.class)
     @Record(ExecutionTime.STATIC_INIT)
     SyntheticBeanBuildItem eventTypesBean(List<EventTypeBuildItem> eventTypes, ApplicationArchivesBuildItem archives,
             KafkaEventsRecorder recorder) {

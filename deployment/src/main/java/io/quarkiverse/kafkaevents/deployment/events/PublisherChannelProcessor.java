@@ -1,8 +1,11 @@
 package io.quarkiverse.kafkaevents.deployment.events;
 
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventPublisher;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsRecorder;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 
 /**
@@ -13,11 +16,21 @@ public class PublisherChannelProcessor {
 
     static final String PREFIX = "mp.messaging.outgoing." + KafkaEventPublisher.CHANNEL + ".";
 
+    /**
+     * SmallRye logs the channel's configured topic when its producer connects; every record names its own topic, so
+     * that line ("is configured to write records to 'kafka-events-unrouted'") is dropped before the channels connect.
+     */
+    @BuildStep
+    @Record(ExecutionTime.RUNTIME_INIT)
+    void quietUnroutedTopicLine(KafkaEventsRecorder recorder) {
+        recorder.quietUnroutedTopicLine();
+    }
+
     @BuildStep
     void channelDefaults(BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "connector", "smallrye-kafka"));
         // every record names its topic; this one only receives records that somehow do not
-        defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "topic", "kafka-events-unrouted"));
+        defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "topic", KafkaEventPublisher.UNROUTED_TOPIC));
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "key.serializer",
                 "org.apache.kafka.common.serialization.StringSerializer"));
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "value.serializer",

@@ -16,17 +16,20 @@ import org.jboss.jandex.AnnotationTarget;
 import org.jboss.jandex.AnnotationValue;
 import org.jboss.jandex.ClassInfo;
 import org.jboss.jandex.DotName;
+import org.jboss.jandex.IndexView;
 import org.jboss.jandex.MethodInfo;
 import org.jboss.jandex.Type;
 
 import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.EventHandler;
-import io.quarkiverse.kafkaevents.deployment.events.EventDefinitionException;
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.deployment.events.DefinitionProblemBuildItem;
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.runtime.internal.EnvironmentConfigBuilder;
 import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.EventTracing;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.HandlerKafkaSettings;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaDeadLetterReplayer;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.RebalanceListener;
@@ -46,7 +49,15 @@ import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 public class HandlersProcessor {
 
     static final DotName EVENT_HANDLER = DotName.createSimple(EventHandler.class.getName());
+    static final DotName EVENT_TOPIC = DotName.createSimple(EventTopic.class.getName());
     static final DotName EVENT_CONTEXT = DotName.createSimple(EventContext.class.getName());
+    /**
+     * The consumer group of handlers that name none: {@code quarkus.kafka-events.group-id}, by default the environment
+     * and the application name ({@code dev.orders-service}), so that instances of one service in different
+     * environments on one cluster never share a group (and rebalance each other), the way their topics never mix.
+     */
+    static final String DEFAULT_GROUP = "${quarkus.kafka-events.group-id:${" + EnvironmentConfigBuilder.TOPIC_ENVIRONMENT
+            + ":${quarkus.kafka-events.environment}}.${quarkus.application.name}}";
     static final DotName UNI = DotName.createSimple("io.smallrye.mutiny.Uni");
     static final DotName COMPLETION_STAGE = DotName.createSimple("java.util.concurrent.CompletionStage");
     static final DotName COMPLETABLE_FUTURE = DotName.createSimple("java.util.concurrent.CompletableFuture");
@@ -65,14 +76,14 @@ public class HandlersProcessor {
     AdditionalBeanBuildItem dispatcher() {
         return AdditionalBeanBuildItem.builder()
                 .addBeanClasses(HandlerDispatcher.class, KafkaDeadLetterReplayer.class, EventTracing.class,
-                        RebalanceListener.class, StaticMembership.class)
+                        RebalanceListener.class, StaticMembership.class, HandlerKafkaSettings.class)
                 .setUnremovable()
                 .build();
     }
 
     @BuildStep
     void scan(CombinedIndexBuildItem index, List<EventTypeBuildItem> eventTypes,
-            BuildProducer<HandlerBuildItem> handlers) {
+            BuildProducer<HandlerBuildItem> handlers, BuildProducer<DefinitionProblemBuildItem> problems) {
         Map<String, EventTypeBuildItem> typesByClass = new HashMap<>();
         for (EventTypeBuildItem eventType : eventTypes) {
             typesByClass.put(eventType.className(), eventType);
@@ -86,17 +97,27 @@ public class HandlersProcessor {
         methods.sort(Comparator.comparing(m -> m.declaringClass().name() + "#" + m.name() + m.parameterTypes()));
         List<String> errors = new ArrayList<>();
         for (MethodInfo method : methods) {
-            HandlerBuildItem handler = check(method, typesByClass, errors);
+            HandlerBuildItem handler = check(method, typesByClass, index.getIndex(), errors);
             if (handler != null) {
                 handlers.produce(handler);
             }
         }
-        if (!errors.isEmpty()) {
-            throw new EventDefinitionException(errors);
+        // reported with the event types' problems, in one build failure (DefinitionProblemsProcessor)
+        for (String error : errors) {
+            problems.produce(new DefinitionProblemBuildItem(error));
         }
     }
 
     static HandlerBuildItem check(MethodInfo method, Map<String, EventTypeBuildItem> typesByClass,
+            List<String> errors) {
+        return check(method, typesByClass, null, errors);
+    }
+
+    /**
+     * Checks one handler method; {@code index}, when given, tells an annotated event type with problems of its own
+     * (reported by the event-type scan, so not again here) from a class that is no event type at all.
+     */
+    static HandlerBuildItem check(MethodInfo method, Map<String, EventTypeBuildItem> typesByClass, IndexView index,
             List<String> errors) {
         ClassInfo clazz = method.declaringClass();
         String label = clazz.name() + "#" + method.name();
@@ -114,6 +135,7 @@ public class HandlersProcessor {
             errors.add("@EventHandler " + label + " must be a non-private instance method");
         }
         EventTypeBuildItem eventType = null;
+        boolean typeReported = false;
         boolean withContext = false;
         if (method.parametersCount() == 0 || method.parametersCount() > 2) {
             errors.add("@EventHandler " + label + " has " + method.parametersCount() + " parameters: it takes the"
@@ -121,7 +143,10 @@ public class HandlersProcessor {
         } else {
             Type first = method.parameterType(0);
             eventType = first.kind() == Type.Kind.CLASS ? typesByClass.get(first.name().toString()) : null;
-            if (eventType == null) {
+            if (eventType == null && isInvalidEventType(index, first)) {
+                // the event-type scan reports what is wrong with the type; this handler is not wired
+                typeReported = true;
+            } else if (eventType == null) {
                 errors.add("@EventHandler " + label + ": its first parameter type " + first
                         + " is not an event type; annotate it with @EventTopic");
             }
@@ -146,12 +171,20 @@ public class HandlersProcessor {
             errors.add("@EventHandler " + label + " returns " + returnType
                     + ": return void, Uni<Void> or CompletionStage<Void>");
         }
-        if (errors.size() > before) {
+        if (errors.size() > before || typeReported) {
             return null;
         }
         AnnotationValue groupValue = method.annotation(EVENT_HANDLER).value("group");
         String group = groupValue == null ? "" : groupValue.asString().trim();
         return new HandlerBuildItem(method, eventType, group, kind, withContext, channelName(eventType, group));
+    }
+
+    private static boolean isInvalidEventType(IndexView index, Type type) {
+        if (index == null || type.kind() != Type.Kind.CLASS) {
+            return false;
+        }
+        ClassInfo clazz = index.getClassByName(type.name());
+        return clazz != null && clazz.hasDeclaredAnnotation(EVENT_TOPIC);
     }
 
     /**
@@ -187,9 +220,7 @@ public class HandlersProcessor {
             Map<String, String> values = new TreeMap<>();
             values.put("connector", "smallrye-kafka");
             values.put("topics", String.join(",", topics));
-            values.put("group.id", group.isEmpty()
-                    ? "${quarkus.kafka-events.group-id:${quarkus.application.name}}"
-                    : group);
+            values.put("group.id", group.isEmpty() ? DEFAULT_GROUP : group);
             values.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
             values.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
             values.put("auto.offset.reset", "${quarkus.kafka-events.auto-offset-reset}");

@@ -111,6 +111,10 @@ public class EventTypeScannerTest {
     public record InvalidValue(String id) {
     }
 
+    @EventTopic("Big Orders")
+    public record InvalidMixedCaseValue(String id) {
+    }
+
     @EventTopic(value = "orders", domain = "Sales Domain")
     public record InvalidDomain(String id) {
     }
@@ -344,18 +348,24 @@ public class EventTypeScannerTest {
 
     @Test
     void invalidCharactersInValue() {
-        assertMentions(singleError(InvalidValue.class), InvalidValue.class.getName(), "invalid value", "orders!");
+        assertMentions(singleError(InvalidValue.class), InvalidValue.class.getName(), "invalid value", "\"orders!\"");
+    }
+
+    @Test
+    void invalidValueReportedAsTyped() {
+        assertMentions(singleError(InvalidMixedCaseValue.class), InvalidMixedCaseValue.class.getName(),
+                "invalid value", "\"Big Orders\"");
     }
 
     @Test
     void invalidCharactersInDomain() {
         assertMentions(singleError(InvalidDomain.class), InvalidDomain.class.getName(), "invalid domain",
-                "'sales domain'");
+                "\"Sales Domain\"");
     }
 
     @Test
     void invalidCharactersInVersion() {
-        assertMentions(singleError(InvalidVersion.class), InvalidVersion.class.getName(), "invalid version", "'v/2'");
+        assertMentions(singleError(InvalidVersion.class), InvalidVersion.class.getName(), "invalid version", "\"v/2\"");
     }
 
     @Test

@@ -113,7 +113,7 @@ public class FailureHandlingTest {
         assertEquals("gateway down for p-fail", headers.get("kafka-events-dlt-exception-message"));
         assertTrue(headers.get("kafka-events-dlt-reason").contains("PaymentHandler#on"), headers.toString());
         assertEquals(TOPIC, headers.get("kafka-events-dlt-original-topic"));
-        assertEquals("failure-test", headers.get("kafka-events-dlt-group"));
+        assertEquals("test.failure-test", headers.get("kafka-events-dlt-group"));
         // original record: same key, same bytes, same partition, original headers kept
         ConsumerRecord<String, byte[]> original = RawRecords.readAll(bootstrap, TOPIC).stream()
                 .filter(r -> "p-fail".equals(r.key())).findFirst().orElseThrow();

@@ -71,7 +71,7 @@ public class RebalanceTest {
 
         // a second member joins the group and takes the only partition: this instance loses it in the middle of its
         // retries
-        try (KafkaConsumer<String, byte[]> newOwner = FailureRecords.newOwner(bootstrap, "rebalance-test", TOPIC)) {
+        try (KafkaConsumer<String, byte[]> newOwner = FailureRecords.newOwner(bootstrap, "test.rebalance-test", TOPIC)) {
             FailureRecords.awaitRecord(newOwner, "stuck-1");
             Instant takenOver = Instant.now();
             int attemptsAtTakeOver = JobHandler.ATTEMPTS.size();

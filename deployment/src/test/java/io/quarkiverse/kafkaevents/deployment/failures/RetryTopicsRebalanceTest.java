@@ -69,7 +69,7 @@ public class RetryTopicsRebalanceTest {
         assertEquals(1, ImportHandler.ATTEMPTS.get());
 
         // a second member joins the retry consumers' group and takes the only retry-1 partition while the record waits
-        try (KafkaConsumer<String, byte[]> newOwner = FailureRecords.newOwner(bootstrap, "retry-rebalance-test-retry",
+        try (KafkaConsumer<String, byte[]> newOwner = FailureRecords.newOwner(bootstrap, "test.retry-rebalance-test-retry",
                 RETRY_1)) {
             FailureRecords.awaitRecord(newOwner, "waiting-1");
             assertTrue(System.currentTimeMillis() < due, "the partition changed hands before the retry was due");

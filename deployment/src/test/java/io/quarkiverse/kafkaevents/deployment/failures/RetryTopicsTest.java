@@ -141,7 +141,7 @@ public class RetryTopicsTest {
         publisher.publish(new ParcelShipped("p-transient", "fails-twice")).await().atMost(Duration.ofSeconds(30));
         await(() -> Seen.HANDLED_AT.containsKey("p-transient"));
         // the handler sees the original topic and the attempt number
-        assertEquals("3|" + TOPIC + "|retry-topics-test", Seen.CONTEXT.get("p-transient"));
+        assertEquals("3|" + TOPIC + "|test.retry-topics-test", Seen.CONTEXT.get("p-transient"));
         // the handler that did not fail was called once, not once per attempt
         assertEquals(1, Seen.AUDITED.get("p-transient").get());
 
@@ -158,7 +158,7 @@ public class RetryTopicsTest {
             assertEquals(TOPIC, headers.get("kafka-events-retry-original-topic"));
             assertEquals(Integer.toString(original.partition()), headers.get("kafka-events-retry-original-partition"));
             assertEquals(Long.toString(original.offset()), headers.get("kafka-events-retry-original-offset"));
-            assertEquals("retry-topics-test", headers.get("kafka-events-retry-group"));
+            assertEquals("test.retry-topics-test", headers.get("kafka-events-retry-group"));
             assertEquals(ParcelHandler.class.getName() + "#on", headers.get("kafka-events-retry-handlers"));
         }
         assertEquals("1", headers(first).get("kafka-events-retry-attempts"));
@@ -183,7 +183,7 @@ public class RetryTopicsTest {
         assertEquals("4", headers.get("kafka-events-dlt-attempts"));
         assertEquals(TOPIC, headers.get("kafka-events-dlt-original-topic"));
         assertEquals(Long.toString(original.offset()), headers.get("kafka-events-dlt-original-offset"));
-        assertEquals("retry-topics-test", headers.get("kafka-events-dlt-group"));
+        assertEquals("test.retry-topics-test", headers.get("kafka-events-dlt-group"));
         assertEquals(IllegalStateException.class.getName(), headers.get("kafka-events-dlt-exception-class"));
         assertEquals(headers(original).get("ce_id"), headers.get("ce_id"));
         assertTrue(headers.keySet().stream().noneMatch(h -> h.startsWith("kafka-events-retry-")), headers.toString());

@@ -66,6 +66,8 @@ abstract class WriteFailureScenario {
                         Handled.class, TransferHandler.class, RawRecords.class, FailureRecords.class,
                         HealthProbe.class))
                 .overrideConfigKey("quarkus.application.name", group)
+                // the group named exactly, instead of the default "<environment>.<application name>"
+                .overrideConfigKey("quarkus.kafka-events.group-id", group)
                 .overrideConfigKey("quarkus.kafka-events.failure.mode", mode)
                 .overrideConfigKey("quarkus.kafka-events.events.\"TransferMade\".topic", topic)
                 .overrideConfigKey("quarkus.kafka-events.events.\"TransferMade\".partitions", "1")

@@ -139,7 +139,7 @@ public class HandlerTest {
         assertEquals("/handler-test", context.source());
         assertEquals("acc-1", context.subject());
         assertEquals("acme", context.extensions().get("tenant"));
-        assertEquals("handler-test", context.group());
+        assertEquals("test.handler-test", context.group());
         assertEquals(1, context.attempt());
         assertNotNull(context.id());
         assertNotNull(context.time());

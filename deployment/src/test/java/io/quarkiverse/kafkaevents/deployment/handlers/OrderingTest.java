@@ -100,8 +100,8 @@ public class OrderingTest {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(props)) {
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("ordering-test")).all().get()
-                    .get("ordering-test");
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("test.ordering-test")).all().get()
+                    .get("test.ordering-test");
             assertEquals(2, group.members().size(), "consumers in the group: " + group.members());
             assertTrue(group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty()),
                     "every consumer got partitions: " + group.members());

@@ -55,8 +55,8 @@ public class StaticMembershipTest {
             Set<String> instanceIds = new TreeSet<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (instanceIds.size() < 2 && System.nanoTime() < deadline) {
-                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("membership-test"))
-                        .describedGroups().get("membership-test").get();
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("test.membership-test"))
+                        .describedGroups().get("test.membership-test").get();
                 instanceIds.clear();
                 for (MemberDescription member : group.members()) {
                     member.groupInstanceId().ifPresent(instanceIds::add);

@@ -72,7 +72,8 @@ class ObservabilityTest {
         awaitStatus(ok, "CONFIRMED");
         placeOrder(OrderEvents.STOCK + 1); // out of stock: dead-lettered at once
 
-        awaitMetric("kafka_events_dead_lettered_total", deadBefore + 1, "type=\"OrderPlaced\"", "group=\"orders-service\"");
+        awaitMetric("kafka_events_dead_lettered_total", deadBefore + 1, "type=\"OrderPlaced\"",
+                "group=\"test.orders-service\"");
         assertTrue(metric("kafka_events_published_total", "outcome=\"success\"", "type=\"OrderPlaced\"",
                 "topic=\"" + TOPIC + "\"") >= publishedBefore + 2);
         assertTrue(metric("kafka_events_handled_total", "outcome=\"success\"", "type=\"OrderPlaced\"") >= 1);

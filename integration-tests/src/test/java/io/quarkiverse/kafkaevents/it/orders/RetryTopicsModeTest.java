@@ -61,7 +61,7 @@ class RetryTopicsModeTest {
         ConsumerRecord<String, String> retry = retried.get(0);
         assertEquals("OrderPlaced", header(retry, "ce_type"));
         assertEquals(TOPIC, header(retry, "kafka-events-retry-original-topic"));
-        assertEquals("orders-service", header(retry, "kafka-events-retry-group"));
+        assertEquals("test.orders-service", header(retry, "kafka-events-retry-group"));
         assertEquals("1", header(retry, "kafka-events-retry-attempts"));
         assertTrue(retry.value().contains("\"orderId\":\"" + id + "\""), retry.value());
 
@@ -72,7 +72,7 @@ class RetryTopicsModeTest {
         assertEquals(TOPIC, handled.get(0).get("topic"));
 
         awaitMetric("kafka_events_retries_total", retriesBefore + 1, "type=\"OrderPlaced\"",
-                "group=\"orders-service\"");
+                "group=\"test.orders-service\"");
     }
 
     @Test

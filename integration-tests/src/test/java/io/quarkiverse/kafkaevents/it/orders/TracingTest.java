@@ -44,7 +44,8 @@ class TracingTest {
         SpanData server = awaitSpan(s -> s.getKind() == SpanKind.SERVER && s.getName().contains("/orders"));
         assertEquals(server.getTraceId(), process.getTraceId(), "handler span in the trace of the HTTP request");
         assertEquals("OrderPlaced", process.getAttributes().get(AttributeKey.stringKey("kafka-events.type")));
-        assertEquals("orders-service", process.getAttributes().get(AttributeKey.stringKey("messaging.consumer.group.name")));
+        assertEquals("test.orders-service",
+                process.getAttributes().get(AttributeKey.stringKey("messaging.consumer.group.name")));
         assertNotNull(process.getAttributes().get(AttributeKey.longKey("messaging.kafka.offset")));
         assertEquals(1L, process.getAttributes().get(AttributeKey.longKey("kafka-events.attempt")));
 

@@ -32,11 +32,11 @@ public class EventRouting {
         private final String topic;
         private final EventFormat format;
         private final PartitionKeyExtractor extractor;
-        private final KafkaEventsConfig.EventTypeConfig config;
+        private final EventTypeConfig config;
         private final KafkaEventsConfig.Delivery delivery;
 
         Route(EventTypeInfo info, String topic, EventFormat format, PartitionKeyExtractor extractor,
-                KafkaEventsConfig.EventTypeConfig config, KafkaEventsConfig.Delivery delivery) {
+                EventTypeConfig config, KafkaEventsConfig.Delivery delivery) {
             this.delivery = delivery;
             this.info = info;
             this.topic = topic;
@@ -63,7 +63,7 @@ public class EventRouting {
         }
 
         /** Per-type configuration, or {@code null} when there is none. */
-        public KafkaEventsConfig.EventTypeConfig config() {
+        public EventTypeConfig config() {
             return config;
         }
 
@@ -105,7 +105,7 @@ public class EventRouting {
         List<Route> all = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (EventTypeInfo info : types.all()) {
-            KafkaEventsConfig.EventTypeConfig typeConfig = config.events().get(info.getType());
+            EventTypeConfig typeConfig = config.events().get(info.getType());
             String topic = typeConfig != null && typeConfig.topic().isPresent() ? typeConfig.topic().get()
                     : TopicNames.name(environment, info.getDomain().isEmpty() ? defaultDomain : info.getDomain(),
                             info.isInternal(), info.getTopicBase(), info.getVersion());
@@ -114,7 +114,10 @@ public class EventRouting {
                 problems.add("topic '" + topic + "' of event type " + info.getClassName() + " is invalid: " + problem
                         + (typeConfig != null && typeConfig.topic().isPresent()
                                 ? " (set by quarkus.kafka-events.events.\"" + info.getType() + "\".topic)"
-                                : " (check quarkus.kafka-events.environment and quarkus.kafka-events.domain)"));
+                                : " (made of quarkus.kafka-events.environment \"" + environment
+                                        + "\" and the domain \"" + (info.getDomain().isEmpty() ? defaultDomain
+                                                : info.getDomain())
+                                        + "\", as configured; the name is lower-cased)"));
                 continue;
             }
             EventFormat format = typeConfig != null && typeConfig.format().isPresent() ? typeConfig.format().get()

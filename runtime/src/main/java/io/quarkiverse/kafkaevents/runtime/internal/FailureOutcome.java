@@ -87,8 +87,13 @@ final class FailureOutcome {
                     record.events().get(invoker.eventClass()), context, failure.failure(), attempt);
             RetryPolicy policy = policies.get(invoker.handler());
             if (decision == EventFailureHandler.Decision.SKIP) {
-                LOG.infof("Handler %s failed for record %s (attempt %d); the failure handler chose to skip it",
-                        invoker.handler(), context, attempt);
+                Object[] saved = Mdc.push(context);
+                try {
+                    LOG.infof("Handler %s failed for record %s (attempt %d); the failure handler chose to skip it",
+                            invoker.handler(), context, attempt);
+                } finally {
+                    Mdc.restore(saved);
+                }
                 dispatcher.observe(EventMonitors.Kind.SKIPPED, record.type(), record.record(), handlers.group,
                         invoker.handler(), attempt, null, failure.failure());
                 continue;
@@ -107,19 +112,31 @@ final class FailureOutcome {
             if (wait.compareTo(backoff) > 0) {
                 backoff = wait;
             }
-            LOG.warnf("Handler %s failed for record %s (type %s, group %s, attempt %d of %d): %s; retrying in %d ms%s",
-                    invoker.handler(), context, record.type(), handlers.group, attempt, policy.maxAttempts(),
-                    failure.failure(), wait.toMillis(), retryTopics == null ? ""
-                            : " through " + RetryTopics.topic(retry.origin().topic(), attempt));
+            Object[] saved = Mdc.push(context);
+            try {
+                LOG.warnf("Handler %s failed for record %s (type %s, group %s, attempt %d of %d): %s; retrying in %d ms%s",
+                        invoker.handler(), context, record.type(), handlers.group, attempt, policy.maxAttempts(),
+                        failure.failure(), wait.toMillis(), retryTopics == null ? ""
+                                : " through retry topic " + RetryTopics.topic(retry.origin().topic(), attempt));
+            } finally {
+                Mdc.restore(saved);
+            }
             dispatcher.observe(EventMonitors.Kind.RETRIED, record.type(), record.record(), handlers.group,
                     invoker.handler(), attempt, wait, failure.failure());
         }
         Uni<Void> deadLettered = Uni.createFrom().voidItem();
         if (!givenUp.isEmpty()) {
             StringBuilder reason = new StringBuilder();
+            String destination = destination(retry.origin().topic());
             for (Attempt.Failed failure : givenUp) {
-                LOG.errorf(failure.failure(), "Handler %s failed for record %s (type %s, group %s) after %d attempt(s)",
-                        failure.invoker().handler(), context, record.type(), handlers.group, attempt);
+                Object[] saved = Mdc.push(context);
+                try {
+                    LOG.errorf(failure.failure(),
+                            "Handler %s failed for record %s (type %s, group %s) after %d attempt(s); %s",
+                            failure.invoker().handler(), context, record.type(), handlers.group, attempt, destination);
+                } finally {
+                    Mdc.restore(saved);
+                }
                 reason.append(reason.length() == 0 ? "" : "; ").append("handler ")
                         .append(failure.invoker().handler()).append(" failed: ").append(failure.failure());
             }
@@ -153,11 +170,29 @@ final class FailureOutcome {
         return () -> revoked.getAsBoolean() || dispatcher.stopping();
     }
 
-    /** A record that cannot be handled at all: never retried. */
+    /**
+     * What happens to a record given up on, for the log line: the dead-letter topic it is written to, or that it is
+     * skipped.
+     */
+    private String destination(String sourceTopic) {
+        return deadLetters == null
+                ? "dead-letter topics are disabled (quarkus.kafka-events.failure.dead-letter.enabled=false): skipping it"
+                : "writing it to dead-letter topic " + deadLetters.topicFor(sourceTopic);
+    }
+
+    /**
+     * A record that cannot be handled at all: never retried. {@code id} and {@code type} are those of its CloudEvent
+     * when it could be read that far, {@code null} otherwise.
+     */
     Uni<Void> poison(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
-            RecordOrigin origin, String reason, Throwable failure, BooleanSupplier revoked) {
-        LOG.warnf("Record %s-%d@%d (group %s) cannot be handled: %s", record.getTopic(), record.getPartition(),
-                record.getOffset(), handlers.group, reason);
+            RecordOrigin origin, String id, String type, String reason, Throwable failure, BooleanSupplier revoked) {
+        Object[] saved = Mdc.push(id, type, record.getTopic(), record.getPartition(), record.getOffset());
+        try {
+            LOG.warnf("Record %s-%d@%d (group %s) cannot be handled: %s; %s", record.getTopic(), record.getPartition(),
+                    record.getOffset(), handlers.group, reason, destination(handlers.sourceTopic(record.getTopic())));
+        } finally {
+            Mdc.restore(saved);
+        }
         return deadLetter(handlers, message, record, handlers.sourceTopic(record.getTopic()), origin, null, reason,
                 failure, 0, Instant.now(), null, revoked)
                 .chain(() -> HandlerDispatcher.ack(message));
@@ -169,8 +204,7 @@ final class FailureOutcome {
             String reason, Throwable failure, int attempts, Instant firstFailure, Context trace,
             BooleanSupplier revoked) {
         if (deadLetters == null) {
-            LOG.warnf("Dead-letter topics are disabled: skipping record %s-%d@%d", record.getTopic(),
-                    record.getPartition(), record.getOffset());
+            // already said by the failure's own log line
             return Uni.createFrom().voidItem();
         }
         String deadLetterTopic = deadLetters.topicFor(sourceTopic);

@@ -67,6 +67,7 @@ public class HandlerDispatcher {
     private final EventMonitors monitors;
     private final EventTracing tracing;
     private final Vertx vertx;
+    private final SkippedRecords skips;
     private volatile boolean stopping;
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
@@ -77,6 +78,7 @@ public class HandlerDispatcher {
         this.monitors = monitors;
         this.tracing = tracing;
         this.vertx = vertx;
+        this.skips = new SkippedRecords(config.logUnhandledTypes());
         this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), clients);
         this.failures = new FailureOutcome(this, invokers, config, fixedConfig.failure().mode(), publisher,
                 failureHandlers);
@@ -130,7 +132,7 @@ public class HandlerDispatcher {
             state = RetryTopics.read(record.getHeaders());
         } catch (IllegalArgumentException e) {
             handlers.undecodable.increment();
-            return failures.poison(handlers, message, record, RecordOrigin.of(record),
+            return failures.poison(handlers, message, record, RecordOrigin.of(record), null, null,
                     "retry record with invalid retry headers: " + e.getMessage(), e, revoked);
         }
         if (!state.group().equals(handlers.group)) {
@@ -188,7 +190,7 @@ public class HandlerDispatcher {
             decoded = DecodedEvent.decode(record.getHeaders(), message.getPayload());
         } catch (RuntimeException e) {
             handlers.undecodable.increment();
-            return failures.poison(handlers, message, record, origin, "undecodable record: " + e.getMessage(), e,
+            return failures.poison(handlers, message, record, origin, null, null, "undecodable record: " + e.getMessage(), e,
                     revoked);
         }
         HandlerGroup group = topology.group(handlers.group);
@@ -204,17 +206,18 @@ public class HandlerDispatcher {
         if (invokers == null) {
             handlers.skipped.increment();
             observe(EventMonitors.Kind.SKIPPED, type, record, handlers.group, null, 0, null, null);
-            if (LOG.isDebugEnabled()) {
-                LOG.debugf("No handler for %s record %s-%d@%d in group %s; skipping it",
-                        decoded.plain() ? "plain JSON" : "type " + type, record.getTopic(), record.getPartition(),
-                        record.getOffset(), handlers.group);
+            if (type == null) {
+                skips.plainOnSharedTopic(record, handlers.group, origin.topic(),
+                        topology.typesOn(handlers.group, origin.topic()));
+            } else if (retried == null) {
+                skips.unhandledType(record, handlers.group, decoded.id(), type);
             }
             return ack(message);
         }
         if (decoded.data() == null) {
             handlers.undecodable.increment();
-            return failures.poison(handlers, message, record, origin, "record of type " + type + " has no data", null,
-                    revoked);
+            return failures.poison(handlers, message, record, origin, decoded.id(), type,
+                    "record of type " + type + " has no data", null, revoked);
         }
         Map<Class<?>, Object> events = new HashMap<>(2);
         for (EventInvoker invoker : invokers) {
@@ -227,8 +230,10 @@ public class HandlerDispatcher {
                     events.put(invoker.eventClass(), event);
                 } catch (IOException | RuntimeException e) {
                     handlers.undecodable.increment();
-                    return failures.poison(handlers, message, record, origin, "payload does not match event type "
-                            + invoker.eventClass().getName() + ": " + e.getMessage(), e, revoked);
+                    return failures.poison(handlers, message, record, origin, decoded.id(), type,
+                            "payload does not match event type "
+                                    + invoker.eventClass().getName() + ": " + e.getMessage(),
+                            e, revoked);
                 }
             }
         }

@@ -146,6 +146,21 @@ final class HandlerTopology {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /** The handled types of a group published to a topic, sorted. */
+    List<String> typesOn(String group, String topic) {
+        HandlerGroup handlerGroup = groups.get(group);
+        List<String> types = new ArrayList<>();
+        if (handlerGroup != null) {
+            for (String type : handlerGroup.byType().keySet()) {
+                if (topic.equals(typeTopics.get(type))) {
+                    types.add(type);
+                }
+            }
+        }
+        types.sort(null);
+        return types;
+    }
+
     /** The handlers, of any group, of the types published to a topic. */
     List<EventInvoker> invokersOf(String topic) {
         return invokers.stream().filter(invoker -> topic.equals(typeTopics.get(invoker.type()))).toList();

@@ -43,6 +43,8 @@ public class KafkaEventPublisher implements EventPublisher {
 
     /** The outgoing channel every event goes through. */
     public static final String CHANNEL = "kafka-events-publisher";
+    /** The channel's configured topic: never written to, since every record names its own. */
+    public static final String UNROUTED_TOPIC = "kafka-events-unrouted";
 
     private final MutinyEmitter<byte[]> emitter;
     private final EventRouting routing;

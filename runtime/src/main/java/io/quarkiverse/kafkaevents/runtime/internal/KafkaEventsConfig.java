@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 
 import io.quarkiverse.kafkaevents.EventFormat;
 import io.quarkus.runtime.annotations.ConfigDocMapKey;
@@ -84,9 +82,23 @@ public interface KafkaEventsConfig {
     Optional<String> source();
 
     /**
-     * The consumer group of {@code @EventHandler} methods that name none. Defaults to {@code quarkus.application.name}.
+     * The consumer group of {@code @EventHandler} methods that name none.
+     * <p>
+     * Defaults to the environment and the application name, {@code <environment>.<quarkus.application.name>} (for
+     * example {@code dev.orders-service}, {@code prod.orders-service}): instances of one service in different
+     * environments sharing a cluster never join one group, so they never rebalance each other.
      */
     Optional<String> groupId();
+
+    /**
+     * Whether records of a type that no handler of the consumer group takes are logged (at INFO, at most one line per
+     * partition per minute, with the number skipped silently since). Off by default: on a topic shared by several
+     * services such records are expected, and they are only counted (metric {@code kafka_events_handled_total} with
+     * {@code outcome=skipped}) and logged at DEBUG. Plain JSON records whose type cannot be told (their topic carries
+     * several types) are always logged, at WARN.
+     */
+    @WithDefault("false")
+    boolean logUnhandledTypes();
 
     /**
      * A stable identity of this application instance, kept across restarts (the pod name of a StatefulSet, a host
@@ -191,92 +203,6 @@ public interface KafkaEventsConfig {
     @ConfigDocMapKey("handler")
     @ConfigDocSection
     Map<String, HandlerConfig> handlers();
-
-    /**
-     * Retry settings that override the global ones ({@code quarkus.kafka-events.failure.retry.*}) for an event type or a
-     * handler method. A handler's settings win over its event type's, which win over the global ones.
-     */
-    interface RetryOverrides {
-
-        /**
-         * Attempts in all, the first one included; overrides {@code quarkus.kafka-events.failure.retry.max-attempts}.
-         */
-        OptionalInt maxAttempts();
-
-        /**
-         * Wait before the second attempt; overrides {@code quarkus.kafka-events.failure.retry.initial-backoff}.
-         */
-        Optional<Duration> initialBackoff();
-
-        /**
-         * Factor applied to the wait after each attempt; overrides
-         * {@code quarkus.kafka-events.failure.retry.multiplier}.
-         */
-        OptionalDouble multiplier();
-
-        /**
-         * Longest wait between two attempts; overrides {@code quarkus.kafka-events.failure.retry.max-backoff}.
-         */
-        Optional<Duration> maxBackoff();
-
-        /**
-         * Random variation of each wait; overrides {@code quarkus.kafka-events.failure.retry.jitter}.
-         */
-        OptionalDouble jitter();
-    }
-
-    @ConfigGroup
-    interface HandlerConfig extends RetryOverrides {
-    }
-
-    @ConfigGroup
-    interface EventTypeConfig extends RetryOverrides {
-
-        /**
-         * When events of this type are sent: {@code immediate}, {@code after-commit} or {@code outbox} (see
-         * {@code quarkus.kafka-events.delivery}).
-         */
-        Optional<Delivery> delivery();
-
-        /**
-         * Whether this service creates (or validates) the type's topic at start-up.
-         * <p>
-         * By default it does for the types it handles and the types its own code declares or refers to (which it may
-         * publish); not for types that only sit in a dependency, such as a shared contracts jar, so that another
-         * team's missing topic never fails this service's start-up. Set it to {@code true} for a type of a dependency
-         * this service publishes without naming it in its code, {@code false} to leave a topic to others.
-         */
-        Optional<Boolean> provision();
-
-        /**
-         * The full topic name, replacing the one derived from {@code @EventTopic} and the environment.
-         */
-        Optional<String> topic();
-
-        /**
-         * How events of this type are written; overrides {@code quarkus.kafka-events.format}.
-         */
-        Optional<EventFormat> format();
-
-        /**
-         * Partitions of this event type's topic when it is created; overrides
-         * {@code quarkus.kafka-events.topics.partitions}.
-         */
-        OptionalInt partitions();
-
-        /**
-         * Replication factor of this event type's topic when it is created; overrides
-         * {@code quarkus.kafka-events.topics.replication-factor}.
-         */
-        Optional<Short> replicationFactor();
-
-        /**
-         * Topic configuration (such as {@code retention.ms} or {@code cleanup.policy}) of this event type's topic when it
-         * is created, added to {@code quarkus.kafka-events.topics.config}.
-         */
-        @ConfigDocMapKey("topic-config")
-        Map<String, String> config();
-    }
 
     @ConfigGroup
     interface FailureConfig {
@@ -401,8 +327,9 @@ public interface KafkaEventsConfig {
         Map<String, String> config();
 
         /**
-         * How long start-up waits for the broker to answer provisioning requests before failing with an error naming
-         * the bootstrap servers.
+         * How long start-up waits for the broker, before failing with one error naming the bootstrap servers: for a
+         * bootstrap address to accept a connection (one that refuses connections, or a host that does not resolve,
+         * fails start-up after 3 s already), then for each provisioning request.
          */
         @WithDefault("30s")
         Duration timeout();

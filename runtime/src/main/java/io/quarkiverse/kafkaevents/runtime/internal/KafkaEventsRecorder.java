@@ -14,4 +14,9 @@ public class KafkaEventsRecorder {
     public Supplier<EventTypes> eventTypes(List<EventTypeInfo> types) {
         return () -> new EventTypes(types);
     }
+
+    /** Drops SmallRye's misleading start-up lines about the extension's own channels ({@link UnroutedLineFilter}). */
+    public void quietUnroutedTopicLine() {
+        UnroutedLineFilter.install();
+    }
 }

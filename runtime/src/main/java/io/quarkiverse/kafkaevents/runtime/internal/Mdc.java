@@ -28,6 +28,42 @@ final class Mdc {
         MDC.put(OFFSET, Long.toString(context.offset()));
     }
 
+    /**
+     * Sets the entries of an event for a log line of the extension itself (a failure, a skip), from wherever it runs;
+     * returns the values it replaced, for {@link #restore}. {@code id} and {@code type} may be {@code null} (a record
+     * that could not be read).
+     */
+    static Object[] push(String id, String type, String topic, int partition, long offset) {
+        Object[] saved = { MDC.get(ID), MDC.get(TYPE), MDC.get(TOPIC), MDC.get(PARTITION), MDC.get(OFFSET) };
+        set(ID, id);
+        set(TYPE, type);
+        MDC.put(TOPIC, topic);
+        MDC.put(PARTITION, Integer.toString(partition));
+        MDC.put(OFFSET, Long.toString(offset));
+        return saved;
+    }
+
+    static Object[] push(EventContext context) {
+        return push(context.id(), context.type(), context.topic(), context.partition(), context.offset());
+    }
+
+    /** Puts back what {@link #push} replaced. */
+    static void restore(Object[] saved) {
+        set(ID, saved[0]);
+        set(TYPE, saved[1]);
+        set(TOPIC, saved[2]);
+        set(PARTITION, saved[3]);
+        set(OFFSET, saved[4]);
+    }
+
+    private static void set(String key, Object value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
+    }
+
     static void clear() {
         MDC.remove(ID);
         MDC.remove(TYPE);

@@ -33,14 +33,14 @@ final class RetryPolicy {
      * handler's); {@code null} overrides are ignored. Mode {@code none} allows one attempt whatever the settings.
      */
     static RetryPolicy of(KafkaEventsConfig.FailureConfig failure, KafkaEventsFixedConfig.FailureMode mode,
-            KafkaEventsConfig.RetryOverrides... overrides) {
+            RetryOverrides... overrides) {
         KafkaEventsConfig.RetryConfig retry = failure.retry();
         int maxAttempts = retry.maxAttempts();
         Duration initial = retry.initialBackoff();
         double multiplier = retry.multiplier();
         Duration max = retry.maxBackoff();
         double jitter = retry.jitter();
-        for (KafkaEventsConfig.RetryOverrides override : overrides) {
+        for (RetryOverrides override : overrides) {
             if (override != null) {
                 maxAttempts = override.maxAttempts().orElse(maxAttempts);
                 initial = override.initialBackoff().orElse(initial);

@@ -42,8 +42,9 @@ public class TopicProvisioning {
 
     void provision(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE - 100) StartupEvent startup,
             EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config,
+            HandlerKafkaSettings consumerSettings,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
-        checkSettingKeys(routing, dispatcher, config);
+        checkSettingKeys(routing, dispatcher, config, consumerSettings.problems());
         List<TopicSpec> topics = topics(routing, config, dispatcher.handledTypes());
         topics.addAll(derivedTopics(topics, dispatcher, config));
         this.topics = topics.stream().map(TopicSpec::name).distinct().sorted().toList();
@@ -51,6 +52,8 @@ public class TopicProvisioning {
             done = true;
             return;
         }
+        // one clear message for a missing or unreachable broker, before any Kafka client starts warning
+        BrokerProbe.check(kafkaConfig, config.topics().timeout());
         List<String> created = new TopicProvisioner(kafkaConfig, config.topics().timeout()).provision(topics,
                 config.topics().provisioning());
         if (!created.isEmpty()) {
@@ -64,7 +67,8 @@ public class TopicProvisioning {
      * handler method (a typo would otherwise silently leave the defaults in place), listing every such key and what
      * exists.
      */
-    static void checkSettingKeys(EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config) {
+    static void checkSettingKeys(EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config,
+            List<String> consumerSettingProblems) {
         List<String> problems = new ArrayList<>();
         Set<String> types = new TreeSet<>();
         for (EventRouting.Route route : routing.routes()) {
@@ -83,6 +87,7 @@ public class TopicProvisioning {
                         + " methods are " + handlers + " (keys are <class name>#<method name>)");
             }
         }
+        problems.addAll(consumerSettingProblems);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Kafka Events configuration error: " + String.join("; ", problems));
         }
@@ -131,7 +136,7 @@ public class TopicProvisioning {
         List<TopicSpec> topics = new ArrayList<>();
         KafkaEventsConfig.TopicsConfig defaults = config.topics();
         for (EventRouting.Route route : routing.routes()) {
-            KafkaEventsConfig.EventTypeConfig typeConfig = route.config();
+            EventTypeConfig typeConfig = route.config();
             boolean used = handledTypes.contains(route.info().getType()) || route.info().isUsedByApplication();
             if (!(typeConfig != null && typeConfig.provision().isPresent() ? typeConfig.provision().get() : used)) {
                 LOG.debugf("Not provisioning topic %s of event type %s: this service neither handles it nor uses it in"

@@ -1,0 +1,27 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import java.util.Map;
+
+import io.quarkus.runtime.annotations.ConfigDocMapKey;
+import io.quarkus.runtime.annotations.ConfigGroup;
+
+/**
+ * Settings of one {@code @EventHandler} method ({@code quarkus.kafka-events.handlers."<class name>#<method name>".*}).
+ */
+@ConfigGroup
+public interface HandlerConfig extends RetryOverrides {
+
+    /**
+     * Kafka consumer settings of the consumers of this handler, keyed by Kafka property name: any consumer property,
+     * such as {@code max.poll.records}, {@code session.timeout.ms}, {@code heartbeat.interval.ms},
+     * {@code max.poll.interval.ms}, {@code fetch.min.bytes} or {@code max.partition.fetch.bytes}. For example
+     * {@code quarkus.kafka-events.handlers."com.acme.TickHandler#onTick".kafka."max.poll.records"=50}.
+     * <p>
+     * Handlers of one event topic in one consumer group share their consumers: these settings apply to those consumers
+     * (and to their retry consumers), so two such handlers must not set a property to different values (start-up fails
+     * naming both). They win over the event type's settings ({@code quarkus.kafka-events.events."<type>".kafka}).
+     * {@code group.id}, the deserializers and {@code enable.auto.commit} are the extension's and cannot be set here.
+     */
+    @ConfigDocMapKey("consumer-property")
+    Map<String, String> kafka();
+}
