@@ -135,6 +135,28 @@ final class FaultSupport {
     static TopicContent read(Admin admin, String run) throws Exception {
         Map<String, Integer> placed = new HashMap<>();
         Set<String> allConfirmed = new java.util.HashSet<>();
+        forEachRecord(admin, record -> {
+            String type = header(record, "ce_type");
+            if (record.value() == null || type == null) {
+                return;
+            }
+            JsonNode event = JSON.readTree(record.value());
+            if ("OrderPlaced".equals(type) && run.equals(event.path("customerId").asText())) {
+                placed.merge(event.path("orderId").asText() + "/" + event.path("item").asText(), 1, Integer::sum);
+            } else if ("OrderConfirmed".equals(type)) {
+                allConfirmed.add(event.path("orderId").asText());
+            }
+        });
+        return new TopicContent(placed, allConfirmed);
+    }
+
+    /** What is done with each record read. */
+    interface RecordAction {
+        void accept(ConsumerRecord<byte[], byte[]> record) throws Exception;
+    }
+
+    /** Reads the whole topic raw, from the beginning of each partition to its current end, in partition order. */
+    static void forEachRecord(Admin admin, RecordAction action) throws Exception {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = partitions(admin);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
@@ -146,24 +168,13 @@ final class FaultSupport {
                     throw new AssertionError("could not read " + TOPIC + " to its end within 60 s");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    String type = header(record, "ce_type");
-                    if (record.value() == null || type == null) {
-                        continue;
-                    }
-                    JsonNode event = JSON.readTree(record.value());
-                    if ("OrderPlaced".equals(type) && run.equals(event.path("customerId").asText())) {
-                        placed.merge(event.path("orderId").asText() + "/" + event.path("item").asText(), 1,
-                                Integer::sum);
-                    } else if ("OrderConfirmed".equals(type)) {
-                        allConfirmed.add(event.path("orderId").asText());
-                    }
+                    action.accept(record);
                 }
             }
         }
-        return new TopicContent(placed, allConfirmed);
     }
 
-    private static String header(ConsumerRecord<?, ?> record, String name) {
+    static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }

@@ -20,10 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkiverse.kafkaevents.devbroker.DevBrokerCluster;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -37,6 +40,9 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(FaultClusterProfile.class)
 class GracefulShutdownIT {
+
+    @Inject
+    AgroalDataSource database;
 
     private static final Pattern ORDER_ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
     private static final int CLIENTS = 6;
@@ -91,6 +97,13 @@ class GracefulShutdownIT {
                     handledNotCommitted.add(e.partition() + "@" + e.offset());
                 }
             }
+            ChildApp second = ChildApp.launch(run + "-2", group, Map.of()).awaitReady(Duration.ofSeconds(90));
+            // the sample publishes through the outbox: what the stopped instance committed and had not sent yet is
+            // sent by the successor's relay; read the topic once no row of the run's orders is left
+            Set<String> orders = new HashSet<>(acknowledged);
+            stopped.done(run).forEach(e -> orders.add(e.orderId()));
+            FaultSupport.awaitTrue("outbox rows of the run relayed", Duration.ofSeconds(60),
+                    () -> OutboxSupport.outboxRowsNow(database, orders) == 0);
             FaultSupport.TopicContent topic = FaultSupport.read(admin, run);
             Set<String> lost = new HashSet<>(acknowledged);
             lost.removeAll(topic.placed().keySet());
@@ -100,8 +113,6 @@ class GracefulShutdownIT {
                     notConfirmed.add(e.orderId());
                 }
             });
-
-            ChildApp second = ChildApp.launch(run + "-2", group, Map.of()).awaitReady(Duration.ofSeconds(90));
             ConsumerFailoverIT.awaitHandled(run, topic.placed().keySet(), List.of(first, second),
                     Duration.ofSeconds(90));
             Ledger successor = second.ledger();

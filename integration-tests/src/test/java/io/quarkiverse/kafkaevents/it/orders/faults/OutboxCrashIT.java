@@ -72,7 +72,7 @@ class OutboxCrashIT {
 
             ChildApp relay = ChildApp.launch(run + "-b", group, DEFAULTS).awaitReady(Duration.ofSeconds(90));
             FaultSupport.awaitTrue("outbox relayed", Duration.ofSeconds(60),
-                    () -> rows(committed) == 0);
+                    () -> OutboxSupport.outboxRowsNow(database, committed) == 0);
             Map<String, List<OutboxSupport.Event>> onTopic = OutboxSupport.eventsOf(admin, committed);
             FaultSupport.report("outbox-unsent-then-crash", "committed=" + committed.size() + " onTopic="
                     + onTopic.size() + " duplicates=" + OutboxSupport.duplicates(onTopic));
@@ -126,7 +126,8 @@ class OutboxCrashIT {
             Set<String> stored = OutboxSupport.storedOrders(database, run);
             assertTrue(stored.containsAll(committed), "orders answered 201 but not in the database");
             // rows the victim claimed are relayed by the survivor once the victim's database session is gone
-            FaultSupport.awaitTrue("outbox relayed", Duration.ofSeconds(90), () -> rows(stored) == 0);
+            FaultSupport.awaitTrue("outbox relayed", Duration.ofSeconds(90),
+                    () -> OutboxSupport.outboxRowsNow(database, stored) == 0);
             Map<String, List<OutboxSupport.Event>> onTopic = OutboxSupport.eventsOf(admin, stored);
             Set<String> invented = new HashSet<>(placedOrders(admin, run));
             invented.removeAll(stored);
@@ -143,14 +144,6 @@ class OutboxCrashIT {
             assertTrue(duplicates <= 4 * 2, "duplicates " + duplicates);
             FaultSupport.awaitTrue("every stored order handled", Duration.ofSeconds(90),
                     () -> Ledger.doneIds(run, List.of(survivor.ledger(), victim.ledger())).size() >= stored.size());
-        }
-    }
-
-    private int rows(Set<String> keys) {
-        try {
-            return OutboxSupport.outboxRows(database, keys);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
         }
     }
 

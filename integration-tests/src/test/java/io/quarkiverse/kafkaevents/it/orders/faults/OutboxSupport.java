@@ -16,17 +16,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -86,31 +79,14 @@ final class OutboxSupport {
     /** The events whose key is one of the keys, by key, in the order of the topic (one key, one partition). */
     static Map<String, List<Event>> eventsOf(Admin admin, Set<String> keys) throws Exception {
         Map<String, List<Event>> byKey = new HashMap<>();
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, FaultSupport.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = FaultSupport.describe(admin).partitions().stream()
-                    .map(p -> new TopicPartition(FaultSupport.TOPIC, p.partition())).toList();
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + FaultSupport.TOPIC + " to its end within 60 s");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-                    if (key == null || !keys.contains(key) || record.value() == null) {
-                        continue;
-                    }
-                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new Event(header(record, "ce_type"),
-                            header(record, "ce_id"), record.partition(), record.offset(),
-                            JSON.readTree(record.value())));
-                }
+        FaultSupport.forEachRecord(admin, record -> {
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            if (key != null && keys.contains(key) && record.value() != null) {
+                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new Event(FaultSupport.header(record, "ce_type"),
+                        FaultSupport.header(record, "ce_id"), record.partition(), record.offset(),
+                        JSON.readTree(record.value())));
             }
-        }
+        });
         return byKey;
     }
 
@@ -131,6 +107,15 @@ final class OutboxSupport {
     /** The ids of the orders of a customer that are in the database. */
     static Set<String> storedOrders(DataSource database, String customer) throws SQLException {
         return strings(database, "SELECT id FROM orders WHERE customerId = ?", customer);
+    }
+
+    /** How many outbox rows are left for the keys (for waits: a database error fails the test). */
+    static int outboxRowsNow(DataSource database, Set<String> keys) {
+        try {
+            return outboxRows(database, keys);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** How many outbox rows are left for the keys. */
@@ -160,8 +145,4 @@ final class OutboxSupport {
         }
     }
 
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
 }
