@@ -45,8 +45,9 @@ class RebalanceIT {
             FaultSupport.startGroupAtEnd(admin, group);
             ChildApp first = ChildApp.launch(run + "-a", group, Map.of()).awaitReady(Duration.ofSeconds(90));
 
-            // 40 s of load: the second instance (about 15 s to start, with Hibernate ORM) joins well before the end
-            Publishing publishing = Publishing.start(publisher, run, 24, 200, 120);
+            // 80 s of load: the second instance (15 to 35 s to start on a loaded 2-core machine, with Hibernate ORM)
+            // joins while events still flow
+            Publishing publishing = Publishing.start(publisher, run, 24, 400, 120);
             FaultSupport.awaitTrue("handling under way", Duration.ofSeconds(30),
                     () -> first.ledger().done(run).size() >= 300);
             ChildApp second = ChildApp.launch(run + "-b", group, Map.of()).awaitReady(Duration.ofSeconds(90));
