@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Per-publication additions to an event: extra Kafka headers, a key that replaces the event's partition key, the
@@ -15,6 +16,8 @@ import java.util.Objects;
  */
 public final class EventMetadata {
 
+    private static final Set<String> CONTEXT_ATTRIBUTES = Set.of("id", "source", "type", "specversion",
+            "datacontenttype", "dataschema", "subject", "time", "data");
     private static final EventMetadata EMPTY = new EventMetadata(null, null, Map.of(), Map.of());
 
     private final String key;
@@ -86,13 +89,19 @@ public final class EventMetadata {
 
         /**
          * Adds a CloudEvents extension attribute. Names are lower-case letters and digits, at most 20 characters, as
-         * the CloudEvents specification requires.
+         * the CloudEvents specification requires, and not one of its context attributes ({@code id}, {@code source},
+         * {@code type}, {@code specversion}, {@code datacontenttype}, {@code dataschema}, {@code subject},
+         * {@code time}) nor {@code data}.
          */
         public Builder extension(String name, String value) {
             Objects.requireNonNull(name, "extension name");
             if (!name.matches("[a-z0-9]{1,20}")) {
                 throw new IllegalArgumentException("Invalid CloudEvents extension attribute name '" + name
                         + "': use 1 to 20 lower-case letters or digits");
+            }
+            if (CONTEXT_ATTRIBUTES.contains(name)) {
+                throw new IllegalArgumentException("Invalid CloudEvents extension attribute name '" + name
+                        + "': it is a CloudEvents context attribute, set by the publisher");
             }
             extensions.put(name, Objects.requireNonNull(value, "extension value"));
             return this;

@@ -215,6 +215,58 @@ public class PublishTest {
     }
 
     @Test
+    void structuredEnvelopeCarriesEveryAttributeEscaped() throws Exception {
+        String subject = "line \"1\"\n\u00e9\u2603";
+        publisher.publish(new StructuredThing(18), EventMetadata.builder().subject(subject)
+                .extension("tenant", "a\\b\"c").header("origin", "x").build()).await().atMost(Duration.ofSeconds(30));
+        ConsumerRecord<String, byte[]> record = single("test.publish-test.public.structured-things", "18");
+        assertEquals("x", headers(record).get("origin"));
+        try (CloudEventDeserializer deserializer = new CloudEventDeserializer()) {
+            CloudEvent event = deserializer.deserialize(record.topic(), record.headers(), record.value());
+            assertEquals("StructuredThing", event.getType());
+            assertEquals("/publish-test", event.getSource().toString());
+            assertEquals(subject, event.getSubject());
+            assertEquals("a\\b\"c", event.getExtension("tenant"));
+            assertEquals("application/json", event.getDataContentType());
+            assertEquals(18, json.readTree(event.getData().toBytes()).get("id").asInt());
+            java.util.UUID.fromString(event.getId());
+            assertTrue(Duration.between(event.getTime().toInstant(), java.time.Instant.now()).abs()
+                    .compareTo(Duration.ofMinutes(1)) < 0, event.getTime().toString());
+        }
+    }
+
+    @Test
+    void idsAreDistinctUuidsAndTimesRfc3339() {
+        List<CashierCreated> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            events.add(new CashierCreated("tenant-ids", "c-" + i, "n"));
+        }
+        java.time.Instant before = java.time.Instant.now().minusMillis(1);
+        publisher.publishAll(events).await().atMost(Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> records = records("test.payments.public.cashiers").stream()
+                .filter(r -> "tenant-ids".equals(r.key())).toList();
+        assertEquals(300, records.size());
+        Set<String> ids = new java.util.HashSet<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Map<String, String> headers = headers(record);
+            java.util.UUID id = java.util.UUID.fromString(headers.get("ce_id"));
+            assertEquals(4, id.version(), headers.get("ce_id"));
+            assertEquals(2, id.variant(), headers.get("ce_id"));
+            ids.add(headers.get("ce_id"));
+            java.time.Instant time = java.time.OffsetDateTime.parse(headers.get("ce_time")).toInstant();
+            assertFalse(time.isBefore(before), headers.get("ce_time"));
+        }
+        assertEquals(300, ids.size(), "distinct ce_id values");
+    }
+
+    @Test
+    void extensionNamedLikeAContextAttributeIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EventMetadata.builder().extension("time", "now"));
+        assertTrue(e.getMessage().contains("'time'") && e.getMessage().contains("context attribute"), e.getMessage());
+    }
+
+    @Test
     void plainModeIsJustJson() throws Exception {
         publisher.publish(new PlainThing(5L, "hi")).await().atMost(Duration.ofSeconds(30));
         ConsumerRecord<String, byte[]> record = single("test.publish-test.public.plain-things", "5");

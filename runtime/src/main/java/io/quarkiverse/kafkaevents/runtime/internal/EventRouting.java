@@ -1,5 +1,6 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -10,10 +11,13 @@ import java.util.Map;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.quarkiverse.kafkaevents.DistributedEvent;
 import io.quarkiverse.kafkaevents.EventFormat;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventEncoding;
 import io.quarkus.arc.All;
 import io.smallrye.config.SmallRyeConfig;
 
@@ -34,10 +38,12 @@ public class EventRouting {
         private final PartitionKeyExtractor extractor;
         private final EventTypeConfig config;
         private final KafkaEventsConfig.Delivery delivery;
+        private final EventEncoding encoding;
 
         Route(EventTypeInfo info, String topic, EventFormat format, PartitionKeyExtractor extractor,
-                EventTypeConfig config, KafkaEventsConfig.Delivery delivery) {
+                EventTypeConfig config, KafkaEventsConfig.Delivery delivery, String source) {
             this.delivery = delivery;
+            this.encoding = new EventEncoding(format, topic, info.getType(), source);
             this.info = info;
             this.topic = topic;
             this.format = format;
@@ -55,6 +61,11 @@ public class EventRouting {
 
         public EventFormat format() {
             return format;
+        }
+
+        /** How its records are written. */
+        public EventEncoding encoding() {
+            return encoding;
         }
 
         /** When events of the type are sent. */
@@ -148,7 +159,7 @@ public class EventRouting {
                         + " extensions");
                 continue;
             }
-            Route route = new Route(info, topic, format, extractor, typeConfig, delivery);
+            Route route = new Route(info, topic, format, extractor, typeConfig, delivery, source);
             routeMap.put(info.getClassName(), route);
             all.add(route);
         }
@@ -168,10 +179,10 @@ public class EventRouting {
      * The event type of an encoded record: its {@code ce_type} header (binary format), else the only type published
      * to its topic; {@code null} when neither tells.
      */
-    public String typeOf(String topic, org.apache.kafka.common.header.Headers headers) {
-        org.apache.kafka.common.header.Header type = headers == null ? null : headers.lastHeader("ce_type");
+    public String typeOf(String topic, Headers headers) {
+        Header type = headers == null ? null : headers.lastHeader("ce_type");
         if (type != null && type.value() != null) {
-            return new String(type.value(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(type.value(), StandardCharsets.UTF_8);
         }
         String found = null;
         for (Route route : routes) {

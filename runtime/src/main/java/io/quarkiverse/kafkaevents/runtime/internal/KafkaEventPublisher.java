@@ -5,67 +5,72 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.quarkiverse.kafkaevents.EventMetadata;
 import io.quarkiverse.kafkaevents.EventObservation;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.PublishException;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventStamps;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.ProducerSends;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.TracingMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
 /**
  * The {@link EventPublisher}: serializes the event with the application's {@link ObjectMapper}, writes it as a
- * CloudEvent, and sends it through one SmallRye channel whose records carry their own topic. The channel's producer is
- * configured for ordering and durability by default ({@code acks=all}, idempotence).
+ * CloudEvent with its type's precomputed {@link io.quarkiverse.kafkaevents.runtime.internal.publish.EventEncoding},
+ * and hands it straight to the Kafka producer of one SmallRye channel ({@link ProducerSends}); every record carries its
+ * own topic. The channel's producer is configured for ordering and durability by default ({@code acks=all},
+ * idempotence).
  */
 @ApplicationScoped
 public class KafkaEventPublisher implements EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(KafkaEventPublisher.class);
 
-    /** The outgoing channel every event goes through. */
+    /** The outgoing channel whose producer every event goes through. */
     public static final String CHANNEL = "kafka-events-publisher";
     /** The channel's configured topic: never written to, since every record names its own. */
     public static final String UNROUTED_TOPIC = "kafka-events-unrouted";
 
-    private final MutinyEmitter<byte[]> emitter;
+    private final ProducerSends sends;
+    private final EventStamps stamps = new EventStamps();
     private final EventRouting routing;
     private final ObjectMapper mapper;
     private final EventMonitors monitors;
-    private final URI source;
     private final Instance<DeferredSends> deferredSends;
     private final Instance<Outbox> outbox;
 
+    /**
+     * @param channel never sent to: injecting it keeps the channel wired, so that SmallRye creates (and reports the
+     *        health of) its producer, which {@link ProducerSends} uses directly
+     */
     @Inject
-    public KafkaEventPublisher(
-            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192) MutinyEmitter<byte[]> emitter,
-            EventRouting routing, ObjectMapper mapper, EventMonitors monitors, Instance<DeferredSends> deferredSends,
-            Instance<Outbox> outbox) {
+    public KafkaEventPublisher(@Channel(CHANNEL) MutinyEmitter<byte[]> channel, KafkaClientService clients,
+            Instance<OpenTelemetry> openTelemetry, EventRouting routing, ObjectMapper mapper, EventMonitors monitors,
+            Instance<DeferredSends> deferredSends, Instance<Outbox> outbox) {
         this.deferredSends = deferredSends;
         this.outbox = outbox;
-        this.emitter = emitter;
         this.routing = routing;
         this.mapper = mapper;
         this.monitors = monitors;
-        this.source = URI.create(routing.source());
+        URI.create(routing.source()); // a CloudEvents source is a URI reference: fails start-up when it is not
+        this.sends = new ProducerSends(clients, CHANNEL,
+                openTelemetry.isResolvable() ? openTelemetry.get() : null);
     }
 
     @Override
@@ -106,26 +111,19 @@ public class KafkaEventPublisher implements EventPublisher {
      * Sends an already encoded record (used for dead-letter records, which keep the original key, value and headers).
      * Completes when the broker acknowledged it.
      */
-    public Uni<Void> sendRecord(String topic, int partition, String key, byte[] value,
-            org.apache.kafka.common.header.Headers headers) {
+    public Uni<Void> sendRecord(String topic, int partition, String key, byte[] value, Headers headers) {
         return sendRecord(topic, partition, key, value, headers, null);
     }
 
     /**
      * Sends an already encoded record, continuing the trace of {@code trace} (the parent of the producer span, whose
-     * context the connector writes to the {@code traceparent} header), or of the current context when {@code null}.
-     * Used for outbox rows, sent after the publishing span ended.
+     * context goes to the {@code traceparent} header), or of the current context when {@code null}. Used for outbox
+     * rows, sent after the publishing span ended.
      */
-    public Uni<Void> sendRecord(String topic, int partition, String key, byte[] value,
-            org.apache.kafka.common.header.Headers headers, Context trace) {
-        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String> builder()
-                .withTopic(topic)
-                .withPartition(partition)
-                .withKey(key)
-                .withHeaders(headers)
-                .build();
-        Metadata metadata = trace == null ? Metadata.of(kafka) : Metadata.of(kafka, TracingMetadata.withCurrent(trace));
-        return emitter.sendMessage(Message.of(value, metadata));
+    public Uni<Void> sendRecord(String topic, int partition, String key, byte[] value, Headers headers, Context trace) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition < 0 ? null : partition, null, key,
+                value, headers);
+        return sends.send(record, trace).replaceWithVoid();
     }
 
     /**
@@ -133,8 +131,7 @@ public class KafkaEventPublisher implements EventPublisher {
      * {@code EventMonitor}s) once the broker answered, under the type of its {@code ce_type} header or of its topic,
      * continuing the trace it was published in ({@code trace}, may be {@code null}).
      */
-    public Uni<Void> sendStored(String topic, String key, byte[] value, org.apache.kafka.common.header.Headers headers,
-            Context trace) {
+    public Uni<Void> sendStored(String topic, String key, byte[] value, Headers headers, Context trace) {
         Uni<Void> sending = sendRecord(topic, -1, key, value, headers, trace);
         if (!monitors.active()) {
             return sending;
@@ -154,22 +151,11 @@ public class KafkaEventPublisher implements EventPublisher {
                     null));
         }
         String topic = route.topic();
-        Message<byte[]> message;
         ProducerRecord<String, byte[]> record;
-        String id = UUID.randomUUID().toString();
+        String id = stamps.id();
         try {
             String key = metadata.key() != null ? metadata.key() : route.key(event);
-            byte[] json = mapper.writeValueAsBytes(event);
-            record = EventRecords.record(route.format(), topic, key, route.info().getType(), source, json, metadata, id);
-            // one Metadata and one Message per record: each addMetadata(...) would copy both (seen in JFR allocation
-            // profiles of the publish benchmark, docs/modules/ROOT/pages/benchmarks.adoc)
-            message = Message.of(record.value(), Metadata.of(OutgoingKafkaRecordMetadata.<String> builder()
-                    .withTopic(topic)
-                    .withKey(key)
-                    .withHeaders(record.headers())
-                    .build(),
-                    // the producer span (and the traceparent header) continue the trace of the caller
-                    TracingMetadata.withCurrent(Context.current())));
+            record = route.encoding().record(key, mapper.writeValueAsBytes(event), metadata, id, stamps.time());
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(new PublishException("Could not serialize " + className
                     + " to JSON for topic " + topic + ": " + e.getOriginalMessage(), className, topic, e));
@@ -178,17 +164,17 @@ public class KafkaEventPublisher implements EventPublisher {
                     + topic + ": " + e.getMessage(), className, topic, e));
         }
         if (route.delivery() == KafkaEventsConfig.Delivery.OUTBOX) {
-            ProducerRecord<String, byte[]> row = record;
             return Uni.createFrom().<Void> item(() -> {
-                outbox.get().write(id, row);
+                outbox.get().write(id, record);
                 return null;
             }).onFailure().transform(failure -> new PublishException("Could not write " + className
                     + " to the outbox: " + failure.getMessage(), className, topic, failure));
         }
-        Message<byte[]> outgoing = message;
         if (route.delivery() == KafkaEventsConfig.Delivery.AFTER_COMMIT) {
+            // held with the publishing trace: the send happens after the transaction, outside the caller's span
+            Context trace = Context.current();
             try {
-                if (deferredSends.get().afterCommit(() -> sendHeld(outgoing, route, className))) {
+                if (deferredSends.get().afterCommit(() -> sendHeld(record, trace, route, className))) {
                     return Uni.createFrom().voidItem();
                 }
             } catch (IllegalStateException e) {
@@ -196,20 +182,27 @@ public class KafkaEventPublisher implements EventPublisher {
                         + " until the transaction commits: " + e.getMessage(), className, topic, e));
             }
         }
-        return observed(emitter.sendMessage(message), route, className);
+        return observed(sends.send(record, null), route, className);
     }
 
     /** Sends an event held until its transaction committed: nobody waits for it any more, so failures are logged. */
-    private void sendHeld(Message<byte[]> message, EventRouting.Route route, String className) {
-        observed(emitter.sendMessage(message), route, className).subscribe().with(ignored -> {
-        }, failure -> LOG.errorf(failure, "An event of type %s held until its transaction committed could not be sent to"
-                + " topic %s; it is lost (after-commit delivery is not durable)", route.info().getType(), route.topic()));
+    private void sendHeld(ProducerRecord<String, byte[]> record, Context trace, EventRouting.Route route,
+            String className) {
+        // on the committing thread, in commit order (a key's events stay in order); the producer blocks it for up to
+        // max.block.ms while its buffer is full
+        observed(sends.send(record, trace), route, className)
+                .subscribe().with(ignored -> {
+                }, failure -> LOG.errorf(failure, "An event of type %s held until its transaction committed could not"
+                        + " be sent to topic %s; it is lost (after-commit delivery is not durable)",
+                        route.info().getType(), route.topic()));
     }
 
-    private Uni<Void> observed(Uni<Void> sending, EventRouting.Route route, String className) {
+    private Uni<Void> observed(Uni<?> sending, EventRouting.Route route, String className) {
         String topic = route.topic();
-        Uni<Void> sent = sending
-                .onFailure().transform(failure -> new PublishException("The broker did not acknowledge " + className
+        Uni<Void> sent = sending.replaceWithVoid()
+                .onFailure().transform(failure -> new PublishException((failure instanceof ProducerSends.Refused
+                        ? "The Kafka producer refused "
+                        : "The broker did not acknowledge ") + className
                         + " on topic " + topic + ": " + failure.getMessage(), className, topic, failure));
         if (!monitors.active()) {
             return sent;

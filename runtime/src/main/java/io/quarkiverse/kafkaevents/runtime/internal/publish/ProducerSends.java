@@ -1,0 +1,168 @@
+package io.quarkiverse.kafkaevents.runtime.internal.publish;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Headers;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.vertx.core.Vertx;
+
+/**
+ * Sends records straight to the Kafka producer of the publisher channel (the one SmallRye configured from
+ * {@code mp.messaging.outgoing.kafka-events-publisher.*}, reached through its {@link KafkaClientService}): no
+ * per-record message, no emitter buffer. Back-pressure is the producer's own: {@code send} blocks the caller for up to
+ * {@code max.block.ms} while {@code buffer.memory} is full (or the topic's metadata is unknown), then fails.
+ * <p>
+ * With OpenTelemetry and a trace active, each send gets a producer span (child of the trace) whose context goes into
+ * the {@code traceparent} header; otherwise tracing costs nothing. A send started on a Vert.x context completes on it,
+ * never on the producer's network thread.
+ */
+public final class ProducerSends {
+
+    static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
+    static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
+    static final AttributeKey<String> OPERATION = AttributeKey.stringKey("messaging.operation");
+    static final AttributeKey<Long> PARTITION = AttributeKey.longKey("messaging.destination.partition.id");
+    static final AttributeKey<Long> OFFSET = AttributeKey.longKey("messaging.kafka.offset");
+
+    private static final TextMapSetter<Headers> HEADER_SETTER = (headers, name, value) -> {
+        headers.remove(name);
+        headers.add(name, value.getBytes(UTF_8));
+    };
+
+    private final KafkaClientService clients;
+    private final String channel;
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
+    private volatile Producer<String, byte[]> producer;
+
+    public ProducerSends(KafkaClientService clients, String channel, OpenTelemetry openTelemetry) {
+        this.clients = clients;
+        this.channel = channel;
+        this.tracer = openTelemetry == null ? null : openTelemetry.getTracer("io.quarkiverse.kafkaevents");
+        this.propagator = openTelemetry == null ? null : openTelemetry.getPropagators().getTextMapPropagator();
+    }
+
+    /**
+     * Sends the record; the {@code Uni} completes when the broker acknowledged it. {@code trace} is the parent of the
+     * producer span, the current context when {@code null}.
+     *
+     * @throws IllegalStateException (as the {@code Uni}'s failure) when the channel's producer does not exist yet
+     */
+    public Uni<RecordMetadata> send(ProducerRecord<String, byte[]> record, Context trace) {
+        return Uni.createFrom().emitter(emitter -> send(record, trace, emitter));
+    }
+
+    private void send(ProducerRecord<String, byte[]> record, Context trace, UniEmitter<? super RecordMetadata> emitter) {
+        io.vertx.core.Context caller = Vertx.currentContext();
+        Thread sending = Thread.currentThread();
+        Span span = span(record, trace);
+        boolean[] returned = new boolean[1];
+        try {
+            producer().send(record, (metadata, failure) -> {
+                if (span != null) {
+                    end(span, metadata, failure);
+                }
+                // the producer calls back inside send() for a record it refuses outright (too large, say)
+                Exception outcome = failure != null && !returned[0] && Thread.currentThread() == sending
+                        ? new Refused(failure)
+                        : failure;
+                if (caller == null) {
+                    complete(emitter, metadata, outcome);
+                } else {
+                    caller.runOnContext(ignored -> complete(emitter, metadata, outcome));
+                }
+            });
+            returned[0] = true;
+        } catch (RuntimeException e) {
+            // refused before it was queued: buffer full for max.block.ms, unknown topic metadata, closed producer
+            if (span != null) {
+                end(span, null, e);
+            }
+            emitter.fail(new Refused(e));
+        }
+    }
+
+    /**
+     * A record the producer did not take: its buffer stayed full (or the topic unknown) for max.block.ms, or it is
+     * closed.
+     */
+    public static final class Refused extends RuntimeException {
+        Refused(Exception cause) {
+            super(cause.getMessage() + (cause instanceof TimeoutException
+                    ? " (the producer's buffer.memory stayed full, or the topic's metadata unknown, for max.block.ms)"
+                    : ""), cause);
+        }
+    }
+
+    private static void complete(UniEmitter<? super RecordMetadata> emitter, RecordMetadata metadata,
+            Exception failure) {
+        if (failure == null) {
+            emitter.complete(metadata);
+        } else {
+            emitter.fail(failure);
+        }
+    }
+
+    /** A producer span under {@code trace}, its context written to the record's headers; none without a trace. */
+    private Span span(ProducerRecord<String, byte[]> record, Context trace) {
+        if (tracer == null) {
+            return null;
+        }
+        Context parent = trace != null ? trace : Context.current();
+        if (!Span.fromContext(parent).getSpanContext().isValid()) {
+            return null;
+        }
+        Span span = tracer.spanBuilder(record.topic() + " publish")
+                .setParent(parent)
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute(SYSTEM, "kafka")
+                .setAttribute(DESTINATION, record.topic())
+                .setAttribute(OPERATION, "publish")
+                .startSpan();
+        propagator.inject(parent.with(span), record.headers(), HEADER_SETTER);
+        return span;
+    }
+
+    private static void end(Span span, RecordMetadata metadata, Exception failure) {
+        if (failure != null) {
+            span.recordException(failure);
+            span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+        } else if (metadata != null) {
+            span.setAttribute(PARTITION, (long) metadata.partition());
+            span.setAttribute(OFFSET, metadata.offset());
+        }
+        span.end();
+    }
+
+    private Producer<String, byte[]> producer() {
+        Producer<String, byte[]> current = producer;
+        if (current == null) {
+            io.smallrye.reactive.messaging.kafka.KafkaProducer<String, byte[]> channelProducer = clients
+                    .getProducer(channel);
+            if (channelProducer == null) {
+                throw new IllegalStateException("the Kafka producer of channel " + channel
+                        + " does not exist yet: Reactive Messaging has not started its channels (publish from a"
+                        + " StartupEvent observer or later)");
+            }
+            current = channelProducer.unwrap();
+            producer = current;
+        }
+        return current;
+    }
+}
