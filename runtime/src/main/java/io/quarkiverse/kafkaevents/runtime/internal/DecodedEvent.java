@@ -2,9 +2,11 @@ package io.quarkiverse.kafkaevents.runtime.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -16,22 +18,59 @@ import io.cloudevents.kafka.KafkaMessageFactory;
 /**
  * An incoming record, read in whichever of the three formats it was written: CloudEvents binary, CloudEvents
  * structured, or plain JSON (detected per record).
+ * <p>
+ * Binary records (the default format, and the hot path) are read straight from their {@code ce_*} headers: the type,
+ * id and source are decoded at once (the type routes the record), the time is parsed and the extensions collected only
+ * when someone asks for them. Structured records and other spec versions go through the CloudEvents SDK.
  */
 public final class DecodedEvent {
 
+    private static final String PREFIX = "ce_";
+
     private final CloudEvent cloudEvent;
     private final byte[] data;
+    /** Binary mode: the record's headers and the attributes read from them. */
+    private final Headers headers;
+    private final String id;
+    private final String type;
+    private final String source;
+    private final String subject;
+    private final String timeText;
+    private OffsetDateTime time;
 
     private DecodedEvent(CloudEvent cloudEvent, byte[] data) {
         this.cloudEvent = cloudEvent;
         this.data = data;
+        this.headers = null;
+        this.id = cloudEvent == null ? null : cloudEvent.getId();
+        this.type = cloudEvent == null ? null : cloudEvent.getType();
+        this.source = cloudEvent == null || cloudEvent.getSource() == null ? null : cloudEvent.getSource().toString();
+        this.subject = cloudEvent == null ? null : cloudEvent.getSubject();
+        this.timeText = null;
+        this.time = cloudEvent == null ? null : cloudEvent.getTime();
+    }
+
+    private DecodedEvent(Headers headers, byte[] data, String id, String type, String source, String subject,
+            String timeText) {
+        this.cloudEvent = null;
+        this.data = data;
+        this.headers = headers;
+        this.id = id;
+        this.type = type;
+        this.source = source;
+        this.subject = subject;
+        this.timeText = timeText;
     }
 
     /**
      * @throws IllegalArgumentException when the record claims to be a CloudEvent but is not a valid one
      */
     public static DecodedEvent decode(Headers headers, byte[] value) {
-        if (!isCloudEvent(headers)) {
+        Header specVersion = headers.lastHeader("ce_specversion");
+        if (specVersion != null && "1.0".equals(text(specVersion))) {
+            return binary(headers, value);
+        }
+        if (!isCloudEvent(specVersion, headers)) {
             return new DecodedEvent(null, value);
         }
         CloudEvent event;
@@ -45,11 +84,57 @@ public final class DecodedEvent {
         return new DecodedEvent(event, data);
     }
 
+    private static DecodedEvent binary(Headers headers, byte[] value) {
+        String id = required(headers, "ce_id");
+        String type = required(headers, "ce_type");
+        String source = required(headers, "ce_source");
+        Header subject = headers.lastHeader("ce_subject");
+        Header time = headers.lastHeader("ce_time");
+        String timeText = time == null ? null : text(time);
+        if (timeText != null && !looksLikeRfc3339(timeText)) {
+            throw new IllegalArgumentException("invalid CloudEvent: ce_time '" + timeText + "' is not an RFC 3339 time");
+        }
+        return new DecodedEvent(headers, value, id, type, source, subject == null ? null : text(subject), timeText);
+    }
+
+    private static String required(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        String value = header == null ? null : text(header);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("invalid CloudEvent: binary-mode record without " + name);
+        }
+        return value;
+    }
+
+    /** {@code yyyy-mm-ddThh:mm:ss} then a fraction and an offset, checked by shape; parsed when asked for. */
+    private static boolean looksLikeRfc3339(String text) {
+        if (text.length() < 20) {
+            return false;
+        }
+        for (int i = 0; i < 19; i++) {
+            char c = text.charAt(i);
+            boolean ok = switch (i) {
+                case 4, 7 -> c == '-';
+                case 10 -> c == 'T' || c == 't';
+                case 13, 16 -> c == ':';
+                default -> c >= '0' && c <= '9';
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String text(Header header) {
+        return header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
     /**
      * Binary mode carries {@code ce_specversion}; structured mode an {@code application/cloudevents} content type.
      */
-    private static boolean isCloudEvent(Headers headers) {
-        if (headers.lastHeader("ce_specversion") != null) {
+    private static boolean isCloudEvent(Header specVersion, Headers headers) {
+        if (specVersion != null) {
             return true;
         }
         Header contentType = headers.lastHeader("content-type");
@@ -59,12 +144,12 @@ public final class DecodedEvent {
 
     /** Whether the record is a plain JSON record (no CloudEvents attributes). */
     public boolean plain() {
-        return cloudEvent == null;
+        return cloudEvent == null && headers == null;
     }
 
     /** The CloudEvents type, {@code null} for plain records. */
     public String type() {
-        return cloudEvent == null ? null : cloudEvent.getType();
+        return type;
     }
 
     /** The event JSON. */
@@ -73,22 +158,39 @@ public final class DecodedEvent {
     }
 
     public String id() {
-        return cloudEvent == null ? null : cloudEvent.getId();
+        return id;
     }
 
     public String source() {
-        return cloudEvent == null || cloudEvent.getSource() == null ? null : cloudEvent.getSource().toString();
+        return source;
     }
 
     public String subject() {
-        return cloudEvent == null ? null : cloudEvent.getSubject();
+        return subject;
     }
 
     public OffsetDateTime time() {
-        return cloudEvent == null ? null : cloudEvent.getTime();
+        if (time == null && timeText != null) {
+            try {
+                time = OffsetDateTime.parse(timeText);
+            } catch (DateTimeParseException e) {
+                return null; // of the right shape, yet no valid time (a 13th month, say)
+            }
+        }
+        return time;
     }
 
     public Map<String, String> extensions() {
+        if (headers != null) {
+            Map<String, String> extensions = new LinkedHashMap<>();
+            for (Header header : headers) {
+                String name = header.key();
+                if (name.startsWith(PREFIX) && !CONTEXT_HEADERS.contains(name)) {
+                    extensions.put(name.substring(PREFIX.length()), text(header));
+                }
+            }
+            return extensions.isEmpty() ? Map.of() : Collections.unmodifiableMap(extensions);
+        }
         if (cloudEvent == null || cloudEvent.getExtensionNames().isEmpty()) {
             return Map.of();
         }
@@ -99,6 +201,9 @@ public final class DecodedEvent {
         }
         return Collections.unmodifiableMap(extensions);
     }
+
+    private static final Set<String> CONTEXT_HEADERS = Set.of("ce_specversion", "ce_id", "ce_source", "ce_type",
+            "ce_subject", "ce_time", "ce_dataschema", "ce_datacontenttype");
 
     static Map<String, String> headers(Headers headers) {
         Map<String, String> map = new LinkedHashMap<>();
