@@ -284,6 +284,19 @@ public class PublishTest {
     }
 
     @Test
+    void batchWithABadEventSendsTheOthersAndFailsNamingIt() {
+        PublishException e = assertThrows(PublishException.class, () -> publisher.publishAll(List.of(
+                new Audited("batch-ok-1"), new NotAnEvent("x"), new Audited("batch-ok-2")))
+                .await().atMost(Duration.ofSeconds(30)));
+        assertTrue(e.getMessage().startsWith("Publishing a batch of 3 events failed for 1 of them"), e.getMessage());
+        assertTrue(e.getMessage().contains(NotAnEvent.class.getName()), e.getMessage());
+        List<String> sent = records("legacy.audit-log").stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .filter(v -> v.contains("batch-ok-")).toList();
+        assertEquals(2, sent.size(), sent.toString());
+    }
+
+    @Test
     void nullPartitionKeyFailsNamingTheMember() {
         PublishException e = assertThrows(PublishException.class,
                 () -> publisher.publish(new CashierCreated(null, "c", "n")).await().atMost(Duration.ofSeconds(30)));

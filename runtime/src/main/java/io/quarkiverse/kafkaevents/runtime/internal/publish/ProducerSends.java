@@ -2,6 +2,8 @@ package io.quarkiverse.kafkaevents.runtime.internal.publish;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.util.function.BiConsumer;
+
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -18,7 +20,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.vertx.core.Vertx;
 
@@ -65,10 +66,21 @@ public final class ProducerSends {
      * @throws IllegalStateException (as the {@code Uni}'s failure) when the channel's producer does not exist yet
      */
     public Uni<RecordMetadata> send(ProducerRecord<String, byte[]> record, Context trace) {
-        return Uni.createFrom().emitter(emitter -> send(record, trace, emitter));
+        return Uni.createFrom().emitter(emitter -> send(record, trace, (metadata, failure) -> {
+            if (failure == null) {
+                emitter.complete(metadata);
+            } else {
+                emitter.fail(failure);
+            }
+        }));
     }
 
-    private void send(ProducerRecord<String, byte[]> record, Context trace, UniEmitter<? super RecordMetadata> emitter) {
+    /**
+     * Sends the record and calls {@code done} once, with the broker's answer or the failure ({@link Refused} when the
+     * producer did not take the record): on the caller's Vert.x context when it had one, otherwise on the producer's
+     * network thread or, for a refusal, the calling thread.
+     */
+    public void send(ProducerRecord<String, byte[]> record, Context trace, BiConsumer<RecordMetadata, Exception> done) {
         io.vertx.core.Context caller = Vertx.currentContext();
         Thread sending = Thread.currentThread();
         Span span = span(record, trace);
@@ -83,9 +95,9 @@ public final class ProducerSends {
                         ? new Refused(failure)
                         : failure;
                 if (caller == null) {
-                    complete(emitter, metadata, outcome);
+                    done.accept(metadata, outcome);
                 } else {
-                    caller.runOnContext(ignored -> complete(emitter, metadata, outcome));
+                    caller.runOnContext(ignored -> done.accept(metadata, outcome));
                 }
             });
             returned[0] = true;
@@ -94,7 +106,7 @@ public final class ProducerSends {
             if (span != null) {
                 end(span, null, e);
             }
-            emitter.fail(new Refused(e));
+            done.accept(null, new Refused(e));
         }
     }
 
@@ -107,15 +119,6 @@ public final class ProducerSends {
             super(cause.getMessage() + (cause instanceof TimeoutException
                     ? " (the producer's buffer.memory stayed full, or the topic's metadata unknown, for max.block.ms)"
                     : ""), cause);
-        }
-    }
-
-    private static void complete(UniEmitter<? super RecordMetadata> emitter, RecordMetadata metadata,
-            Exception failure) {
-        if (failure == null) {
-            emitter.complete(metadata);
-        } else {
-            emitter.fail(failure);
         }
     }
 
