@@ -189,7 +189,9 @@ public interface KafkaEventsConfig {
         /**
          * How long, on shutdown, handler calls already running may take to finish; their records are then acknowledged
          * and their offsets committed. Records not started yet, and records waiting for a retry, are left for
-         * redelivery (their offsets are not committed), and their number is logged.
+         * redelivery (their offsets are not committed), and their number is logged. With the outbox, it is also how
+         * long outbox rows already sent may wait for the broker's answer, so that their rows are deleted rather than
+         * sent again by the next relay.
          */
         @WithDefault("10s")
         Duration timeout();

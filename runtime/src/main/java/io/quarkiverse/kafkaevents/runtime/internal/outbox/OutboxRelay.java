@@ -42,6 +42,9 @@ final class OutboxRelay {
     private final OutboxAcks acks;
     private final LongAdder relayed = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    /** Sends waiting for the broker's answer (and their row's delete or update). */
+    private int inFlight;
+    private volatile boolean stopping;
 
     OutboxRelay(OutboxStore store, KafkaEventPublisher publisher, KafkaEventsOutboxConfig config) {
         this.store = store;
@@ -67,14 +70,36 @@ final class OutboxRelay {
         timer.scheduleWithFixedDelay(this::relayAll, millis, millis, TimeUnit.MILLISECONDS);
     }
 
-    void stop() {
+    /**
+     * Claims nothing more, waits (for at most {@code timeout}) for the sends in flight to be answered and their rows
+     * deleted, so that a successor does not send them again, then lets go of the rows it still holds.
+     */
+    void stop(Duration timeout) {
+        stopping = true;
         timer.shutdownNow();
-        acks.stop(5_000);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            try {
+                for (long left; inFlight > 0 && (left = deadline - System.nanoTime()) > 0;) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (inFlight > 0) {
+                LOG.warnf("The outbox stopped with %d send(s) not answered within %d ms; their rows are sent again"
+                        + " by the next relay, possibly twice", inFlight, timeout.toMillis());
+            }
+        }
+        acks.stop(Math.max(1_000, (deadline - System.nanoTime()) / 1_000_000));
         ownership.close();
     }
 
     /** The fast path: claims the row (unless an earlier row of its key is left: the relay keeps the order), sends it. */
     void sendNow(String id, ProducerRecord<String, byte[]> record, String traceContext) {
+        if (stopping) {
+            return; // left to the relay (of this instance's successor, or another instance)
+        }
         try {
             if (!store.claim(id, config.lease())) {
                 return;
@@ -93,6 +118,9 @@ final class OutboxRelay {
             List<OutboxStore.Row> rows;
             ownership.hold();
             do {
+                if (stopping) {
+                    return;
+                }
                 rows = store.claimDue(config.relayBatchSize(), config.lease());
                 List<CompletableFuture<Void>> sends = new ArrayList<>();
                 for (List<OutboxStore.Row> chain : chainsByKey(rows)) {
@@ -148,6 +176,9 @@ final class OutboxRelay {
 
     /** Sends one row; completes with whether it was acknowledged, after its row was deleted or updated. */
     private CompletableFuture<Boolean> send(OutboxStore.Row row, Headers headers) {
+        synchronized (this) {
+            inFlight++;
+        }
         return publisher.sendStored(row.topic(), row.key(), row.payload(), headers,
                 OutboxTraceContext.restore(row.traceContext()))
                 .subscribeAsCompletionStage()
@@ -155,7 +186,14 @@ final class OutboxRelay {
                 // off the producer's network thread: what follows talks to the database
                 .handleAsync((ignored, failure) -> failure, acks.executor())
                 .thenCompose(failure -> failure == null ? acknowledged(row)
-                        : CompletableFuture.completedFuture(notSent(row, failure)));
+                        : CompletableFuture.completedFuture(notSent(row, failure)))
+                .whenComplete((sent, failure) -> answered());
+    }
+
+    private synchronized void answered() {
+        if (--inFlight == 0) {
+            notifyAll();
+        }
     }
 
     /** Counts the row relayed and deletes it with the next batch; completes with {@code true} once deleted. */

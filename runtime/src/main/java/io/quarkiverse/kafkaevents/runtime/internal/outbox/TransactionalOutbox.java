@@ -2,6 +2,7 @@ package io.quarkiverse.kafkaevents.runtime.internal.outbox;
 
 import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -39,6 +40,7 @@ public class TransactionalOutbox implements Outbox {
     private static final Logger LOG = Logger.getLogger(TransactionalOutbox.class);
 
     private final KafkaEventsOutboxConfig config;
+    private final Duration shutdownTimeout;
     private final TransactionSynchronizationRegistry registry;
     private final KafkaEventPublisher publisher;
     private final EventRouting routing;
@@ -54,6 +56,7 @@ public class TransactionalOutbox implements Outbox {
     TransactionalOutbox(KafkaEventsConfig config, TransactionSynchronizationRegistry registry,
             KafkaEventPublisher publisher, EventRouting routing) {
         this.config = config.outbox();
+        this.shutdownTimeout = config.shutdown().timeout();
         this.registry = registry;
         this.publisher = publisher;
         this.routing = routing;
@@ -225,7 +228,7 @@ public class TransactionalOutbox implements Outbox {
     void close() {
         OutboxRelay current = relay;
         if (current != null) {
-            current.stop();
+            current.stop(shutdownTimeout);
         }
     }
 
