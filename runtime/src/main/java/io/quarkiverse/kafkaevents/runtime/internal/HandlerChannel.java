@@ -50,7 +50,7 @@ final class HandlerChannel {
         this.consumerGroup = consumerGroup;
         this.retry = retry;
         this.lanes = new PartitionLanes(LANE_CAPACITY, new ConsumerPartitionFlow(clients, channel),
-                blocking ? Infrastructure.getDefaultWorkerPool() : null);
+                blocking ? command -> Infrastructure.getDefaultWorkerPool().execute(command) : null);
     }
 
     /** Whether the channel reads the topic: one of its event topics, or for a retry channel one of their retries. */

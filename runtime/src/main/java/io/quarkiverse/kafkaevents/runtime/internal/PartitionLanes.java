@@ -66,6 +66,8 @@ final class PartitionLanes {
     private static final class Lane {
         final TopicPartition partition;
         final ArrayDeque<Supplier<Uni<Void>>> queue = new ArrayDeque<>();
+        /** Records queued or running. */
+        int backlog;
         boolean draining;
 
         Lane(TopicPartition partition) {
@@ -104,7 +106,7 @@ final class PartitionLanes {
                 lane.draining = true;
                 start = lane;
             }
-            int backlog = lane.queue.size() + 1;
+            int backlog = ++lane.backlog;
             pause = backlog > PAUSE_ABOVE && (paused.add(partition) || backlog % PAUSE_AGAIN_EVERY == 0);
             inFlight++;
             if (inFlight <= capacity) {
@@ -212,8 +214,7 @@ final class PartitionLanes {
         synchronized (this) {
             inFlight--;
             next = waiting.poll();
-            Lane lane = lanes.get(partition);
-            int backlog = lane == null ? 0 : lane.queue.size();
+            int backlog = --lanes.get(partition).backlog;
             resume = backlog <= RESUME_AT && paused.remove(partition);
         }
         if (resume) {
