@@ -35,7 +35,7 @@ final class FailureOutcome {
 
     private static final Logger LOG = Logger.getLogger(FailureOutcome.class);
 
-    private final HandlerDispatcher dispatcher;
+    private final AttemptRunner attempts;
     /** The retry policy of each handler, by handler label. */
     private final Map<String, RetryPolicy> policies;
     private final DeadLetters deadLetters;
@@ -43,10 +43,10 @@ final class FailureOutcome {
     private final PersistentWrites writes;
     private final Instance<EventFailureHandler> failureHandlers;
 
-    FailureOutcome(HandlerDispatcher dispatcher, List<EventInvoker> invokers, KafkaEventsConfig config,
+    FailureOutcome(AttemptRunner attempts, List<EventInvoker> invokers, KafkaEventsConfig config,
             KafkaEventsFixedConfig.FailureMode mode, KafkaEventPublisher publisher,
             Instance<EventFailureHandler> failureHandlers) {
-        this.dispatcher = dispatcher;
+        this.attempts = attempts;
         this.failureHandlers = failureHandlers;
         this.retryTopics = mode == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS ? new RetryTopics(publisher) : null;
         this.policies = policies(invokers, config, mode);
@@ -94,7 +94,7 @@ final class FailureOutcome {
                 } finally {
                     Mdc.restore(saved);
                 }
-                dispatcher.observe(EventMonitors.Kind.SKIPPED, record.type(), record.record(), handlers.group,
+                attempts.observe(EventMonitors.Kind.SKIPPED, record.type(), record.record(), handlers.group,
                         invoker.handler(), attempt, null, failure.failure());
                 continue;
             }
@@ -121,7 +121,7 @@ final class FailureOutcome {
             } finally {
                 Mdc.restore(saved);
             }
-            dispatcher.observe(EventMonitors.Kind.RETRIED, record.type(), record.record(), handlers.group,
+            attempts.observe(EventMonitors.Kind.RETRIED, record.type(), record.record(), handlers.group,
                     invoker.handler(), attempt, wait, failure.failure());
         }
         Uni<Void> deadLettered = Uni.createFrom().voidItem();
@@ -145,7 +145,7 @@ final class FailureOutcome {
                     reason.toString(), givenUp.get(0).failure(), attempt, first, record.trace(), record.revoked());
         }
         if (again.isEmpty()) {
-            return deadLettered.chain(() -> HandlerDispatcher.ack(record.message()));
+            return deadLettered.chain(() -> AttemptRunner.ack(record.message()));
         }
         Duration delay = backoff;
         EventTracing.retry(record.trace(), attempt, delay.toMillis());
@@ -156,18 +156,18 @@ final class FailureOutcome {
                     () -> retryTopics.forward(record.record(), retry.origin().topic(), retry.origin(),
                             record.message().getPayload(), handlers.group, attempt, delay, first, labels),
                     giveUp(record.revoked())))
-                    .chain(() -> HandlerDispatcher.ack(record.message()));
+                    .chain(() -> AttemptRunner.ack(record.message()));
         }
         long dueMillis = System.currentTimeMillis() + delay.toMillis();
         return deadLettered
                 .invoke(() -> handlers.progress.waiting(record.partition(), record.record().getOffset(), dueMillis))
                 .onItem().delayIt().by(delay)
-                .chain(() -> dispatcher.attempt(record, List.copyOf(again),
+                .chain(() -> attempts.attempt(record, List.copyOf(again),
                         new Attempt.Retry(retry.origin(), attempt + 1, first)));
     }
 
     private BooleanSupplier giveUp(BooleanSupplier revoked) {
-        return () -> revoked.getAsBoolean() || dispatcher.stopping();
+        return () -> revoked.getAsBoolean() || attempts.stopping();
     }
 
     /**
@@ -195,7 +195,7 @@ final class FailureOutcome {
         }
         return deadLetter(handlers, message, record, handlers.sourceTopic(record.getTopic()), origin, null, reason,
                 failure, 0, Instant.now(), null, revoked)
-                .chain(() -> HandlerDispatcher.ack(message));
+                .chain(() -> AttemptRunner.ack(message));
     }
 
     /** Writes the dead-letter record (until the broker takes it); does not acknowledge the source record. */
@@ -216,7 +216,7 @@ final class FailureOutcome {
                     if (trace != null) {
                         EventTracing.deadLettered(trace, deadLetterTopic, reason, attempts);
                     }
-                    dispatcher.observe(EventMonitors.Kind.DEAD_LETTERED, type == null ? "unreadable" : type, record,
+                    this.attempts.observe(EventMonitors.Kind.DEAD_LETTERED, type == null ? "unreadable" : type, record,
                             handlers.group, null, attempts, null, failure);
                 });
     }

@@ -11,6 +11,7 @@ import io.opentelemetry.context.Scope;
 import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.EventFailure;
 import io.quarkiverse.kafkaevents.EventFailureHandler;
+import io.quarkus.runtime.BlockingOperationControl;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -28,21 +29,26 @@ final class HandlerCalls {
     }
 
     /**
-     * Calls the handler with the event's log MDC and trace context current. A {@code Uni} or {@code CompletionStage}
-     * handler is called on a Vert.x duplicated context of its own, which holds the MDC: the callbacks of its work on
-     * that context (Vert.x clients, timers, propagated contexts) log with the MDC until the work completes.
+     * Calls the handler with the event's log MDC and trace context current. A blocking handler is called on this thread
+     * when it may block (a lane's drain on a worker thread), otherwise on a worker thread. A {@code Uni} or
+     * {@code CompletionStage} handler is called on a Vert.x duplicated context of its own, which holds the MDC: the
+     * callbacks of its work on that context (Vert.x clients, timers, propagated contexts) log with the MDC until the
+     * work completes.
      */
     static Uni<Void> invoke(EventInvoker invoker, Object event, KafkaEventContext context, Context trace,
             Vertx vertx) {
         if (invoker.kind() == EventInvoker.BLOCKING) {
-            return Uni.createFrom().<Void> item(() -> {
-                Mdc.put(context);
-                try (Scope scope = trace.makeCurrent()) {
-                    invoker.invoke(event, context);
-                } finally {
-                    Mdc.clear();
+            if (BlockingOperationControl.isBlockingAllowed()) {
+                Throwable failure = callBlocking(invoker, event, context, trace);
+                return failure == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(failure);
+            }
+            return Uni.createFrom().<Void> emitter(emitter -> {
+                Throwable failure = callBlocking(invoker, event, context, trace);
+                if (failure == null) {
+                    emitter.complete(null);
+                } else {
+                    emitter.fail(failure);
                 }
-                return null;
             }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
         }
         io.vertx.core.Context own = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
@@ -57,6 +63,22 @@ final class HandlerCalls {
             }
             work.subscribe().with(emitter::complete, emitter::fail);
         }));
+    }
+
+    /**
+     * Calls a blocking handler on this thread, with the event's log MDC and trace context current; returns its
+     * failure, or {@code null}.
+     */
+    static Throwable callBlocking(EventInvoker invoker, Object event, KafkaEventContext context, Context trace) {
+        Mdc.put(context);
+        try (Scope scope = trace.makeCurrent()) {
+            invoker.invoke(event, context);
+            return null;
+        } catch (Throwable failure) {
+            return failure;
+        } finally {
+            Mdc.clear();
+        }
     }
 
     private static Uni<Void> start(EventInvoker invoker, Object event, KafkaEventContext context) {

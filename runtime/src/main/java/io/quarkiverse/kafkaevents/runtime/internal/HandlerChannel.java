@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
 /**
@@ -37,14 +38,19 @@ final class HandlerChannel {
     /** Timestamps of the records queued or running, per partition, oldest first. */
     private final Map<String, ArrayDeque<Long>> inFlight = new ConcurrentHashMap<>();
 
+    /**
+     * @param blocking whether the channel has blocking handlers: its lanes then drain on the worker pool, calling them
+     *        inline
+     */
     HandlerChannel(String channel, Set<String> topics, String group, String consumerGroup, boolean retry,
-            KafkaClientService clients) {
+            boolean blocking, KafkaClientService clients) {
         this.channel = channel;
         this.topics = Set.copyOf(topics);
         this.group = group;
         this.consumerGroup = consumerGroup;
         this.retry = retry;
-        this.lanes = new PartitionLanes(LANE_CAPACITY, new ConsumerPartitionFlow(clients, channel));
+        this.lanes = new PartitionLanes(LANE_CAPACITY, new ConsumerPartitionFlow(clients, channel),
+                blocking ? command -> Infrastructure.getDefaultWorkerPool().execute(command) : null);
     }
 
     /** Whether the channel reads the topic: one of its event topics, or for a retry channel one of their retries. */

@@ -64,12 +64,14 @@ final class HandlerTopology {
                         .computeIfAbsent(invoker.type(), t -> new ArrayList<>()).add(invoker);
             }
             checkSubscription(config, channel, topics, problems);
-            channelMap.put(channel, new HandlerChannel(channel, topics, group, group, false, clients));
+            boolean blocking = entry.getValue().stream().anyMatch(invoker -> invoker.kind() == EventInvoker.BLOCKING);
+            channelMap.put(channel, new HandlerChannel(channel, topics, group, group, false, blocking, clients));
             if (mode == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS) {
                 String retryChannel = channel + RetryTopics.CHANNEL_SUFFIX;
                 String retryGroup = config.getOptionalValue("mp.messaging.incoming." + retryChannel + ".group.id",
                         String.class).orElse(group + RetryTopics.CHANNEL_SUFFIX);
-                channelMap.put(retryChannel, new HandlerChannel(retryChannel, topics, group, retryGroup, true, clients));
+                channelMap.put(retryChannel, new HandlerChannel(retryChannel, topics, group, retryGroup, true, blocking,
+                        clients));
             }
         }
         if (!problems.isEmpty()) {

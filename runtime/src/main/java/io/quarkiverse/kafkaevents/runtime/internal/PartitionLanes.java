@@ -6,9 +6,12 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 
@@ -16,6 +19,13 @@ import io.smallrye.mutiny.Uni;
  * Runs the records of each partition one after the other, and the partitions of a channel side by side, so that a
  * record waiting for a retry holds up its own partition only.
  * <ul>
+ * <li>Each partition has a queue and at most one drain: a loop that takes its records one after the other. A channel
+ * with blocking handlers drains on a worker thread, which calls them inline, so the hop to a worker is paid once per
+ * run of records, not once per record; a channel with only non-blocking handlers drains on the thread that queued or
+ * completed a record. The drain stops when a record's handling becomes asynchronous (a retry backoff, a non-blocking
+ * handler, a dead-letter write) and resumes when it completes. It gives its thread back after {@link #BATCH} records or
+ * {@link #SLICE_NANOS}, and queues itself again behind the other partitions' drains, so no partition starves behind
+ * another's backlog.</li>
  * <li>When one partition has more than {@link #PAUSE_ABOVE} records waiting (its head is in backoff, say), the
  * partition is paused on the consumer, which keeps polling the others; it is resumed once its backlog is down to
  * {@link #RESUME_AT}.</li>
@@ -25,6 +35,8 @@ import io.smallrye.mutiny.Uni;
  */
 final class PartitionLanes {
 
+    private static final Logger LOG = Logger.getLogger(PartitionLanes.class);
+
     /** Pauses and resumes single partitions of the channel's consumers. */
     interface Flow {
         void pause(TopicPartition partition);
@@ -32,45 +44,73 @@ final class PartitionLanes {
         void resume(TopicPartition partition);
     }
 
+    /**
+     * What a task returns when the record was finished with synchronously: the drain goes on with the next record
+     * without subscribing to anything.
+     */
+    static final Uni<Void> DONE = Uni.createFrom().voidItem();
+
     static final int PAUSE_ABOVE = 256;
     static final int RESUME_AT = 32;
+    /** Records a drain takes before it gives its thread back. */
+    static final int BATCH = 128;
+    /** Time a drain keeps its thread at most (checked between records). */
+    static final long SLICE_NANOS = 50_000_000L;
     /**
      * While a partition stays above {@link #PAUSE_ABOVE}, it is paused again every this many records: SmallRye resumes
      * every partition when it resumes the consumer after a pause of its own.
      */
     private static final int PAUSE_AGAIN_EVERY = 64;
 
+    /** The queue of one partition, and whether a drain owns it (running, rescheduled, or waiting for a record). */
+    private static final class Lane {
+        final TopicPartition partition;
+        final ArrayDeque<Supplier<Uni<Void>>> queue = new ArrayDeque<>();
+        /** Records queued or running. */
+        int backlog;
+        boolean draining;
+
+        Lane(TopicPartition partition) {
+            this.partition = partition;
+        }
+    }
+
     private final int capacity;
     private final Flow flow;
-    private final Map<TopicPartition, CompletableFuture<Void>> tails = new HashMap<>();
-    private final Map<TopicPartition, Integer> waitingPerPartition = new HashMap<>();
+    /** Where drains run: a worker pool for a channel with blocking handlers; {@code null} to run in place. */
+    private final Executor worker;
+    private final Map<TopicPartition, Lane> lanes = new HashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
     private int inFlight;
 
-    PartitionLanes(int capacity, Flow flow) {
+    PartitionLanes(int capacity, Flow flow, Executor worker) {
         this.capacity = capacity;
         this.flow = flow;
+        this.worker = worker;
     }
 
     /**
      * Queues the task behind the earlier ones of its partition. The returned {@code Uni} completes when the task is
-     * queued (at once, unless the lanes are full), not when it has run.
+     * queued (at once, unless the lanes are full), not when it has run. A task returns {@link #DONE} when it finished
+     * synchronously, otherwise a {@code Uni} that completes when it is finished.
      */
     Uni<Void> submit(TopicPartition partition, Supplier<Uni<Void>> task) {
         CompletableFuture<Void> admitted;
         boolean pause;
+        Lane start = null;
         synchronized (this) {
-            CompletableFuture<Void> previous = tails.getOrDefault(partition, CompletableFuture.completedFuture(null));
-            CompletableFuture<Void> next = previous
-                    .thenCompose(ignored -> run(task))
-                    .whenComplete((ignored, failure) -> release(partition));
-            tails.put(partition, next);
-            int backlog = waitingPerPartition.merge(partition, 1, Integer::sum);
+            Lane lane = lanes.computeIfAbsent(partition, Lane::new);
+            lane.queue.addLast(task);
+            if (!lane.draining) {
+                lane.draining = true;
+                start = lane;
+            }
+            int backlog = ++lane.backlog;
             pause = backlog > PAUSE_ABOVE && (paused.add(partition) || backlog % PAUSE_AGAIN_EVERY == 0);
             inFlight++;
             if (inFlight <= capacity) {
-                admitted = CompletableFuture.completedFuture(null);
+                admitted = null;
             } else {
                 admitted = new CompletableFuture<>();
                 waiting.add(admitted);
@@ -79,7 +119,10 @@ final class PartitionLanes {
         if (pause) {
             flow.pause(partition);
         }
-        return Uni.createFrom().completionStage(admitted);
+        if (start != null) {
+            schedule(start, worker != null);
+        }
+        return admitted == null ? DONE : Uni.createFrom().completionStage(admitted);
     }
 
     /** Whether the partition is paused because of its backlog. */
@@ -87,12 +130,81 @@ final class PartitionLanes {
         return paused.contains(partition);
     }
 
-    private static CompletableFuture<Void> run(Supplier<Uni<Void>> task) {
+    /** Runs the lane's drain on the worker pool (when {@code hop}, or always when there is one), or here. */
+    private void schedule(Lane lane, boolean hop) {
+        if (hop) {
+            Executor executor = worker != null ? worker
+                    : io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool();
+            try {
+                executor.execute(() -> drain(lane));
+                return;
+            } catch (RuntimeException rejected) {
+                // the pool is shutting down: drain here, the records are dropped by their revocation checks
+                LOG.debugf(rejected, "Worker pool refused the drain of %s; draining in place", lane.partition);
+            }
+        }
+        drain(lane);
+    }
+
+    /**
+     * Takes the lane's records one after the other while they finish synchronously; stops at an asynchronous one (its
+     * completion resumes the drain), at an empty queue, or at the end of its batch or time slice (then queues itself
+     * again).
+     */
+    private void drain(Lane lane) {
+        long deadline = System.nanoTime() + SLICE_NANOS;
+        for (int taken = 0;; taken++) {
+            Supplier<Uni<Void>> task;
+            synchronized (this) {
+                if (taken >= BATCH || (taken > 0 && System.nanoTime() - deadline > 0)) {
+                    task = null;
+                } else {
+                    task = lane.queue.pollFirst();
+                    if (task == null) {
+                        lane.draining = false;
+                        return;
+                    }
+                }
+            }
+            if (task == null) {
+                // fairness: behind the drains of the other partitions waiting for a thread
+                schedule(lane, true);
+                return;
+            }
+            Uni<Void> result = run(task);
+            if (result != DONE && !completedInline(lane, result)) {
+                return;
+            }
+            release(lane.partition);
+        }
+    }
+
+    /**
+     * Subscribes to an asynchronous task. Returns {@code true} when it completed during the subscription (the drain
+     * goes on), {@code false} when it is still running: its completion releases the record and resumes the drain.
+     */
+    private boolean completedInline(Lane lane, Uni<Void> result) {
+        // 0: running, 1: completed during subscribe, 2: the drain has returned
+        AtomicInteger state = new AtomicInteger();
+        Runnable completed = () -> {
+            if (!state.compareAndSet(0, 1)) {
+                release(lane.partition);
+                // a non-blocking channel goes on in place, on the thread that completed the record
+                schedule(lane, worker != null);
+            }
+        };
+        result.subscribe().with(ignored -> completed.run(), failure -> completed.run());
+        return !state.compareAndSet(0, 2);
+    }
+
+    private static Uni<Void> run(Supplier<Uni<Void>> task) {
         try {
+            Uni<Void> result = task.get();
             // a failed task must not break the lane: the next record of the partition still runs
-            return task.get().onFailure().recoverWithNull().subscribeAsCompletionStage();
+            return result == null ? DONE : result;
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(null);
+            LOG.debugf(e, "A record task failed");
+            return DONE;
         }
     }
 
@@ -102,10 +214,7 @@ final class PartitionLanes {
         synchronized (this) {
             inFlight--;
             next = waiting.poll();
-            int backlog = waitingPerPartition.merge(partition, -1, Integer::sum);
-            if (backlog == 0) {
-                waitingPerPartition.remove(partition);
-            }
+            int backlog = --lanes.get(partition).backlog;
             resume = backlog <= RESUME_AT && paused.remove(partition);
         }
         if (resume) {

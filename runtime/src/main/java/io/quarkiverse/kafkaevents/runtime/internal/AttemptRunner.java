@@ -1,0 +1,171 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.kafkaevents.EventObservation;
+import io.quarkus.runtime.BlockingOperationControl;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
+
+/**
+ * One attempt of a record: calls its handlers one after the other, then acknowledges the record, or hands the failed
+ * handlers to {@link FailureOutcome}. When every handler is blocking and the current thread may block (a lane's drain
+ * on a worker thread), the handlers are called inline and a successful attempt finishes synchronously
+ * ({@link PartitionLanes#DONE}), without a Mutiny chain.
+ */
+final class AttemptRunner {
+
+    private static final Logger LOG = Logger.getLogger(AttemptRunner.class);
+    /** Ends the attempt of a record whose partition was revoked (or the application is stopping) before a call. */
+    private static final RuntimeException NOT_STARTED = new IllegalStateException(
+            "partition revoked or application stopping: the record is left for redelivery", null) {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
+
+    private final EventMonitors monitors;
+    private final Vertx vertx;
+    private final BooleanSupplier stopping;
+    private FailureOutcome failures;
+
+    AttemptRunner(EventMonitors monitors, Vertx vertx, BooleanSupplier stopping) {
+        this.monitors = monitors;
+        this.vertx = vertx;
+        this.stopping = stopping;
+    }
+
+    /** Set once, right after construction (the failure outcome calls back for retries). */
+    void failures(FailureOutcome failures) {
+        this.failures = failures;
+    }
+
+    /** Whether the application is stopping: no record is started any more. */
+    boolean stopping() {
+        return stopping.getAsBoolean();
+    }
+
+    void observe(EventMonitors.Kind kind, String type, IncomingKafkaRecordMetadata<?, ?> record, String group,
+            String handler, int attempt, Duration duration, Throwable failure) {
+        if (monitors.active()) {
+            monitors.notify(kind, new EventObservation(type, record.getTopic(), record.getPartition(),
+                    record.getOffset(), group, handler, attempt, duration, failure));
+        }
+    }
+
+    /**
+     * Calls the given invokers; what happens to the failed ones is decided by {@link FailureOutcome}.
+     */
+    Uni<Void> attempt(Attempt record, List<EventInvoker> invokers, Attempt.Retry retry) {
+        int attempt = retry.attempt();
+        if (attempt > 1 && record.revoked().getAsBoolean()) {
+            // the pending retry is cancelled: the partition's new owner handles the record
+            return PartitionLanes.DONE;
+        }
+        record.attempts()[0] = attempt;
+        HandlerChannel handlers = record.handlers();
+        KafkaEventContext context = new KafkaEventContext(record.record(), retry.origin(), record.decoded(),
+                record.type(), handlers.group, attempt);
+        long start = System.nanoTime();
+        if (allBlocking(invokers) && BlockingOperationControl.isBlockingAllowed()) {
+            return inline(record, invokers, retry, context, start);
+        }
+        List<Attempt.Failed> failed = new ArrayList<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (EventInvoker invoker : invokers) {
+            Object event = record.events().get(invoker.eventClass());
+            chain = chain.chain(() -> {
+                // marked as handling first, then checked: a shutdown drain or a revocation either sees this call
+                // running (and waits for it) or is seen here (and the call is not started, the record not acknowledged)
+                handlers.progress.handling(record.partition(), record.record().getOffset(), invoker.handler());
+                if (record.revoked().getAsBoolean()) {
+                    return Uni.createFrom().failure(NOT_STARTED);
+                }
+                return HandlerCalls.invoke(invoker, event, context, record.trace(), vertx)
+                        .onFailure().recoverWithUni(failure -> {
+                            failed(record, invoker, attempt, start, failure, failed);
+                            return Uni.createFrom().voidItem();
+                        });
+            });
+        }
+        return chain.chain(() -> finish(record, context, retry, failed, start));
+    }
+
+    /** Blocking handlers called on this thread, one after the other. */
+    private Uni<Void> inline(Attempt record, List<EventInvoker> invokers, Attempt.Retry retry,
+            KafkaEventContext context, long start) {
+        HandlerChannel handlers = record.handlers();
+        List<Attempt.Failed> failed = List.of();
+        for (EventInvoker invoker : invokers) {
+            // marked as handling first, then checked (see above)
+            handlers.progress.handling(record.partition(), record.record().getOffset(), invoker.handler());
+            if (record.revoked().getAsBoolean()) {
+                // not started: the record is left unacknowledged, for the partition's new owner
+                return PartitionLanes.DONE;
+            }
+            Throwable failure = HandlerCalls.callBlocking(invoker, record.events().get(invoker.eventClass()), context,
+                    record.trace());
+            if (failure != null) {
+                if (failed.isEmpty()) {
+                    failed = new ArrayList<>(invokers.size());
+                }
+                failed(record, invoker, retry.attempt(), start, failure, failed);
+            }
+        }
+        return finish(record, context, retry, failed, start);
+    }
+
+    private void failed(Attempt record, EventInvoker invoker, int attempt, long start, Throwable failure,
+            List<Attempt.Failed> failed) {
+        EventTracing.attemptFailed(record.trace(), invoker.handler(), attempt, failure);
+        failed.add(new Attempt.Failed(invoker, failure));
+        observe(EventMonitors.Kind.FAILED, record.type(), record.record(), record.handlers().group,
+                invoker.handler(), attempt, Duration.ofNanos(System.nanoTime() - start), failure);
+    }
+
+    private Uni<Void> finish(Attempt record, KafkaEventContext context, Attempt.Retry retry,
+            List<Attempt.Failed> failed, long start) {
+        if (failed.isEmpty()) {
+            observe(EventMonitors.Kind.HANDLED, record.type(), record.record(), record.handlers().group, null,
+                    retry.attempt(), Duration.ofNanos(System.nanoTime() - start), null);
+            return ackNow(record.message());
+        }
+        return failures.after(record, context, retry, failed);
+    }
+
+    private static boolean allBlocking(List<EventInvoker> invokers) {
+        for (EventInvoker invoker : invokers) {
+            if (invoker.kind() != EventInvoker.BLOCKING) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Acknowledges the message; completes when the acknowledgement is done. */
+    static Uni<Void> ack(Message<?> message) {
+        return Uni.createFrom().completionStage(message.ack());
+    }
+
+    /**
+     * Acknowledges the message without waiting for the acknowledgement to be applied: SmallRye's commit strategy
+     * applies it on the consumer's context, in order, and tracks offsets per partition on its own; waiting would cost
+     * a thread hop per record. Returns {@link PartitionLanes#DONE}.
+     */
+    static Uni<Void> ackNow(Message<?> message) {
+        message.ack().whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.warnf(failure, "Kafka Events could not acknowledge a record");
+            }
+        });
+        return PartitionLanes.DONE;
+    }
+}

@@ -1,0 +1,160 @@
+package io.quarkiverse.kafkaevents.runtime.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+
+/** The lanes on their own: order, one record at a time, asynchronous records, fairness, capacity. */
+class PartitionLanesTest {
+
+    static final TopicPartition A = new TopicPartition("t", 0);
+    static final TopicPartition B = new TopicPartition("t", 1);
+
+    static final PartitionLanes.Flow NO_FLOW = new PartitionLanes.Flow() {
+        @Override
+        public void pause(TopicPartition partition) {
+        }
+
+        @Override
+        public void resume(TopicPartition partition) {
+        }
+    };
+
+    final ExecutorService worker = Executors.newSingleThreadExecutor();
+    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    /**
+     * Initializes Mutiny's context propagation once, on this thread: outside Quarkus, its first use on two threads at
+     * once can fail ("ContextManagerProvider already set").
+     */
+    @BeforeAll
+    static void initMutiny() {
+        Uni.createFrom().completionStage(CompletableFuture.completedFuture(1)).await().indefinitely();
+    }
+
+    @AfterEach
+    void stop() {
+        worker.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aBacklogDoesNotStarveAnotherPartitionOnOneThread() throws Exception {
+        PartitionLanes lanes = new PartitionLanes(100_000, NO_FLOW, worker);
+        CountDownLatch gate = new CountDownLatch(1);
+        worker.execute(() -> await(gate)); // holds the only thread while both lanes fill
+        List<String> handled = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            lanes.submit(A, () -> {
+                handled.add("A");
+                return PartitionLanes.DONE;
+            });
+        }
+        CountDownLatch fewDone = new CountDownLatch(5);
+        for (int i = 0; i < 5; i++) {
+            lanes.submit(B, () -> {
+                handled.add("B");
+                fewDone.countDown();
+                return PartitionLanes.DONE;
+            });
+        }
+        gate.countDown();
+        assertTrue(fewDone.await(10, TimeUnit.SECONDS));
+        int backlogBefore = handled.indexOf("B");
+        assertTrue(backlogBefore <= PartitionLanes.BATCH,
+                "records of the backlog handled before the other partition's: " + backlogBefore);
+        awaitSize(handled, 2005);
+    }
+
+    @Test
+    void recordsOfAPartitionInOrderOneAtATimeAcrossAsynchronousOnes() throws Exception {
+        PartitionLanes lanes = new PartitionLanes(100_000, NO_FLOW, worker);
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger overlap = new AtomicInteger();
+        int records = 1000;
+        for (int i = 0; i < records; i++) {
+            int n = i;
+            lanes.submit(A, () -> {
+                if (running.incrementAndGet() > 1) {
+                    overlap.incrementAndGet();
+                }
+                order.add(n);
+                if (n % 10 == 0) {
+                    // asynchronous: completes later on another thread
+                    CompletableFuture<Void> later = new CompletableFuture<>();
+                    timer.schedule(() -> {
+                        running.decrementAndGet();
+                        later.complete(null);
+                    }, 1, TimeUnit.MILLISECONDS);
+                    return Uni.createFrom().completionStage(later);
+                }
+                if (n % 10 == 5) {
+                    running.decrementAndGet();
+                    return Uni.createFrom().voidItem(); // a Uni that completes at subscription
+                }
+                if (n % 10 == 7) {
+                    running.decrementAndGet();
+                    throw new IllegalStateException("a failing task does not break the lane");
+                }
+                running.decrementAndGet();
+                return PartitionLanes.DONE;
+            });
+        }
+        awaitSize(order, records);
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < records; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, order);
+        assertEquals(0, overlap.get(), "records of one partition running at once");
+    }
+
+    @Test
+    void fullLanesAdmitOnlyWhenARecordIsFinished() throws Exception {
+        PartitionLanes lanes = new PartitionLanes(2, NO_FLOW, worker);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        lanes.submit(A, () -> Uni.createFrom().completionStage(first)).await().atMost(Duration.ofSeconds(5));
+        lanes.submit(A, () -> PartitionLanes.DONE).await().atMost(Duration.ofSeconds(5));
+        CompletableFuture<Void> third = lanes.submit(A, () -> PartitionLanes.DONE).subscribeAsCompletionStage()
+                .toCompletableFuture();
+        assertFalse(third.isDone(), "admitted beyond the capacity: " + third);
+        first.complete(null);
+        third.get(5, TimeUnit.SECONDS);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitSize(List<?> list, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (list.size() < size && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(size, list.size());
+    }
+}
