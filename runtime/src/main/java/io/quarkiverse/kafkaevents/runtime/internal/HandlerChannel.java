@@ -29,6 +29,8 @@ final class HandlerChannel {
     final String consumerGroup;
     /** Whether the channel reads retry topics. */
     final boolean retry;
+    /** Lanes per partition: 1 handles a partition in order; more run records of different keys side by side. */
+    final int keyLanes;
     final PartitionLanes lanes;
     final PartitionProgress progress = new PartitionProgress();
     final LongAdder skipped = new LongAdder();
@@ -39,11 +41,13 @@ final class HandlerChannel {
     private final Map<String, ArrayDeque<Long>> inFlight = new ConcurrentHashMap<>();
 
     /**
+     * @param keyLanes lanes per partition (see {@link HandlerConfig#keyConcurrency()})
      * @param blocking whether the channel has blocking handlers: its lanes then drain on the worker pool, calling them
      *        inline
      */
     HandlerChannel(String channel, Set<String> topics, String group, String consumerGroup, boolean retry,
-            boolean blocking, KafkaClientService clients) {
+            boolean blocking, int keyLanes, KafkaClientService clients) {
+        this.keyLanes = Math.max(1, keyLanes);
         this.channel = channel;
         this.topics = Set.copyOf(topics);
         this.group = group;
@@ -98,6 +102,7 @@ final class HandlerChannel {
         }
     }
 
+    /** With ordering by key, records finish out of order: the oldest timestamps go first, an approximation. */
     void untrack(String partition) {
         ArrayDeque<Long> timestamps = inFlight.get(partition);
         synchronized (timestamps) {

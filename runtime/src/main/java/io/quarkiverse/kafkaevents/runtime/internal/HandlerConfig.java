@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.quarkus.runtime.annotations.ConfigDocMapKey;
 import io.quarkus.runtime.annotations.ConfigGroup;
+import io.smallrye.config.WithDefault;
 
 /**
  * Settings of one {@code @EventHandler} method ({@code quarkus.kafka-events.handlers."<class name>#<method name>".*}).
@@ -24,4 +25,17 @@ public interface HandlerConfig extends RetryOverrides {
      */
     @ConfigDocMapKey("consumer-property")
     Map<String, String> kafka();
+
+    /**
+     * How many records of one partition may be handled side by side, by key: records with the same key are still
+     * handled one at a time, in order; records of different keys (spread over this many lanes by the hash of the key,
+     * records without a key by offset) run concurrently. {@code 1} (the default) handles each partition's records one
+     * after the other. Offsets are committed up to the oldest record not finished yet, so a slow key holds back the
+     * commit of its partition, not the handling of the other keys.
+     * <p>
+     * Handlers of one event topic in one consumer group share their consumers and lanes: the lowest value among them
+     * applies. Records of retry topics are handled in order.
+     */
+    @WithDefault("1")
+    int keyConcurrency();
 }

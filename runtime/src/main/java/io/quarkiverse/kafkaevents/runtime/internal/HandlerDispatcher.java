@@ -61,7 +61,8 @@ public class HandlerDispatcher {
             KafkaEventsFixedConfig fixedConfig, KafkaEventPublisher publisher, EventRouting routing,
             Instance<EventFailureHandler> failureHandlers, EventMonitors monitors, EventTracing tracing,
             KafkaClientService clients, Vertx vertx) {
-        this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), clients);
+        this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), config.handlers(),
+                clients);
         AttemptRunner attempts = new AttemptRunner(monitors, vertx, () -> stopping);
         this.failures = new FailureOutcome(attempts, invokers, config, fixedConfig.failure().mode(), publisher,
                 failureHandlers);
@@ -70,8 +71,18 @@ public class HandlerDispatcher {
                 new SkippedRecords(config.logUnhandledTypes()));
     }
 
+    /** The record's lane of its partition: by the hash of its key (by offset when it has none). */
+    private static int slot(int lanes, IncomingKafkaRecordMetadata<?, ?> record) {
+        if (lanes == 1) {
+            return 0;
+        }
+        Object key = record.getKey();
+        return key == null ? (int) (record.getOffset() % lanes) : Math.floorMod(key.hashCode(), lanes);
+    }
+
     /**
-     * Queues one record of the channel behind the earlier records of its partition. The returned {@code Uni}
+     * Queues one record of the channel behind the earlier records of its partition (of its key, with ordering by
+     * key). The returned {@code Uni}
      * completes when the record is queued; the record is acknowledged once handled.
      */
     public Uni<Void> dispatch(String channel, Message<byte[]> message) {
@@ -91,7 +102,7 @@ public class HandlerDispatcher {
         Instant timestamp = record.getTimestamp();
         int generation = handlers.generation(partition);
         handlers.track(partition, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
-        return handlers.lanes.submit(topicPartition, () -> {
+        return handlers.lanes.submit(topicPartition, slot(handlers.keyLanes, record), () -> {
             Runnable finished = () -> {
                 handlers.untrack(partition);
                 handlers.progress.done(topicPartition, record.getOffset());

@@ -35,7 +35,7 @@ final class HandlerTopology {
     private final List<EventInvoker> invokers;
 
     HandlerTopology(List<EventInvoker> invokers, EventRouting routing, KafkaEventsFixedConfig.FailureMode mode,
-            KafkaClientService clients) {
+            Map<String, HandlerConfig> handlerConfigs, KafkaClientService clients) {
         this.invokers = List.copyOf(invokers);
         Map<String, String> topicOfType = new HashMap<>();
         for (EventRouting.Route route : routing.routes()) {
@@ -65,13 +65,22 @@ final class HandlerTopology {
             }
             checkSubscription(config, channel, topics, problems);
             boolean blocking = entry.getValue().stream().anyMatch(invoker -> invoker.kind() == EventInvoker.BLOCKING);
-            channelMap.put(channel, new HandlerChannel(channel, topics, group, group, false, blocking, clients));
+            int keyLanes = entry.getValue().stream().mapToInt(invoker -> {
+                HandlerConfig handlerConfig = handlerConfigs.get(invoker.handler());
+                return handlerConfig == null ? 1 : handlerConfig.keyConcurrency();
+            }).min().orElse(1);
+            if (keyLanes < 1) {
+                problems.add("quarkus.kafka-events.handlers.\"<handler>\".key-concurrency must be at least 1 (channel "
+                        + channel + ")");
+            }
+            channelMap.put(channel, new HandlerChannel(channel, topics, group, group, false, blocking, keyLanes,
+                    clients));
             if (mode == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS) {
                 String retryChannel = channel + RetryTopics.CHANNEL_SUFFIX;
                 String retryGroup = config.getOptionalValue("mp.messaging.incoming." + retryChannel + ".group.id",
                         String.class).orElse(group + RetryTopics.CHANNEL_SUFFIX);
                 channelMap.put(retryChannel, new HandlerChannel(retryChannel, topics, group, retryGroup, true, blocking,
-                        clients));
+                        1, clients));
             }
         }
         if (!problems.isEmpty()) {

@@ -62,24 +62,30 @@ final class PartitionLanes {
      */
     private static final int PAUSE_AGAIN_EVERY = 64;
 
-    /** The queue of one partition, and whether a drain owns it (running, rescheduled, or waiting for a record). */
+    /**
+     * The queue of one lane of a partition (a partition has one lane, or one per key slot with ordering by key), and
+     * whether a drain owns it (running, rescheduled, or waiting for a record).
+     */
     private static final class Lane {
         final TopicPartition partition;
         final ArrayDeque<Supplier<Uni<Void>>> queue = new ArrayDeque<>();
-        /** Records queued or running. */
-        int backlog;
         boolean draining;
 
-        Lane(TopicPartition partition) {
-            this.partition = partition;
+        Lane(LaneKey key) {
+            this.partition = key.partition();
         }
+    }
+
+    private record LaneKey(TopicPartition partition, int slot) {
     }
 
     private final int capacity;
     private final Flow flow;
     /** Where drains run: a worker pool for a channel with blocking handlers; {@code null} to run in place. */
     private final Executor worker;
-    private final Map<TopicPartition, Lane> lanes = new HashMap<>();
+    private final Map<LaneKey, Lane> lanes = new HashMap<>();
+    /** Records queued or running, per partition (all its lanes). */
+    private final Map<TopicPartition, Integer> backlogs = new HashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
     private int inFlight;
@@ -96,17 +102,25 @@ final class PartitionLanes {
      * synchronously, otherwise a {@code Uni} that completes when it is finished.
      */
     Uni<Void> submit(TopicPartition partition, Supplier<Uni<Void>> task) {
+        return submit(partition, 0, task);
+    }
+
+    /**
+     * Queues the task behind the earlier ones of its lane: {@code slot} 0 for a partition handled in order, or the
+     * slot of the record's key when records of different keys run side by side.
+     */
+    Uni<Void> submit(TopicPartition partition, int slot, Supplier<Uni<Void>> task) {
         CompletableFuture<Void> admitted;
         boolean pause;
         Lane start = null;
         synchronized (this) {
-            Lane lane = lanes.computeIfAbsent(partition, Lane::new);
+            Lane lane = lanes.computeIfAbsent(new LaneKey(partition, slot), Lane::new);
             lane.queue.addLast(task);
             if (!lane.draining) {
                 lane.draining = true;
                 start = lane;
             }
-            int backlog = ++lane.backlog;
+            int backlog = backlogs.merge(partition, 1, Integer::sum);
             pause = backlog > PAUSE_ABOVE && (paused.add(partition) || backlog % PAUSE_AGAIN_EVERY == 0);
             inFlight++;
             if (inFlight <= capacity) {
@@ -214,7 +228,7 @@ final class PartitionLanes {
         synchronized (this) {
             inFlight--;
             next = waiting.poll();
-            int backlog = --lanes.get(partition).backlog;
+            int backlog = backlogs.merge(partition, -1, Integer::sum);
             resume = backlog <= RESUME_AT && paused.remove(partition);
         }
         if (resume) {

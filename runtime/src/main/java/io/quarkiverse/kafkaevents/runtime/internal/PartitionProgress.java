@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What the record at the head of each partition of a channel is doing, and since when: the basis of the liveness
+ * What the record at the head of each partition (of each key lane, with ordering by key) of a channel is doing, and
+ * since when: the basis of the liveness
  * check. A partition whose head record is being handled, or whose dead-letter or retry record keeps being refused, for
  * longer than a bound is stalled; a record waiting for its retry backoff is not, however long the backoff.
  */
@@ -28,32 +29,38 @@ final class PartitionProgress {
     record Activity(long offset, State state, long sinceMillis, String detail) {
     }
 
-    private final Map<TopicPartition, Activity> heads = new ConcurrentHashMap<>();
+    /** A record in progress: with ordering by key, several records of a partition are. */
+    private record Head(TopicPartition partition, long offset) {
+    }
+
+    private final Map<Head, Activity> heads = new ConcurrentHashMap<>();
 
     void handling(TopicPartition partition, long offset, String handler) {
-        heads.put(partition, new Activity(offset, State.HANDLING, System.currentTimeMillis(), "handler " + handler));
+        heads.put(new Head(partition, offset),
+                new Activity(offset, State.HANDLING, System.currentTimeMillis(), "handler " + handler));
     }
 
     void waiting(TopicPartition partition, long offset, long untilMillis) {
-        heads.put(partition, new Activity(offset, State.WAITING, System.currentTimeMillis(),
+        heads.put(new Head(partition, offset), new Activity(offset, State.WAITING, System.currentTimeMillis(),
                 "retry due at " + java.time.Instant.ofEpochMilli(untilMillis)));
     }
 
     /** A refused write: keeps the time of the first refusal of this record. */
     void writeFailing(TopicPartition partition, long offset, String topic, Throwable failure) {
         String detail = "writing to " + topic + " failed: " + failure;
-        heads.compute(partition, (p, current) -> current != null && current.state() == State.WRITE_FAILING
-                && current.offset() == offset ? new Activity(offset, State.WRITE_FAILING, current.sinceMillis(), detail)
+        heads.compute(new Head(partition, offset), (p, current) -> current != null
+                && current.state() == State.WRITE_FAILING
+                        ? new Activity(offset, State.WRITE_FAILING, current.sinceMillis(), detail)
                         : new Activity(offset, State.WRITE_FAILING, System.currentTimeMillis(), detail));
     }
 
     /** The record at this offset is finished with (or dropped). */
     void done(TopicPartition partition, long offset) {
-        heads.computeIfPresent(partition, (p, current) -> current.offset() == offset ? null : current);
+        heads.remove(new Head(partition, offset));
     }
 
     void forget(TopicPartition partition) {
-        heads.remove(partition);
+        heads.keySet().removeIf(head -> head.partition().equals(partition));
     }
 
     /** The number of handler calls running. */
@@ -70,9 +77,9 @@ final class PartitionProgress {
     /** Partitions whose write is failing right now, described. */
     List<String> failingWrites() {
         List<String> failing = new ArrayList<>();
-        heads.forEach((partition, activity) -> {
+        heads.forEach((head, activity) -> {
             if (activity.state() == State.WRITE_FAILING) {
-                failing.add(describe(partition, activity, System.currentTimeMillis()));
+                failing.add(describe(head.partition(), activity, System.currentTimeMillis()));
             }
         });
         return failing;
@@ -82,9 +89,9 @@ final class PartitionProgress {
     List<String> stalled(Duration bound) {
         long now = System.currentTimeMillis();
         List<String> stalled = new ArrayList<>();
-        heads.forEach((partition, activity) -> {
+        heads.forEach((head, activity) -> {
             if (activity.state() != State.WAITING && now - activity.sinceMillis() > bound.toMillis()) {
-                stalled.add(describe(partition, activity, now));
+                stalled.add(describe(head.partition(), activity, now));
             }
         });
         return stalled;

@@ -1,0 +1,132 @@
+package io.quarkiverse.kafkaevents.deployment.handlers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.kafkaevents.EventHandler;
+import io.quarkiverse.kafkaevents.EventPublisher;
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * Ordering by key ({@code key-concurrency}): on a single partition, records of different keys are handled side by
+ * side, each key's records one at a time and in order; every record is handled once and the partition's offset is
+ * committed to its end.
+ */
+public class KeyConcurrencyTest {
+
+    static final String TOPIC = "test.key-concurrency-test.public.meter-readings";
+    static final int KEYS = 16;
+    static final int PER_KEY = 40;
+
+    @EventTopic(value = "meter-readings", pluralize = false)
+    public record MeterRead(@PartitionKey String meter, int sequence) {
+    }
+
+    public static class Seen {
+        static final Map<String, List<Integer>> BY_KEY = new ConcurrentHashMap<>();
+        static final Map<String, AtomicInteger> RUNNING_PER_KEY = new ConcurrentHashMap<>();
+        static final AtomicInteger RUNNING = new AtomicInteger();
+        static final AtomicInteger MAX_RUNNING = new AtomicInteger();
+        static final AtomicInteger MAX_RUNNING_PER_KEY = new AtomicInteger();
+    }
+
+    public static class Meters {
+        @EventHandler
+        void on(MeterRead reading) throws InterruptedException {
+            AtomicInteger perKey = Seen.RUNNING_PER_KEY.computeIfAbsent(reading.meter(), k -> new AtomicInteger());
+            Seen.MAX_RUNNING_PER_KEY.accumulateAndGet(perKey.incrementAndGet(), Math::max);
+            Seen.MAX_RUNNING.accumulateAndGet(Seen.RUNNING.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(5);
+                Seen.BY_KEY.computeIfAbsent(reading.meter(), k -> new CopyOnWriteArrayList<>())
+                        .add(reading.sequence());
+            } finally {
+                Seen.RUNNING.decrementAndGet();
+                perKey.decrementAndGet();
+            }
+        }
+    }
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(MeterRead.class, Seen.class, Meters.class))
+            .overrideConfigKey("quarkus.application.name", "key-concurrency-test")
+            .overrideConfigKey("quarkus.kafka-events.events.\"MeterRead\".partitions", "1")
+            .overrideConfigKey("quarkus.kafka-events.handlers.\"" + Meters.class.getName() + "#on\".key-concurrency",
+                    "4");
+
+    @Inject
+    EventPublisher publisher;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void keysRunSideBySideEachInOrderAndTheOffsetIsCommittedToTheEnd() throws Exception {
+        List<MeterRead> readings = new ArrayList<>();
+        for (int sequence = 0; sequence < PER_KEY; sequence++) {
+            for (int key = 0; key < KEYS; key++) {
+                readings.add(new MeterRead("meter-" + key, sequence));
+            }
+        }
+        publisher.publishAll(readings).await().atMost(Duration.ofSeconds(60));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (total() < KEYS * PER_KEY && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(KEYS * PER_KEY, total(), "readings handled");
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < PER_KEY; i++) {
+            expected.add(i);
+        }
+        for (int key = 0; key < KEYS; key++) {
+            assertEquals(expected, Seen.BY_KEY.get("meter-" + key), "order of meter-" + key);
+        }
+        assertEquals(1, Seen.MAX_RUNNING_PER_KEY.get(), "records of one key handled at the same time");
+        assertTrue(Seen.MAX_RUNNING.get() > 1 && Seen.MAX_RUNNING.get() <= 4,
+                "records of one partition handled at the same time: " + Seen.MAX_RUNNING.get());
+
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        TopicPartition partition = new TopicPartition(TOPIC, 0);
+        try (Admin admin = Admin.create(props)) {
+            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
+            assertEquals(KEYS * PER_KEY, end);
+            long committed = -1;
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (committed != end && System.nanoTime() < until) {
+                OffsetAndMetadata offset = admin.listConsumerGroupOffsets("test.key-concurrency-test")
+                        .partitionsToOffsetAndMetadata().get().get(partition);
+                committed = offset == null ? -1 : offset.offset();
+                Thread.sleep(200);
+            }
+            assertEquals(end, committed, "committed offset");
+        }
+    }
+
+    private static int total() {
+        return Seen.BY_KEY.values().stream().mapToInt(List::size).sum();
+    }
+}
