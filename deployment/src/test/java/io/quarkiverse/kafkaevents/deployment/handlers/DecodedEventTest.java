@@ -62,6 +62,15 @@ class DecodedEventTest {
     }
 
     @Test
+    void refusesASourceThatIsNoUriReferenceAndReadsAnEmptyValueAsNoData() {
+        IllegalArgumentException badSource = assertThrows(IllegalArgumentException.class,
+                () -> DecodedEvent.decode(headers("ce_id", "x", "ce_source", "not a uri", "ce_type", "T"), JSON));
+        assertTrue(badSource.getMessage().startsWith("invalid CloudEvent: ce_source 'not a uri'"),
+                badSource.getMessage());
+        assertNull(DecodedEvent.decode(headers("ce_id", "x", "ce_source", "/s", "ce_type", "T"), new byte[0]).data());
+    }
+
+    @Test
     void timeOfTheRightShapeButNoDateIsNull() {
         DecodedEvent decoded = DecodedEvent.decode(
                 headers("ce_id", "x", "ce_source", "/s", "ce_type", "T", "ce_time", "2026-13-45T99:00:00Z"), JSON);

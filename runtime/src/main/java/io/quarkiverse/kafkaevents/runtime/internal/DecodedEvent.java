@@ -1,5 +1,7 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -88,13 +90,21 @@ public final class DecodedEvent {
         String id = required(headers, "ce_id");
         String type = required(headers, "ce_type");
         String source = required(headers, "ce_source");
+        try {
+            new URI(source);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid CloudEvent: ce_source '" + source
+                    + "' is not a URI reference: " + e.getMessage(), e);
+        }
         Header subject = headers.lastHeader("ce_subject");
         Header time = headers.lastHeader("ce_time");
         String timeText = time == null ? null : text(time);
         if (timeText != null && !looksLikeRfc3339(timeText)) {
             throw new IllegalArgumentException("invalid CloudEvent: ce_time '" + timeText + "' is not an RFC 3339 time");
         }
-        return new DecodedEvent(headers, value, id, type, source, subject == null ? null : text(subject), timeText);
+        // an empty value is no data, as for the SDK
+        return new DecodedEvent(headers, value == null || value.length == 0 ? null : value, id, type, source,
+                subject == null ? null : text(subject), timeText);
     }
 
     private static String required(Headers headers, String name) {
