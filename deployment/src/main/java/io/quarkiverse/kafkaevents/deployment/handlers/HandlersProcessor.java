@@ -227,9 +227,6 @@ public class HandlersProcessor {
             values.put("partitions", "${quarkus.kafka-events.concurrency}");
             // the dispatcher acknowledges every record it has finished with; offsets only move past finished ones
             values.put("commit-strategy", "throttled");
-            // one message per poll: the dispatcher queues the poll's records in their partitions' lanes in one go, so
-            // the per-record cost of SmallRye's stream (message, context capture, method call) is paid per poll
-            values.put("batch", "true");
             // a record may rightly stay unacknowledged for long (a long retry backoff, a slow handler, a refused
             // dead-letter write): SmallRye's age limit would close the consumer for good; the extension's liveness
             // check reports partitions that really make no progress instead
