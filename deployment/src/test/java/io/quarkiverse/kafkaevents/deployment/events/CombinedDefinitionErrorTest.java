@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.IdentityHashMap;
-import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.deployment.StartupFailures;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -49,7 +44,7 @@ public class CombinedDefinitionErrorTest {
             .withApplicationRoot(jar -> jar.addClasses(BrokenTopic.class, ParcelShipped.class, Handlers.class))
             .overrideConfigKey("quarkus.kafka-events.devservices.enabled", "false")
             .assertException(t -> {
-                Throwable definition = find(t);
+                Throwable definition = StartupFailures.find(t, EventDefinitionException.class);
                 assertNotNull(definition, "no EventDefinitionException in the cause chain of " + t);
                 String message = definition.getMessage();
                 assertTrue(message.contains("2 problem(s)"), message);
@@ -65,25 +60,5 @@ public class CombinedDefinitionErrorTest {
     @Test
     void buildFailsOnceWithBothKinds() {
         // the build is expected to fail; assertException checks why
-    }
-
-    private static Throwable find(Throwable t) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Throwable> todo = new ArrayDeque<>();
-        todo.add(t);
-        while (!todo.isEmpty()) {
-            Throwable current = todo.poll();
-            if (!seen.add(current)) {
-                continue;
-            }
-            if (current.getClass().getName().equals(EventDefinitionException.class.getName())) {
-                return current;
-            }
-            if (current.getCause() != null) {
-                todo.add(current.getCause());
-            }
-            Collections.addAll(todo, current.getSuppressed());
-        }
-        return null;
     }
 }

@@ -77,15 +77,6 @@ final class FailureRecords {
         }
     }
 
-    /** The messages of an exception and its causes, one per line. */
-    static String messages(Throwable t) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            all.append(cause.getMessage()).append('\n');
-        }
-        return all.toString();
-    }
-
     /**
      * A plain consumer joining {@code group} on {@code topic} with a client id that sorts first, so that the range
      * assignor gives it the partition of a one-partition topic: the application's consumer loses it. Close it to

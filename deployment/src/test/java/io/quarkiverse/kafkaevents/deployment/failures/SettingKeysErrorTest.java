@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.deployment.StartupFailures;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -32,7 +33,7 @@ public class SettingKeysErrorTest {
                     "5")
             .overrideConfigKey("quarkus.kafka-events.events.\"RefundIsued\".max-attempts", "5")
             .assertException(t -> {
-                String messages = FailureRecords.messages(t);
+                String messages = StartupFailures.messages(t);
                 assertTrue(messages.contains("quarkus.kafka-events.events.\"RefundIsued\" names no event type; the event"
                         + " types are [RefundIssued]"), messages);
                 assertTrue(messages.contains("quarkus.kafka-events.handlers.\"" + RefundHandler.class.getName()

@@ -3,17 +3,12 @@ package io.quarkiverse.kafkaevents.deployment.handlers;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.IdentityHashMap;
-import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.deployment.StartupFailures;
 import io.quarkiverse.kafkaevents.deployment.events.EventDefinitionException;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -44,7 +39,7 @@ public class HandlerDefinitionErrorTest {
             .withApplicationRoot(jar -> jar.addClasses(ParcelShipped.class, BadHandlers.class))
             .overrideConfigKey("quarkus.kafka-events.devservices.enabled", "false")
             .assertException(t -> {
-                Throwable definition = find(t);
+                Throwable definition = StartupFailures.find(t, EventDefinitionException.class);
                 assertNotNull(definition, "no EventDefinitionException in the cause chain of " + t);
                 String message = definition.getMessage();
                 assertTrue(message.contains("2 problem(s)"), message);
@@ -57,29 +52,5 @@ public class HandlerDefinitionErrorTest {
     @Test
     void buildFails() {
         // the build is expected to fail; assertException checks why
-    }
-
-    /**
-     * The {@link EventDefinitionException} among the causes (and suppressed exceptions) of {@code t}, compared by name
-     * since the build may load it in another class loader.
-     */
-    private static Throwable find(Throwable t) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Throwable> todo = new ArrayDeque<>();
-        todo.add(t);
-        while (!todo.isEmpty()) {
-            Throwable current = todo.poll();
-            if (!seen.add(current)) {
-                continue;
-            }
-            if (current.getClass().getName().equals(EventDefinitionException.class.getName())) {
-                return current;
-            }
-            if (current.getCause() != null) {
-                todo.add(current.getCause());
-            }
-            Collections.addAll(todo, current.getSuppressed());
-        }
-        return null;
     }
 }

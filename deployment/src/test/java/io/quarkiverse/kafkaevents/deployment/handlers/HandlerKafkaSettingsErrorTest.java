@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.deployment.StartupFailures;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -39,7 +40,7 @@ public class HandlerKafkaSettingsErrorTest {
             .overrideConfigKey(SECOND + "\"max.poll.records\"", "20")
             .overrideConfigKey("quarkus.kafka-events.events.\"ChimeRung\".kafka.\"group.id\"", "elsewhere")
             .assertException(t -> {
-                String messages = messages(t);
+                String messages = StartupFailures.messages(t);
                 assertTrue(messages.contains(SECOND + "\"max.poll.records\"=20 and " + FIRST
                         + "\"max.poll.records\"=10 apply to the same consumers"), messages);
                 assertTrue(messages.contains("quarkus.kafka-events.events.\"ChimeRung\".kafka.\"group.id\" cannot be set"),
@@ -50,13 +51,5 @@ public class HandlerKafkaSettingsErrorTest {
     @Test
     void startFails() {
         // start-up is expected to fail; assertException checks why
-    }
-
-    static String messages(Throwable t) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            all.append(cause.getMessage()).append('\n');
-        }
-        return all.toString();
     }
 }

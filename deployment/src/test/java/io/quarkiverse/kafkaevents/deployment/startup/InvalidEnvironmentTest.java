@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.deployment.StartupFailures;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -30,7 +31,7 @@ public class InvalidEnvironmentTest {
             .withApplicationRoot(jar -> jar.addClasses(BellRung.class, Bells.class))
             .overrideConfigKey("quarkus.kafka-events.environment", "Staging Env")
             .assertException(t -> {
-                String messages = messages(t);
+                String messages = StartupFailures.messages(t);
                 assertTrue(messages.contains("topic 'staging env.naming.public.bells' of event type "
                         + BellRung.class.getName() + " is invalid"), messages);
                 assertTrue(messages.contains("quarkus.kafka-events.environment \"Staging Env\""), messages);
@@ -39,13 +40,5 @@ public class InvalidEnvironmentTest {
     @Test
     void startFails() {
         // start-up is expected to fail; assertException checks why
-    }
-
-    static String messages(Throwable t) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            all.append(cause.getMessage()).append('\n');
-        }
-        return all.toString();
     }
 }

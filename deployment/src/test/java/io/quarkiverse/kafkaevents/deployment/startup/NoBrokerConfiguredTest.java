@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.deployment.StartupFailures;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -29,7 +30,7 @@ public class NoBrokerConfiguredTest {
             .withApplicationRoot(jar -> jar.addClasses(BellRung.class, Bells.class))
             .overrideConfigKey("quarkus.kafka-events.devservices.enabled", "false")
             .assertException(t -> {
-                String messages = messages(t);
+                String messages = StartupFailures.messages(t);
                 assertTrue(messages.contains("no Kafka broker is configured"), messages);
                 assertTrue(messages.contains("Set kafka.bootstrap.servers"), messages);
             });
@@ -37,16 +38,5 @@ public class NoBrokerConfiguredTest {
     @Test
     void startFails() {
         // start-up is expected to fail; assertException checks why
-    }
-
-    static String messages(Throwable t) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            all.append(cause.getMessage()).append('\n');
-            for (Throwable suppressed : cause.getSuppressed()) {
-                all.append(suppressed.getMessage()).append('\n');
-            }
-        }
-        return all.toString();
     }
 }

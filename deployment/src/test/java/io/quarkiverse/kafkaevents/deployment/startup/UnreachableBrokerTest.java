@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.deployment.StartupFailures;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -36,7 +37,7 @@ public class UnreachableBrokerTest {
             .overrideConfigKey("kafka.bootstrap.servers", "127.0.0.1:1")
             .assertException(t -> {
                 long elapsed = Duration.ofNanos(System.nanoTime() - LOADED).toSeconds();
-                String messages = messages(t);
+                String messages = StartupFailures.messages(t);
                 assertTrue(messages.contains("could not reach any Kafka broker at 127.0.0.1:1 (kafka.bootstrap.servers)"),
                         messages);
                 assertTrue(messages.contains("connection refused"), messages);
@@ -48,16 +49,5 @@ public class UnreachableBrokerTest {
     @Test
     void startFailsFast() {
         // start-up is expected to fail; assertException checks why
-    }
-
-    static String messages(Throwable t) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            all.append(cause.getMessage()).append('\n');
-            for (Throwable suppressed : cause.getSuppressed()) {
-                all.append(suppressed.getMessage()).append('\n');
-            }
-        }
-        return all.toString();
     }
 }
