@@ -38,7 +38,7 @@ final class OutboxSupport {
     }
 
     /** One event read back from the topic. */
-    record Event(String type, String id, int partition, long offset, JsonNode payload) {
+    record Event(String type, String id, int partition, long offset, long timestamp, JsonNode payload) {
     }
 
     /** Places an order through the instance; returns its id when the transaction committed (HTTP 201), else fails. */
@@ -83,7 +83,7 @@ final class OutboxSupport {
             String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             if (key != null && keys.contains(key) && record.value() != null) {
                 byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new Event(FaultSupport.header(record, "ce_type"),
-                        FaultSupport.header(record, "ce_id"), record.partition(), record.offset(),
+                        FaultSupport.header(record, "ce_id"), record.partition(), record.offset(), record.timestamp(),
                         JSON.readTree(record.value())));
             }
         });
