@@ -225,12 +225,12 @@ public class HandlersProcessor {
             values.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
             values.put("auto.offset.reset", "${quarkus.kafka-events.auto-offset-reset}");
             values.put("partitions", "${quarkus.kafka-events.concurrency}");
-            // the dispatcher acknowledges every record it has finished with; offsets only move past finished ones
-            values.put("commit-strategy", "throttled");
-            // a record may rightly stay unacknowledged for long (a long retry backoff, a slow handler, a refused
-            // dead-letter write): SmallRye's age limit would close the consumer for good; the extension's liveness
-            // check reports partitions that really make no progress instead
-            values.put("throttled.unprocessed-record-max-age.ms", "0");
+            // the extension commits itself (OffsetCommits): per partition up to the first record not finished, on
+            // the polling thread, synchronously on revocation and on shutdown; no limit on how long a record may take
+            // (a long retry backoff, a slow handler, a refused dead-letter write): the liveness check reports
+            // partitions that really make no progress instead
+            values.put("commit-strategy", "ignore");
+            values.put("enable.auto.commit", "false");
             // the dispatcher drains on shutdown (running handler calls finish, the rest is left on purpose); SmallRye
             // would then wait a commit interval per consumer for records that will never be acknowledged. Without
             // its wait it still commits what was acknowledged.

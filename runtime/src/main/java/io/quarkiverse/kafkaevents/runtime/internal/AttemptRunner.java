@@ -156,9 +156,8 @@ final class AttemptRunner {
     }
 
     /**
-     * Acknowledges the message without waiting for the acknowledgement to be applied: SmallRye's commit strategy
-     * applies it on the consumer's context, in order, and tracks offsets per partition on its own; waiting would cost
-     * a thread hop per record. Returns {@link PartitionLanes#DONE}.
+     * Acknowledges the message (for a record of a handler channel: finishes it in its partition's
+     * {@link PartitionOffsets}, synchronously). Returns {@link PartitionLanes#DONE}.
      */
     static Uni<Void> ackNow(Message<?> message) {
         message.ack().whenComplete((ignored, failure) -> {

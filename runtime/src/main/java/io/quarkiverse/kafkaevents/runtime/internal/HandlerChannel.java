@@ -1,11 +1,12 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+
+import org.apache.kafka.common.TopicPartition;
 
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -37,8 +38,8 @@ final class HandlerChannel {
     final LongAdder undecodable = new LongAdder();
     /** Per partition, how often it was revoked: records dispatched before a revocation are dropped. */
     private final Map<String, AtomicInteger> generations = new ConcurrentHashMap<>();
-    /** Timestamps of the records queued or running, per partition, oldest first. */
-    private final Map<String, ArrayDeque<Long>> inFlight = new ConcurrentHashMap<>();
+    /** The records received and not finished per partition, and the offsets to commit. */
+    final OffsetCommits commits;
 
     /**
      * @param keyLanes lanes per partition (see {@link HandlerConfig#keyConcurrency()})
@@ -53,6 +54,7 @@ final class HandlerChannel {
         this.group = group;
         this.consumerGroup = consumerGroup;
         this.retry = retry;
+        this.commits = new OffsetCommits(channel, clients);
         this.lanes = new PartitionLanes(LANE_CAPACITY, new ConsumerPartitionFlow(clients, channel),
                 blocking ? command -> Infrastructure.getDefaultWorkerPool().execute(command) : null);
     }
@@ -95,45 +97,18 @@ final class HandlerChannel {
         generations.values().forEach(AtomicInteger::incrementAndGet);
     }
 
-    void track(String partition, long timestamp) {
-        ArrayDeque<Long> timestamps = inFlight.computeIfAbsent(partition, p -> new ArrayDeque<>());
-        synchronized (timestamps) {
-            timestamps.addLast(timestamp);
-        }
+    /** The timestamp of the oldest record of the partition not finished yet, or -1. */
+    long oldestUnhandled(TopicPartition partition) {
+        PartitionOffsets offsets = commits.get(partition);
+        return offsets == null ? -1 : offsets.oldestTimestamp();
     }
 
-    /** With ordering by key, records finish out of order: the oldest timestamps go first, an approximation. */
-    void untrack(String partition) {
-        ArrayDeque<Long> timestamps = inFlight.get(partition);
-        synchronized (timestamps) {
-            timestamps.pollFirst();
-        }
-    }
-
-    /** The timestamp of the oldest record of the partition not handled yet, or -1. */
-    long oldestUnhandled(String partition) {
-        ArrayDeque<Long> timestamps = inFlight.get(partition);
-        if (timestamps == null) {
-            return -1;
-        }
-        synchronized (timestamps) {
-            Long oldest = timestamps.peekFirst();
-            return oldest == null ? -1 : oldest;
-        }
-    }
-
-    /** The partitions ({@code topic-partition}) with records seen. */
-    Set<String> partitions() {
-        return inFlight.keySet();
-    }
-
-    /** Records queued or running in all. */
+    /** Records received and not finished in all. */
     int queued() {
         int queued = 0;
-        for (ArrayDeque<Long> timestamps : inFlight.values()) {
-            synchronized (timestamps) {
-                queued += timestamps.size();
-            }
+        for (TopicPartition partition : commits.partitions()) {
+            PartitionOffsets offsets = commits.get(partition);
+            queued += offsets == null ? 0 : offsets.unfinished();
         }
         return queued;
     }

@@ -2,18 +2,22 @@ package io.quarkiverse.kafkaevents.runtime.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -43,6 +47,8 @@ import io.vertx.core.Vertx;
  * <li>A record is acknowledged when its handlers succeeded, it was skipped, or its dead-letter (or retry) record was
  * acknowledged by the broker; such a write is tried until it succeeds ({@link PersistentWrites}), so a record is never
  * acknowledged before what it leads to is written.</li>
+ * <li>Offsets are committed by the extension ({@link OffsetCommits}), per partition up to the first record not
+ * acknowledged: periodically, on revocation and on shutdown.</li>
  * </ul>
  * Handlers of one type are called one after the other, in the order of their class and method names; only the failed
  * ones are retried.
@@ -51,16 +57,19 @@ import io.vertx.core.Vertx;
 public class HandlerDispatcher {
 
     private static final Logger LOG = Logger.getLogger(HandlerDispatcher.class);
+    private static final CompletionStage<Void> FINISHED = CompletableFuture.completedFuture(null);
 
     private final HandlerTopology topology;
     private final FailureOutcome failures;
     private final RecordHandler records;
+    private final Vertx vertx;
     private volatile boolean stopping;
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
             KafkaEventsFixedConfig fixedConfig, KafkaEventPublisher publisher, EventRouting routing,
             Instance<EventFailureHandler> failureHandlers, EventMonitors monitors, EventTracing tracing,
             KafkaClientService clients, Vertx vertx) {
+        this.vertx = vertx;
         this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), config.handlers(),
                 clients);
         AttemptRunner attempts = new AttemptRunner(monitors, vertx, () -> stopping);
@@ -101,12 +110,17 @@ public class HandlerDispatcher {
         TopicPartition topicPartition = new TopicPartition(record.getTopic(), record.getPartition());
         Instant timestamp = record.getTimestamp();
         int generation = handlers.generation(partition);
-        handlers.track(partition, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
+        PartitionOffsets offsets = handlers.commits.of(topicPartition);
+        long offset = record.getOffset();
+        offsets.received(offset, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
+        handlers.commits.start(vertx);
+        // acknowledging the record finishes it: its partition's offset may be committed past it
+        Message<byte[]> tracked = message.withAck(() -> {
+            offsets.finished(offset);
+            return FINISHED;
+        });
         return handlers.lanes.submit(topicPartition, slot(handlers.keyLanes, record), () -> {
-            Runnable finished = () -> {
-                handlers.untrack(partition);
-                handlers.progress.done(topicPartition, record.getOffset());
-            };
+            Runnable finished = () -> handlers.progress.done(topicPartition, offset);
             if (revokedSince(handlers, partition, generation, record)) {
                 finished.run();
                 return PartitionLanes.DONE;
@@ -114,8 +128,8 @@ public class HandlerDispatcher {
             BooleanSupplier revoked = () -> revokedSince(handlers, partition, generation, record);
             Uni<Void> work;
             try {
-                work = handlers.retry ? records.handleWhenDue(handlers, message, record, revoked)
-                        : records.handle(handlers, message, record, null, revoked);
+                work = handlers.retry ? records.handleWhenDue(handlers, tracked, record, revoked)
+                        : records.handle(handlers, tracked, record, null, revoked);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Kafka Events failed to handle record %s-%d@%d; it is left unacknowledged",
                         record.getTopic(), record.getPartition(), record.getOffset());
@@ -143,24 +157,39 @@ public class HandlerDispatcher {
         return true;
     }
 
-    /** Called by the rebalance listener: records of these partitions still queued or waiting to retry are dropped. */
-    void revoked(String group, Collection<TopicPartition> partitions) {
+    /**
+     * Called by the rebalance listener, on the consumer's polling thread: records of these partitions still queued or
+     * waiting to retry are dropped, and what was finished of them is committed (unless they were lost: then nothing
+     * can be committed any more).
+     */
+    void revoked(Consumer<?, ?> consumer, String group,
+            Collection<TopicPartition> partitions, boolean lost) {
         for (HandlerChannel handlers : topology.channels()) {
             if (!handlers.consumerGroup.equals(group)) {
                 continue;
             }
+            List<TopicPartition> mine = new ArrayList<>();
             for (TopicPartition partition : partitions) {
                 if (handlers.reads(partition.topic())) {
                     handlers.revoke(partition.topic() + "-" + partition.partition());
+                    mine.add(partition);
                 }
+            }
+            if (lost) {
+                handlers.commits.forget(mine);
+            } else if (!mine.isEmpty()) {
+                handlers.commits.commitAndForget(consumer, mine);
             }
         }
     }
 
-    /** On shutdown, before SmallRye closes the consumers (and commits what was acknowledged). */
+    /** On shutdown, before SmallRye closes the consumers: drains, then commits what was acknowledged. */
     void onStop(@Observes ShutdownEvent event, KafkaEventsConfig config) {
         stopping = true;
         HandlerShutdown.drain(topology.channels(), config.shutdown().timeout());
+        for (HandlerChannel handlers : topology.channels()) {
+            handlers.commits.stop(vertx, config.shutdown().timeout());
+        }
     }
 
     /** Per channel, the partitions without progress for longer than {@code bound}, described. */
@@ -202,8 +231,8 @@ public class HandlerDispatcher {
         HandlerChannel handlers = topology.channel(channel);
         Map<String, Long> oldest = new HashMap<>();
         if (handlers != null) {
-            for (String partition : handlers.partitions()) {
-                oldest.put(partition, handlers.oldestUnhandled(partition));
+            for (TopicPartition partition : handlers.commits.partitions()) {
+                oldest.put(partition.topic() + "-" + partition.partition(), handlers.oldestUnhandled(partition));
             }
         }
         return oldest;
@@ -216,7 +245,7 @@ public class HandlerDispatcher {
         long oldest = -1;
         for (HandlerChannel handlers : topology.channels()) {
             if (handlers.reads(topic) && handlers.group.equals(group)) {
-                long candidate = handlers.oldestUnhandled(topic + "-" + partition);
+                long candidate = handlers.oldestUnhandled(new TopicPartition(topic, partition));
                 if (candidate >= 0 && (oldest < 0 || candidate < oldest)) {
                     oldest = candidate;
                 }

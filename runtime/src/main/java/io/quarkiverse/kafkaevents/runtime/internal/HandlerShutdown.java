@@ -7,7 +7,7 @@ import org.jboss.logging.Logger;
 /**
  * The drain on shutdown: records not started yet and pending retries are dropped (left unacknowledged, for
  * redelivery); handler calls already running get up to the shutdown timeout to finish, so their records are
- * acknowledged and their offsets committed when SmallRye closes the consumers.
+ * acknowledged, and their offsets committed ({@link OffsetCommits}) before SmallRye closes the consumers.
  */
 final class HandlerShutdown {
 

@@ -11,8 +11,9 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 
 /**
- * Tells the dispatcher which partitions this instance lost, so that records of them still queued, or waiting for a
- * retry, are dropped instead of handled a second time next to their new owner. Used by every handler channel.
+ * Tells the dispatcher which partitions this instance gives up, so that what was handled of them is committed (on the
+ * polling thread, before the new owner starts) and records of them still queued, or waiting for a retry, are dropped
+ * instead of handled a second time next to their new owner. Used by every handler channel.
  */
 @ApplicationScoped
 @Identifier(RebalanceListener.NAME)
@@ -28,11 +29,11 @@ public class RebalanceListener implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        dispatcher.revoked(consumer.groupMetadata().groupId(), partitions);
+        dispatcher.revoked(consumer, consumer.groupMetadata().groupId(), partitions, false);
     }
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        dispatcher.revoked(consumer.groupMetadata().groupId(), partitions);
+        dispatcher.revoked(consumer, consumer.groupMetadata().groupId(), partitions, true);
     }
 }

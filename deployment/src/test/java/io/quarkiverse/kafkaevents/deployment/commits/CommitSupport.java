@@ -1,0 +1,47 @@
+package io.quarkiverse.kafkaevents.deployment.commits;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.LongPredicate;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** Reads a group's committed offset of a partition, as the broker has it. */
+final class CommitSupport implements AutoCloseable {
+
+    private final Admin admin;
+
+    CommitSupport(String bootstrap) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        this.admin = Admin.create(props);
+    }
+
+    /** The committed offset, or -1 when the group committed none for the partition. */
+    long committed(String group, TopicPartition partition) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        OffsetAndMetadata offset = offsets.get(partition);
+        return offset == null ? -1 : offset.offset();
+    }
+
+    /** Polls the committed offset until it satisfies the condition or the timeout passes; returns the last one read. */
+    long awaitCommitted(String group, TopicPartition partition, LongPredicate condition, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long committed = committed(group, partition);
+        while (!condition.test(committed) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            committed = committed(group, partition);
+        }
+        return committed;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}
