@@ -100,13 +100,13 @@ public class HandlerBridgeProcessor {
             dispatcher.addAnnotation(Inject.class);
 
             MethodCreator consume = creator.getMethodCreator("consume", Uni.class, Message.class);
-            consume.setSignature("(Lorg/eclipse/microprofile/reactive/messaging/Message<[B>;)"
+            consume.setSignature("(Lorg/eclipse/microprofile/reactive/messaging/Message<Ljava/util/List<[B>;>;)"
                     + "Lio/smallrye/mutiny/Uni<Ljava/lang/Void;>;");
             consume.addAnnotation(Incoming.class).addValue("value", channel);
             ResultHandle target = consume.readInstanceField(
                     FieldDescriptor.of(className, "dispatcher", HandlerDispatcher.class), consume.getThis());
             consume.returnValue(consume.invokeVirtualMethod(
-                    MethodDescriptor.ofMethod(HandlerDispatcher.class, "dispatch", Uni.class, String.class,
+                    MethodDescriptor.ofMethod(HandlerDispatcher.class, "dispatchBatch", Uni.class, String.class,
                             Message.class),
                     target, consume.load(channel), consume.getMethodParam(0)));
         }

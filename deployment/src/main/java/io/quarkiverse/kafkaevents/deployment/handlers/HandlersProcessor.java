@@ -231,6 +231,9 @@ public class HandlersProcessor {
             // partitions that really make no progress instead
             values.put("commit-strategy", "ignore");
             values.put("enable.auto.commit", "false");
+            // one message per poll: the dispatcher queues the poll's records in their partitions' lanes in one go, so
+            // the per-record cost of SmallRye's stream (message, context capture, method call) is paid per poll
+            values.put("batch", "true");
             // the dispatcher drains on shutdown (running handler calls finish, the rest is left on purpose); SmallRye
             // would then wait a commit interval per consumer for records that will never be acknowledged. Without
             // its wait it still commits what was acknowledged.

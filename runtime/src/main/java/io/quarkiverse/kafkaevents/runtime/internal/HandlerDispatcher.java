@@ -80,6 +80,11 @@ public class HandlerDispatcher {
                 new SkippedRecords(config.logUnhandledTypes()));
     }
 
+    /** Queues the records of one poll of the channel ({@link PolledBatch}); called by the generated channel bean. */
+    public Uni<Void> dispatchBatch(String channel, Message<?> batch) {
+        return PolledBatch.dispatch(this, channel, batch);
+    }
+
     /** The record's lane of its partition: by the hash of its key (by offset when it has none). */
     private static int slot(int lanes, IncomingKafkaRecordMetadata<?, ?> record) {
         if (lanes == 1) {
