@@ -3,6 +3,8 @@ package io.quarkiverse.kafkaevents.runtime.internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -16,22 +18,15 @@ import io.vertx.core.Vertx;
 
 /**
  * One attempt of a record: calls its handlers one after the other, then acknowledges the record, or hands the failed
- * handlers to {@link FailureOutcome}. When every handler is blocking and the current thread may block (a lane's drain
- * on a worker thread), the handlers are called inline and a successful attempt finishes synchronously
- * ({@link PartitionLanes#DONE}), without a Mutiny chain.
+ * handlers to {@link FailureOutcome}. No Mutiny chain is built per record: when every handler is blocking and the
+ * current thread may block (a lane's drain on a worker thread), the handlers are called inline; otherwise a small
+ * loop ({@code Calls}) goes on synchronously as long as each call's work completes at once (a non-blocking handler on
+ * its context's event loop) and from the callback of the first call that completes later. A successful attempt that
+ * finished synchronously returns {@link PartitionLanes#DONE}, so the lane's drain goes on with the next record.
  */
 final class AttemptRunner {
 
     private static final Logger LOG = Logger.getLogger(AttemptRunner.class);
-    /** Ends the attempt of a record whose partition was revoked (or the application is stopping) before a call. */
-    private static final RuntimeException NOT_STARTED = new IllegalStateException(
-            "partition revoked or application stopping: the record is left for redelivery", null) {
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
-    };
-
     private final EventMonitors monitors;
     private final Vertx vertx;
     private final BooleanSupplier stopping;
@@ -78,25 +73,86 @@ final class AttemptRunner {
         if (allBlocking(invokers) && BlockingOperationControl.isBlockingAllowed()) {
             return inline(record, invokers, retry, context, start);
         }
-        List<Attempt.Failed> failed = new ArrayList<>();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (EventInvoker invoker : invokers) {
-            Object event = record.events().get(invoker.eventClass());
-            chain = chain.chain(() -> {
+        return new Calls(record, invokers, retry, context, start).run(false);
+    }
+
+    /**
+     * The handlers of one attempt called one after the other, without a Mutiny chain: as long as each call finishes
+     * synchronously (a non-blocking handler whose work completes at once) the loop goes on on this thread, and the
+     * attempt's outcome is returned as it is ({@link PartitionLanes#DONE} on success); once a call finishes later,
+     * the loop goes on from its callback and the returned {@code Uni} completes with the outcome.
+     */
+    private final class Calls {
+        private final Attempt record;
+        private final List<EventInvoker> invokers;
+        private final Attempt.Retry retry;
+        private final KafkaEventContext context;
+        private final long start;
+        /** Completed with the outcome when a call finished after the loop returned. */
+        private final CompletableFuture<Void> later = new CompletableFuture<>();
+        private List<Attempt.Failed> failed = List.of();
+        private int next;
+
+        Calls(Attempt record, List<EventInvoker> invokers, Attempt.Retry retry, KafkaEventContext context,
+                long start) {
+            this.record = record;
+            this.invokers = invokers;
+            this.retry = retry;
+            this.context = context;
+            this.start = start;
+        }
+
+        /**
+         * Calls the handlers from {@link #next} on. Not {@code resumed} (the attempt's thread): returns the outcome, or
+         * a {@code Uni} of it once a call finishes later. {@code resumed} (a late call's callback): completes that
+         * {@code Uni} instead.
+         */
+        Uni<Void> run(boolean resumed) {
+            HandlerChannel handlers = record.handlers();
+            while (next < invokers.size()) {
+                EventInvoker invoker = invokers.get(next++);
                 // marked as handling first, then checked: a shutdown drain or a revocation either sees this call
-                // running (and waits for it) or is seen here (and the call is not started, the record not acknowledged)
+                // running (and waits for it) or is seen here (and the call is not started, the record not
+                // acknowledged)
                 handlers.progress.handling(record.partition(), record.record().getOffset(), invoker.handler());
                 if (record.revoked().getAsBoolean()) {
-                    return Uni.createFrom().failure(NOT_STARTED);
+                    return end(PartitionLanes.DONE, resumed);
                 }
-                return HandlerCalls.invoke(invoker, event, context, record.trace(), vertx)
-                        .onFailure().recoverWithUni(failure -> {
-                            failed(record, invoker, attempt, start, failure, failed);
-                            return Uni.createFrom().voidItem();
+                AtomicBoolean handedOver = new AtomicBoolean();
+                HandlerCalls.call(invoker, record.events().get(invoker.eventClass()), context, record.trace(), vertx,
+                        failure -> {
+                            if (failure != null) {
+                                failed(invoker, failure);
+                            }
+                            if (!handedOver.compareAndSet(false, true)) {
+                                run(true); // the loop returned without this call's answer: it goes on here
+                            }
                         });
-            });
+                if (handedOver.compareAndSet(false, true)) {
+                    return resumed ? null : Uni.createFrom().completionStage(later);
+                }
+            }
+            return end(finish(record, context, retry, failed, start), resumed);
         }
-        return chain.chain(() -> finish(record, context, retry, failed, start));
+
+        private void failed(EventInvoker invoker, Throwable failure) {
+            if (failed.isEmpty()) {
+                failed = new ArrayList<>(invokers.size());
+            }
+            AttemptRunner.this.failed(record, invoker, retry.attempt(), start, failure, failed);
+        }
+
+        private Uni<Void> end(Uni<Void> outcome, boolean resumed) {
+            if (!resumed) {
+                return outcome;
+            }
+            if (outcome == PartitionLanes.DONE) {
+                later.complete(null);
+            } else {
+                outcome.subscribe().with(later::complete, later::completeExceptionally);
+            }
+            return null;
+        }
     }
 
     /** Blocking handlers called on this thread, one after the other. */

@@ -1,6 +1,7 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.inject.Instance;
 
@@ -16,6 +17,7 @@ import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * Calls handler methods through their generated invokers, and asks the application's {@link EventFailureHandler} what
@@ -29,40 +31,43 @@ final class HandlerCalls {
     }
 
     /**
-     * Calls the handler with the event's log MDC and trace context current. A blocking handler is called on this thread
-     * when it may block (a lane's drain on a worker thread), otherwise on a worker thread. A {@code Uni} or
-     * {@code CompletionStage} handler is called on a Vert.x duplicated context of its own, which holds the MDC: the
-     * callbacks of its work on that context (Vert.x clients, timers, propagated contexts) log with the MDC until the
-     * work completes.
+     * Calls the handler with the event's log MDC and trace context current, and passes its failure (or {@code null})
+     * to {@code done} once it finished: synchronously when it finished within the call, which a non-blocking handler
+     * whose work completes at once does. A blocking handler is called on this thread when it may block (a lane's drain
+     * on a worker thread), otherwise on a worker thread. A {@code Uni} or {@code CompletionStage} handler is called on
+     * a Vert.x duplicated context of its own, which holds the MDC: the callbacks of its work on that context (Vert.x
+     * clients, timers, propagated contexts) log with the MDC until the work completes. On the event loop of that
+     * context it is called right here (no hop through the event loop's queue).
      */
-    static Uni<Void> invoke(EventInvoker invoker, Object event, KafkaEventContext context, Context trace,
-            Vertx vertx) {
+    static void call(EventInvoker invoker, Object event, KafkaEventContext context, Context trace, Vertx vertx,
+            Consumer<Throwable> done) {
         if (invoker.kind() == EventInvoker.BLOCKING) {
             if (BlockingOperationControl.isBlockingAllowed()) {
-                Throwable failure = callBlocking(invoker, event, context, trace);
-                return failure == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(failure);
+                done.accept(callBlocking(invoker, event, context, trace));
+            } else {
+                Infrastructure.getDefaultWorkerPool()
+                        .execute(() -> done.accept(callBlocking(invoker, event, context, trace)));
             }
-            return Uni.createFrom().<Void> emitter(emitter -> {
-                Throwable failure = callBlocking(invoker, event, context, trace);
-                if (failure == null) {
-                    emitter.complete(null);
-                } else {
-                    emitter.fail(failure);
-                }
-            }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+            return;
         }
-        io.vertx.core.Context own = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        return Uni.createFrom().<Void> emitter(emitter -> own.runOnContext(ignored -> {
+        ContextInternal own = (ContextInternal) VertxContext
+                .createNewDuplicatedContext(vertx.getOrCreateContext());
+        Runnable call = () -> {
             Uni<Void> work;
             Mdc.put(context); // kept by the duplicated context, dropped with it
             try (Scope scope = trace.makeCurrent()) {
                 work = start(invoker, event, context);
             } catch (Throwable failure) {
-                emitter.fail(failure);
+                done.accept(failure);
                 return;
             }
-            work.subscribe().with(emitter::complete, emitter::fail);
-        }));
+            work.subscribe().with(ignored -> done.accept(null), done);
+        };
+        if (own.nettyEventLoop().inEventLoop()) {
+            own.dispatch(call);
+        } else {
+            own.runOnContext(ignored -> call.run());
+        }
     }
 
     /**

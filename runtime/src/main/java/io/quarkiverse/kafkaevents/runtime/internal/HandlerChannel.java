@@ -37,7 +37,7 @@ final class HandlerChannel {
     final LongAdder skipped = new LongAdder();
     final LongAdder undecodable = new LongAdder();
     /** Per partition, how often it was revoked: records dispatched before a revocation are dropped. */
-    private final Map<String, AtomicInteger> generations = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, AtomicInteger> generations = new ConcurrentHashMap<>();
     /** The records received and not finished per partition, and the offsets to commit. */
     final OffsetCommits commits;
 
@@ -84,11 +84,13 @@ final class HandlerChannel {
         return recordTopic;
     }
 
-    int generation(String partition) {
-        return generations.computeIfAbsent(partition, p -> new AtomicInteger()).get();
+    int generation(TopicPartition partition) {
+        AtomicInteger generation = generations.get(partition);
+        return generation != null ? generation.get()
+                : generations.computeIfAbsent(partition, p -> new AtomicInteger()).get();
     }
 
-    void revoke(String partition) {
+    void revoke(TopicPartition partition) {
         generations.computeIfAbsent(partition, p -> new AtomicInteger()).incrementAndGet();
     }
 

@@ -111,10 +111,9 @@ public class HandlerDispatcher {
             // not acknowledged: its offset is not committed, the next owner of the partition handles it
             return PartitionLanes.DONE;
         }
-        String partition = record.getTopic() + "-" + record.getPartition();
         TopicPartition topicPartition = new TopicPartition(record.getTopic(), record.getPartition());
         Instant timestamp = record.getTimestamp();
-        int generation = handlers.generation(partition);
+        int generation = handlers.generation(topicPartition);
         PartitionOffsets offsets = handlers.commits.of(topicPartition);
         long offset = record.getOffset();
         offsets.received(offset, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
@@ -126,11 +125,11 @@ public class HandlerDispatcher {
         });
         return handlers.lanes.submit(topicPartition, slot(handlers.keyLanes, record), () -> {
             Runnable finished = () -> handlers.progress.done(topicPartition, offset);
-            if (revokedSince(handlers, partition, generation, record)) {
+            if (revokedSince(handlers, topicPartition, generation, record)) {
                 finished.run();
                 return PartitionLanes.DONE;
             }
-            BooleanSupplier revoked = () -> revokedSince(handlers, partition, generation, record);
+            BooleanSupplier revoked = () -> revokedSince(handlers, topicPartition, generation, record);
             Uni<Void> work;
             try {
                 work = handlers.retry ? records.handleWhenDue(handlers, tracked, record, revoked)
@@ -152,7 +151,7 @@ public class HandlerDispatcher {
      * Whether the partition was revoked from this instance after the record was dispatched (or the application is
      * stopping): its new owner handles the record (its offset was not committed), so this instance must not.
      */
-    private static boolean revokedSince(HandlerChannel handlers, String partition, int generation,
+    private static boolean revokedSince(HandlerChannel handlers, TopicPartition partition, int generation,
             IncomingKafkaRecordMetadata<?, ?> record) {
         if (handlers.generation(partition) == generation) {
             return false;
@@ -176,7 +175,7 @@ public class HandlerDispatcher {
             List<TopicPartition> mine = new ArrayList<>();
             for (TopicPartition partition : partitions) {
                 if (handlers.reads(partition.topic())) {
-                    handlers.revoke(partition.topic() + "-" + partition.partition());
+                    handlers.revoke(partition);
                     mine.add(partition);
                 }
             }

@@ -25,7 +25,10 @@ final class PartitionProgress {
         WRITE_FAILING
     }
 
-    /** The head record of a partition: its offset, what it is doing, since when, and about what. */
+    /**
+     * The head record of a partition: its offset, what it is doing, since when, and about what (the handler's label
+     * while handling, so that nothing is built per record).
+     */
     record Activity(long offset, State state, long sinceMillis, String detail) {
     }
 
@@ -37,7 +40,7 @@ final class PartitionProgress {
 
     void handling(TopicPartition partition, long offset, String handler) {
         heads.put(new Head(partition, offset),
-                new Activity(offset, State.HANDLING, System.currentTimeMillis(), "handler " + handler));
+                new Activity(offset, State.HANDLING, System.currentTimeMillis(), handler));
     }
 
     void waiting(TopicPartition partition, long offset, long untilMillis) {
@@ -98,7 +101,8 @@ final class PartitionProgress {
     }
 
     private static String describe(TopicPartition partition, Activity activity, long now) {
-        return "record " + partition + "@" + activity.offset() + ": " + activity.detail() + " (for "
+        String detail = activity.state() == State.HANDLING ? "handler " + activity.detail() : activity.detail();
+        return "record " + partition + "@" + activity.offset() + ": " + detail + " (for "
                 + Duration.ofMillis(now - activity.sinceMillis()).toSeconds() + " s)";
     }
 }
