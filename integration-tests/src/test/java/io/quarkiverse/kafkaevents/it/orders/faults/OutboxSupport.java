@@ -104,6 +104,48 @@ final class OutboxSupport {
         return duplicates;
     }
 
+    /**
+     * The oldest pending outbox rows, described (who holds them, until when, attempts, next attempt, last error), and
+     * the pending rows per holder: what a test prints when the outbox is behind.
+     */
+    static String describeBacklog(DataSource database) {
+        StringBuilder out = new StringBuilder("outbox backlog:");
+        try (java.sql.Connection connection = database.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT locked_by, count(*), min(created_at)"
+                    + " FROM kafka_events_outbox WHERE status = 'PENDING' GROUP BY locked_by")) {
+                while (rows.next()) {
+                    out.append("\n  held by ").append(rows.getString(1)).append(": ").append(rows.getLong(2))
+                            .append(" row(s), oldest created ").append(rows.getTimestamp(3));
+                }
+            }
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT seq, topic, record_key, created_at,"
+                    + " locked_by, locked_until, attempts, next_attempt_at, last_error FROM kafka_events_outbox"
+                    + " WHERE status = 'PENDING' ORDER BY seq LIMIT 10")) {
+                while (rows.next()) {
+                    out.append("\n  row ").append(rows.getLong(1)).append(" ").append(rows.getString(2)).append(" key ")
+                            .append(rows.getString(3)).append(" created ").append(rows.getTimestamp(4))
+                            .append(" held by ").append(rows.getString(5)).append(" until ")
+                            .append(rows.getTimestamp(6)).append(" attempts ").append(rows.getInt(7))
+                            .append(" next ").append(rows.getTimestamp(8)).append(" error ").append(rows.getString(9));
+                }
+            }
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT pid, application_name, state,"
+                    + " wait_event_type, wait_event, now() - query_start, left(query, 120) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'")) {
+                while (rows.next()) {
+                    out.append("\n  session ").append(rows.getInt(1)).append(" ").append(rows.getString(2))
+                            .append(" ").append(rows.getString(3)).append(" waiting ").append(rows.getString(4))
+                            .append("/").append(rows.getString(5)).append(" for ").append(rows.getString(6))
+                            .append(": ").append(rows.getString(7));
+                }
+            }
+        } catch (SQLException e) {
+            out.append(" could not be read: ").append(e);
+        }
+        return out.toString();
+    }
+
     /** The ids of the orders of a customer that are in the database. */
     static Set<String> storedOrders(DataSource database, String customer) throws SQLException {
         return strings(database, "SELECT id FROM orders WHERE customerId = ?", customer);

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -30,6 +31,9 @@ class RebalanceIT {
 
     @Inject
     EventPublisher publisher;
+
+    @Inject
+    AgroalDataSource database;
 
     @AfterEach
     void killChildren() {
@@ -50,7 +54,12 @@ class RebalanceIT {
             Publishing publishing = Publishing.start(publisher, run, 24, 400, 120);
             FaultSupport.awaitTrue("handling under way", Duration.ofSeconds(30),
                     () -> first.ledger().done(run).size() >= 300);
-            ChildApp second = ChildApp.launch(run + "-b", group, Map.of()).awaitReady(Duration.ofSeconds(90));
+            ChildApp second;
+            try {
+                second = ChildApp.launch(run + "-b", group, Map.of()).awaitReady(Duration.ofSeconds(90));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + OutboxSupport.describeBacklog(database), e);
+            }
             long joined = System.currentTimeMillis();
             FaultSupport.awaitTrue("the second instance handles events", Duration.ofSeconds(60),
                     () -> second.ledger().done(run).size() >= 150);

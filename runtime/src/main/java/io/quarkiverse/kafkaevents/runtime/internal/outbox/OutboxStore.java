@@ -104,19 +104,28 @@ final class OutboxStore {
 
     /**
      * Claims up to {@code limit} due rows nobody holds (no lease, the lease over, or its holder's database session
-     * ended: {@link OutboxOwnership}), in row order: a row whose every earlier row of its key is due and free too (so claimed
-     * in the same batch, before it: ORDER BY seq), so a backlog of one key drains a batch at
-     * a time rather than a row per round. Claims of all instances are serialized by a transaction-scoped advisory lock,
-     * taken before the claim's snapshot: a claim never sees rows another claim is taking as free.
+     * ended: {@link OutboxOwnership}), in row order: a row whose every earlier row of its key is due and free too (so
+     * claimed in the same batch, before it: ORDER BY seq), so a backlog of one key drains a batch at a time rather than
+     * a row per round. Claims of all instances are serialized by a transaction-scoped advisory lock, taken before the
+     * claim's snapshot: a claim never sees rows another claim is taking as free.
+     * <p>
+     * Whether all earlier rows of a row's key are due is one pass over the table in key order (a running
+     * {@code bool_and} per key), so a claim costs time linear in the backlog whatever the planner knows about the
+     * table: a correlated "no earlier row that is not due" subquery per row was quadratic in the rows per key and took
+     * seconds with a backlog of some ten thousand rows (the relay then fell further behind with every round). A
+     * candidate is checked again as it is locked (PostgreSQL re-evaluates the condition on the row's latest version):
+     * the fast path claims rows without the claims' lock, and a row it claimed after this claim's snapshot is left
+     * to it.
      */
     List<Row> claimDue(int limit, Duration lease) throws SQLException {
         String due = "%1$s.status = 'PENDING' AND %1$s.next_attempt_at <= now() AND " + OutboxOwnership.free("%1$s");
-        String sql = "WITH " + OutboxOwnership.LIVE_OWNERS + " UPDATE " + table
-                + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
-                + " attempts = attempts + 1 WHERE id IN (SELECT o.id FROM " + table + " o WHERE "
-                + String.format(due, "o") + " AND (o.record_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + table
-                + " e WHERE e.record_key = o.record_key AND e.seq < o.seq AND NOT (" + String.format(due, "e") + ")))"
-                + " ORDER BY o.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+        String sql = "WITH " + OutboxOwnership.LIVE_OWNERS + ", candidates AS MATERIALIZED (SELECT w.id FROM"
+                + " (SELECT o.id, o.seq, o.record_key, (" + String.format(due, "o") + ") AS due, bool_and("
+                + String.format(due, "o") + ") OVER (PARTITION BY o.record_key ORDER BY o.seq) AS chain_due FROM "
+                + table + " o) w WHERE w.due AND (w.record_key IS NULL OR w.chain_due) ORDER BY w.seq LIMIT ?)"
+                + " UPDATE " + table + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
+                + " attempts = attempts + 1 WHERE id IN (SELECT t.id FROM " + table + " t WHERE t.id = ANY"
+                + " (ARRAY(SELECT id FROM candidates)) AND " + String.format(due, "t") + " FOR UPDATE SKIP LOCKED)"
                 + " RETURNING id, seq, topic, record_key, headers, payload, attempts, trace_context";
         List<Row> rows = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
@@ -126,9 +135,9 @@ final class OutboxStore {
                     PreparedStatement claim = connection.prepareStatement(sql)) {
                 lock.setString(1, "kafka-events-outbox-claim:" + table);
                 lock.execute();
-                claim.setDouble(1, lease.toMillis() / 1000.0);
-                claim.setString(2, owner);
-                claim.setInt(3, limit);
+                claim.setInt(1, limit);
+                claim.setDouble(2, lease.toMillis() / 1000.0);
+                claim.setString(3, owner);
                 try (ResultSet result = claim.executeQuery()) {
                     while (result.next()) {
                         rows.add(new Row(result.getString(1), result.getLong(2), result.getString(3),
