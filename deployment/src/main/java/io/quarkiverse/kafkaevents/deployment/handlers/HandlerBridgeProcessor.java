@@ -75,15 +75,41 @@ public class HandlerBridgeProcessor {
             MethodCreator clazz = creator.getMethodCreator("eventClass", Class.class);
             clazz.returnValue(clazz.loadClass(eventClass));
 
-            MethodCreator invoke = creator.getMethodCreator("invoke", Object.class, Object.class, EventContext.class);
-            ResultHandle target = invoke.readInstanceField(bean.getFieldDescriptor(), invoke.getThis());
-            ResultHandle event = invoke.checkCast(invoke.getMethodParam(0), eventClass);
             MethodDescriptor handlerMethod = MethodDescriptor.of(method);
-            ResultHandle result = handler.withContext()
-                    ? invoke.invokeVirtualMethod(handlerMethod, target, event, invoke.getMethodParam(1))
-                    : invoke.invokeVirtualMethod(handlerMethod, target, event);
-            invoke.returnValue(handler.kind() == EventInvoker.BLOCKING ? invoke.loadNull() : result);
+            MethodCreator invoke = creator.getMethodCreator("invoke", Object.class, Object.class, EventContext.class);
+            ResultHandle event = invoke.checkCast(invoke.getMethodParam(0), eventClass);
+            if (handler.batch()) {
+                // one event: the batch handler gets a list of it (a retry, a record of a retry topic)
+                ResultHandle events = invoke.invokeStaticInterfaceMethod(LIST_OF, event);
+                ResultHandle contexts = invoke.invokeStaticInterfaceMethod(LIST_OF, invoke.getMethodParam(1));
+                returnResult(invoke, handler, call(invoke, handler, bean, handlerMethod, events, contexts));
+
+                MethodCreator batch = creator.getMethodCreator("batch", boolean.class);
+                batch.returnValue(batch.load(true));
+                MethodCreator invokeBatch = creator.getMethodCreator("invokeBatch", Object.class, List.class,
+                        List.class);
+                returnResult(invokeBatch, handler, call(invokeBatch, handler, bean, handlerMethod,
+                        invokeBatch.getMethodParam(0), invokeBatch.getMethodParam(1)));
+            } else {
+                returnResult(invoke, handler, call(invoke, handler, bean, handlerMethod, event,
+                        invoke.getMethodParam(1)));
+            }
         }
+    }
+
+    private static final MethodDescriptor LIST_OF = MethodDescriptor.ofMethod(List.class, "of", List.class,
+            Object.class);
+
+    /** Calls the handler method with the event (or events), and the context (or contexts) when it takes them. */
+    private static ResultHandle call(MethodCreator creator, HandlerBuildItem handler, FieldCreator bean,
+            MethodDescriptor handlerMethod, ResultHandle event, ResultHandle context) {
+        ResultHandle target = creator.readInstanceField(bean.getFieldDescriptor(), creator.getThis());
+        return handler.withContext() ? creator.invokeVirtualMethod(handlerMethod, target, event, context)
+                : creator.invokeVirtualMethod(handlerMethod, target, event);
+    }
+
+    private static void returnResult(MethodCreator creator, HandlerBuildItem handler, ResultHandle result) {
+        creator.returnValue(handler.kind() == EventInvoker.BLOCKING ? creator.loadNull() : result);
     }
 
     private static void constant(ClassCreator creator, String name, String value) {

@@ -15,15 +15,17 @@ public final class HandlerBuildItem extends MultiBuildItem {
     private final String group;
     private final int kind;
     private final boolean withContext;
+    private final boolean batch;
     private final String channel;
 
     public HandlerBuildItem(MethodInfo method, EventTypeBuildItem eventType, String group, int kind,
-            boolean withContext, String channel) {
+            boolean withContext, boolean batch, String channel) {
         this.method = method;
         this.eventType = eventType;
         this.group = group;
         this.kind = kind;
         this.withContext = withContext;
+        this.batch = batch;
         this.channel = channel;
     }
 
@@ -56,6 +58,11 @@ public final class HandlerBuildItem extends MultiBuildItem {
 
     public boolean withContext() {
         return withContext;
+    }
+
+    /** Whether the handler takes a {@code List} of events (and then a {@code List} of contexts). */
+    public boolean batch() {
+        return batch;
     }
 
     public String channel() {

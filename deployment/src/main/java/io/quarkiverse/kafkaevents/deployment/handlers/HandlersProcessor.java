@@ -58,6 +58,7 @@ public class HandlersProcessor {
      */
     static final String DEFAULT_GROUP = "${quarkus.kafka-events.group-id:${" + EnvironmentConfigBuilder.TOPIC_ENVIRONMENT
             + ":${quarkus.kafka-events.environment}}.${quarkus.application.name}}";
+    static final DotName LIST = DotName.createSimple(List.class.getName());
     static final DotName UNI = DotName.createSimple("io.smallrye.mutiny.Uni");
     static final DotName COMPLETION_STAGE = DotName.createSimple("java.util.concurrent.CompletionStage");
     static final DotName COMPLETABLE_FUTURE = DotName.createSimple("java.util.concurrent.CompletableFuture");
@@ -137,25 +138,38 @@ public class HandlersProcessor {
         EventTypeBuildItem eventType = null;
         boolean typeReported = false;
         boolean withContext = false;
+        boolean batch = false;
         if (method.parametersCount() == 0 || method.parametersCount() > 2) {
             errors.add("@EventHandler " + label + " has " + method.parametersCount() + " parameters: it takes the"
-                    + " event, optionally followed by an EventContext");
+                    + " event, optionally followed by an EventContext (or a List of events, optionally followed by a"
+                    + " List<EventContext>)");
         } else {
             Type first = method.parameterType(0);
-            eventType = first.kind() == Type.Kind.CLASS ? typesByClass.get(first.name().toString()) : null;
-            if (eventType == null && isInvalidEventType(index, first)) {
+            batch = first.name().equals(LIST);
+            Type event = batch ? listElement(first) : first;
+            eventType = event != null && event.kind() == Type.Kind.CLASS ? typesByClass.get(event.name().toString())
+                    : null;
+            if (eventType == null && event != null && isInvalidEventType(index, event)) {
                 // the event-type scan reports what is wrong with the type; this handler is not wired
                 typeReported = true;
+            } else if (eventType == null && batch) {
+                errors.add("@EventHandler " + label + ": its first parameter type " + first
+                        + " is not a List of an event type; a batch handler takes List<E> where E is annotated with"
+                        + " @EventTopic");
             } else if (eventType == null) {
                 errors.add("@EventHandler " + label + ": its first parameter type " + first
                         + " is not an event type; annotate it with @EventTopic");
             }
             if (method.parametersCount() == 2) {
-                if (method.parameterType(1).name().equals(EVENT_CONTEXT)) {
+                Type second = method.parameterType(1);
+                Type context = batch ? listElement(second) : second;
+                if (context != null && context.name().equals(EVENT_CONTEXT)) {
                     withContext = true;
                 } else {
                     errors.add("@EventHandler " + label + ": its second parameter must be "
-                            + EventContext.class.getName() + ", not " + method.parameterType(1));
+                            + (batch ? "List<" + EventContext.class.getName() + "> (a batch handler)"
+                                    : EventContext.class.getName())
+                            + ", not " + second);
                 }
             }
         }
@@ -176,7 +190,17 @@ public class HandlersProcessor {
         }
         AnnotationValue groupValue = method.annotation(EVENT_HANDLER).value("group");
         String group = groupValue == null ? "" : groupValue.asString().trim();
-        return new HandlerBuildItem(method, eventType, group, kind, withContext, channelName(eventType, group));
+        return new HandlerBuildItem(method, eventType, group, kind, withContext, batch,
+                channelName(eventType, group));
+    }
+
+    /** The element type of {@code List<E>}, or {@code null} for a raw or wildcard list. */
+    private static Type listElement(Type list) {
+        if (list.kind() != Type.Kind.PARAMETERIZED_TYPE || !list.name().equals(LIST)) {
+            return null;
+        }
+        Type element = list.asParameterizedType().arguments().get(0);
+        return element.kind() == Type.Kind.CLASS ? element : null;
     }
 
     private static boolean isInvalidEventType(IndexView index, Type type) {

@@ -10,18 +10,18 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** Reads a group's committed offset of a partition, as the broker has it. */
-final class CommitSupport implements AutoCloseable {
+public final class CommitSupport implements AutoCloseable {
 
     private final Admin admin;
 
-    CommitSupport(String bootstrap) {
+    public CommitSupport(String bootstrap) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         this.admin = Admin.create(props);
     }
 
     /** The committed offset, or -1 when the group committed none for the partition. */
-    long committed(String group, TopicPartition partition) throws Exception {
+    public long committed(String group, TopicPartition partition) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
         OffsetAndMetadata offset = offsets.get(partition);
@@ -29,7 +29,7 @@ final class CommitSupport implements AutoCloseable {
     }
 
     /** Polls the committed offset until it satisfies the condition or the timeout passes; returns the last one read. */
-    long awaitCommitted(String group, TopicPartition partition, LongPredicate condition, Duration timeout)
+    public long awaitCommitted(String group, TopicPartition partition, LongPredicate condition, Duration timeout)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long committed = committed(group, partition);

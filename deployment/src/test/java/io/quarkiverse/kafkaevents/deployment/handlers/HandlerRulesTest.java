@@ -130,6 +130,30 @@ public class HandlerRulesTest {
         @EventHandler(group = "   ")
         void blankGroup(OrderCancelled event) {
         }
+
+        @EventHandler(group = "batches")
+        void batch(List<OrderPlaced> events) {
+        }
+
+        @EventHandler(group = "batches")
+        Uni<Void> uniBatchWithContexts(List<InvoiceIssued> events, List<EventContext> contexts) {
+            return Uni.createFrom().voidItem();
+        }
+    }
+
+    @Test
+    void batchHandlers() {
+        HandlerBuildItem handler = valid(ValidHandlers.class, "batch");
+        assertTrue(handler.batch());
+        assertEquals(EventInvoker.BLOCKING, handler.kind());
+        assertFalse(handler.withContext());
+        assertEquals(OrderPlaced.class.getName(), handler.eventType().className());
+        handler = valid(ValidHandlers.class, "uniBatchWithContexts");
+        assertTrue(handler.batch());
+        assertEquals(EventInvoker.UNI, handler.kind());
+        assertTrue(handler.withContext());
+        assertEquals(InvoiceIssued.class.getName(), handler.eventType().className());
+        assertFalse(valid(ValidHandlers.class, "blocking").batch());
     }
 
     @Test
@@ -278,7 +302,19 @@ public class HandlerRulesTest {
         }
 
         @EventHandler
-        void generic(List<OrderPlaced> events) {
+        void listOfStrings(List<String> events) {
+        }
+
+        @EventHandler
+        void rawList(@SuppressWarnings("rawtypes") List events) {
+        }
+
+        @EventHandler
+        void batchWithSingleContext(List<OrderPlaced> events, EventContext context) {
+        }
+
+        @EventHandler
+        void singleWithContextList(OrderPlaced event, List<EventContext> contexts) {
         }
 
         @EventHandler
@@ -323,9 +359,18 @@ public class HandlerRulesTest {
     }
 
     @Test
-    void firstParameterGenericType() {
-        String error = singleError(ParameterHandlers.class, "generic");
-        assertMentions(error, "java.util.List", "not an event type");
+    void listOfNonEvents() {
+        String error = singleError(ParameterHandlers.class, "listOfStrings");
+        assertMentions(error, "java.util.List<java.lang.String>", "not a List of an event type", "@EventTopic");
+        assertMentions(singleError(ParameterHandlers.class, "rawList"), "not a List of an event type");
+    }
+
+    @Test
+    void batchHandlerTakesAListOfContexts() {
+        String error = singleError(ParameterHandlers.class, "batchWithSingleContext");
+        assertMentions(error, "second parameter", "List<" + EventContext.class.getName() + ">", "batch handler");
+        error = singleError(ParameterHandlers.class, "singleWithContextList");
+        assertMentions(error, "second parameter", EventContext.class.getName(), "java.util.List");
     }
 
     @Test

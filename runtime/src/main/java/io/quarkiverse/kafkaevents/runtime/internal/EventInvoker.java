@@ -1,5 +1,7 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
+import java.util.List;
+
 import io.quarkiverse.kafkaevents.EventContext;
 
 /**
@@ -31,7 +33,21 @@ public interface EventInvoker {
     int kind();
 
     /**
-     * Calls the handler; returns what it returned ({@code null} for {@code void}).
+     * Calls the handler; returns what it returned ({@code null} for {@code void}). A batch handler is called with a
+     * list of this one event.
      */
     Object invoke(Object event, EventContext context);
+
+    /** Whether the handler takes a {@code List} of events (a batch handler). */
+    default boolean batch() {
+        return false;
+    }
+
+    /**
+     * Calls a batch handler with events of one partition, in offset order, and their contexts (same order); returns
+     * what it returned ({@code null} for {@code void}).
+     */
+    default Object invokeBatch(List<?> events, List<EventContext> contexts) {
+        throw new UnsupportedOperationException(handler() + " is not a batch handler");
+    }
 }

@@ -34,6 +34,7 @@ public class EventTracing {
     static final AttributeKey<Long> OFFSET = AttributeKey.longKey("messaging.kafka.offset");
     static final AttributeKey<String> GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
     static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
+    static final AttributeKey<Long> BATCH_SIZE = AttributeKey.longKey("messaging.batch.message_count");
     static final AttributeKey<String> TYPE = AttributeKey.stringKey("kafka-events.type");
     static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("kafka-events.attempt");
     static final AttributeKey<String> HANDLER = AttributeKey.stringKey("kafka-events.handler");

@@ -1,5 +1,6 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -41,12 +42,22 @@ final class HandlerCalls {
      */
     static void call(EventInvoker invoker, Object event, KafkaEventContext context, Context trace, Vertx vertx,
             Consumer<Throwable> done) {
+        call(invoker, event, context, null, trace, vertx, done);
+    }
+
+    /**
+     * {@link #call(EventInvoker, Object, KafkaEventContext, Context, Vertx, Consumer)}, for a batch handler when
+     * {@code batch} is not {@code null}: {@code event} is then the list of events, {@code batch} their contexts, and
+     * {@code context} (the first event's) sets the MDC.
+     */
+    static void call(EventInvoker invoker, Object event, KafkaEventContext context, List<EventContext> batch,
+            Context trace, Vertx vertx, Consumer<Throwable> done) {
         if (invoker.kind() == EventInvoker.BLOCKING) {
             if (BlockingOperationControl.isBlockingAllowed()) {
-                done.accept(callBlocking(invoker, event, context, trace));
+                done.accept(callBlocking(invoker, event, context, batch, trace));
             } else {
                 Infrastructure.getDefaultWorkerPool()
-                        .execute(() -> done.accept(callBlocking(invoker, event, context, trace)));
+                        .execute(() -> done.accept(callBlocking(invoker, event, context, batch, trace)));
             }
             return;
         }
@@ -56,7 +67,7 @@ final class HandlerCalls {
             Uni<Void> work;
             Mdc.put(context); // kept by the duplicated context, dropped with it
             try (Scope scope = trace.makeCurrent()) {
-                work = start(invoker, event, context);
+                work = start(invoker, event, context, batch);
             } catch (Throwable failure) {
                 done.accept(failure);
                 return;
@@ -75,9 +86,14 @@ final class HandlerCalls {
      * failure, or {@code null}.
      */
     static Throwable callBlocking(EventInvoker invoker, Object event, KafkaEventContext context, Context trace) {
+        return callBlocking(invoker, event, context, null, trace);
+    }
+
+    private static Throwable callBlocking(EventInvoker invoker, Object event, KafkaEventContext context,
+            List<EventContext> batch, Context trace) {
         Mdc.put(context);
         try (Scope scope = trace.makeCurrent()) {
-            invoker.invoke(event, context);
+            invoke(invoker, event, context, batch);
             return null;
         } catch (Throwable failure) {
             return failure;
@@ -86,8 +102,14 @@ final class HandlerCalls {
         }
     }
 
-    private static Uni<Void> start(EventInvoker invoker, Object event, KafkaEventContext context) {
-        Object result = invoker.invoke(event, context);
+    private static Object invoke(EventInvoker invoker, Object event, KafkaEventContext context,
+            List<EventContext> batch) {
+        return batch == null ? invoker.invoke(event, context) : invoker.invokeBatch((List<?>) event, batch);
+    }
+
+    private static Uni<Void> start(EventInvoker invoker, Object event, KafkaEventContext context,
+            List<EventContext> batch) {
+        Object result = invoke(invoker, event, context, batch);
         if (result == null) {
             return Uni.createFrom().voidItem();
         }

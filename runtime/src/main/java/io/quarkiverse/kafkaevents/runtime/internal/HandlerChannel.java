@@ -32,6 +32,11 @@ final class HandlerChannel {
     final boolean retry;
     /** Lanes per partition: 1 handles a partition in order; more run records of different keys side by side. */
     final int keyLanes;
+    /**
+     * Whether the records of a partition from one poll are handled as one task ({@link PartitionRun}): a channel of
+     * event topics with batch handlers, in partition order.
+     */
+    final boolean batched;
     final PartitionLanes lanes;
     final PartitionProgress progress = new PartitionProgress();
     final LongAdder skipped = new LongAdder();
@@ -43,12 +48,14 @@ final class HandlerChannel {
 
     /**
      * @param keyLanes lanes per partition (see {@link HandlerConfig#keyConcurrency()})
+     * @param batchHandlers whether the channel has batch handlers
      * @param blocking whether the channel has blocking handlers: its lanes then drain on the worker pool, calling them
      *        inline
      */
     HandlerChannel(String channel, Set<String> topics, String group, String consumerGroup, boolean retry,
-            boolean blocking, int keyLanes, KafkaClientService clients) {
+            boolean blocking, int keyLanes, boolean batchHandlers, KafkaClientService clients) {
         this.keyLanes = Math.max(1, keyLanes);
+        this.batched = batchHandlers && !retry && this.keyLanes == 1;
         this.channel = channel;
         this.topics = Set.copyOf(topics);
         this.group = group;

@@ -62,6 +62,7 @@ public class HandlerDispatcher {
     private final HandlerTopology topology;
     private final FailureOutcome failures;
     private final RecordHandler records;
+    private final PartitionRun runs;
     private final Vertx vertx;
     private volatile boolean stopping;
 
@@ -78,6 +79,7 @@ public class HandlerDispatcher {
         attempts.failures(failures);
         this.records = new RecordHandler(topology, mapper, failures, attempts, tracing,
                 new SkippedRecords(config.logUnhandledTypes()));
+        this.runs = new PartitionRun(records, attempts, tracing, vertx);
     }
 
     /** Queues the records of one poll of the channel ({@link PolledBatch}); called by the generated channel bean. */
@@ -94,6 +96,12 @@ public class HandlerDispatcher {
         return key == null ? (int) (record.getOffset() % lanes) : Math.floorMod(key.hashCode(), lanes);
     }
 
+    /** Whether the channel's records of one poll are queued per partition ({@link #dispatchRun}). */
+    boolean batched(String channel) {
+        HandlerChannel handlers = topology.channel(channel);
+        return handlers != null && handlers.batched;
+    }
+
     /**
      * Queues one record of the channel behind the earlier records of its partition (of its key, with ordering by
      * key). The returned {@code Uni}
@@ -104,25 +112,16 @@ public class HandlerDispatcher {
         IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElse(null);
         if (handlers == null || record == null) {
-            LOG.errorf("Kafka Events received a message on channel %s it cannot dispatch; acknowledging it", channel);
-            return AttemptRunner.ack(message);
+            return undispatchable(channel, message);
         }
         if (stopping) {
             // not acknowledged: its offset is not committed, the next owner of the partition handles it
             return PartitionLanes.DONE;
         }
         TopicPartition topicPartition = new TopicPartition(record.getTopic(), record.getPartition());
-        Instant timestamp = record.getTimestamp();
         int generation = handlers.generation(topicPartition);
-        PartitionOffsets offsets = handlers.commits.of(topicPartition);
         long offset = record.getOffset();
-        offsets.received(offset, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
-        handlers.commits.start(vertx);
-        // acknowledging the record finishes it: its partition's offset may be committed past it
-        Message<byte[]> tracked = message.withAck(() -> {
-            offsets.finished(offset);
-            return FINISHED;
-        });
+        Message<byte[]> tracked = track(handlers, topicPartition, message, record);
         return handlers.lanes.submit(topicPartition, slot(handlers.keyLanes, record), () -> {
             Runnable finished = () -> handlers.progress.done(topicPartition, offset);
             if (revokedSince(handlers, topicPartition, generation, record)) {
@@ -144,6 +143,74 @@ public class HandlerDispatcher {
                 return work;
             }
             return work.onTermination().invoke(finished);
+        });
+    }
+
+    /**
+     * Queues the records of one partition from one poll (in offset order) as one task of its lane, on a channel with
+     * batch handlers ({@link PartitionRun}). The returned {@code Uni} completes when they are queued.
+     */
+    Uni<Void> dispatchRun(String channel, TopicPartition partition, List<Message<byte[]>> polled) {
+        HandlerChannel handlers = topology.channel(channel);
+        if (stopping) {
+            return PartitionLanes.DONE;
+        }
+        int generation = handlers.generation(partition);
+        List<Message<byte[]>> tracked = new ArrayList<>(polled.size());
+        List<IncomingKafkaRecordMetadata<?, ?>> metadata = new ArrayList<>(polled.size());
+        for (Message<byte[]> message : polled) {
+            IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                    .orElse(null);
+            if (record == null) {
+                undispatchable(channel, message);
+            } else {
+                tracked.add(track(handlers, partition, message, record));
+                metadata.add(record);
+            }
+        }
+        if (tracked.isEmpty()) {
+            return PartitionLanes.DONE;
+        }
+        IncomingKafkaRecordMetadata<?, ?> first = metadata.get(0);
+        long last = metadata.get(metadata.size() - 1).getOffset();
+        return handlers.lanes.submit(partition, 0, () -> {
+            if (revokedSince(handlers, partition, generation, first)) {
+                return PartitionLanes.DONE;
+            }
+            Uni<Void> work;
+            try {
+                work = runs.handle(handlers, partition, tracked, metadata,
+                        () -> revokedSince(handlers, partition, generation, first));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Kafka Events failed to handle records %s@%d..%d; they are left unacknowledged",
+                        partition, first.getOffset(), last);
+                handlers.progress.done(partition, first.getOffset(), last);
+                work = PartitionLanes.DONE;
+            }
+            return work;
+        });
+    }
+
+    private static Uni<Void> undispatchable(String channel, Message<?> message) {
+        LOG.errorf("Kafka Events received a message on channel %s it cannot dispatch; acknowledging it", channel);
+        return AttemptRunner.ack(message);
+    }
+
+    /**
+     * Registers a record received (its partition's offset is not committed past it until it is finished) and returns
+     * it with an acknowledgement that finishes it.
+     */
+    private Message<byte[]> track(HandlerChannel handlers, TopicPartition partition, Message<byte[]> message,
+            IncomingKafkaRecordMetadata<?, ?> record) {
+        Instant timestamp = record.getTimestamp();
+        PartitionOffsets offsets = handlers.commits.of(partition);
+        long offset = record.getOffset();
+        offsets.received(offset, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
+        handlers.commits.start(vertx);
+        // acknowledging the record finishes it: its partition's offset may be committed past it
+        return message.withAck(() -> {
+            offsets.finished(offset);
+            return FINISHED;
         });
     }
 

@@ -73,14 +73,24 @@ final class HandlerTopology {
                 problems.add("quarkus.kafka-events.handlers.\"<handler>\".key-concurrency must be at least 1 (channel "
                         + channel + ")");
             }
+            boolean batchHandlers = false;
+            for (EventInvoker invoker : entry.getValue()) {
+                HandlerConfig handlerConfig = handlerConfigs.get(invoker.handler());
+                if (invoker.batch() && handlerConfig != null && handlerConfig.keyConcurrency() > 1) {
+                    problems.add("quarkus.kafka-events.handlers.\"" + invoker.handler() + "\".key-concurrency is "
+                            + handlerConfig.keyConcurrency() + ", but " + invoker.handler() + " is a batch handler: its"
+                            + " batches hold the records of one partition in order; remove the setting");
+                }
+                batchHandlers |= invoker.batch();
+            }
             channelMap.put(channel, new HandlerChannel(channel, topics, group, group, false, blocking, keyLanes,
-                    clients));
+                    batchHandlers, clients));
             if (mode == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS) {
                 String retryChannel = channel + RetryTopics.CHANNEL_SUFFIX;
                 String retryGroup = config.getOptionalValue("mp.messaging.incoming." + retryChannel + ".group.id",
                         String.class).orElse(group + RetryTopics.CHANNEL_SUFFIX);
                 channelMap.put(retryChannel, new HandlerChannel(retryChannel, topics, group, retryGroup, true, blocking,
-                        1, clients));
+                        1, false, clients));
             }
         }
         if (!problems.isEmpty()) {

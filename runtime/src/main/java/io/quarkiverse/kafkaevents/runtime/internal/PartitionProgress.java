@@ -62,6 +62,16 @@ final class PartitionProgress {
         heads.remove(new Head(partition, offset));
     }
 
+    /** The records at these offsets (a partition's run of records handled as one task) are finished with. */
+    void done(TopicPartition partition, long first, long last) {
+        if (first == last) {
+            done(partition, first);
+        } else if (!heads.isEmpty()) {
+            heads.keySet().removeIf(head -> head.partition().equals(partition) && head.offset() >= first
+                    && head.offset() <= last);
+        }
+    }
+
     void forget(TopicPartition partition) {
         heads.keySet().removeIf(head -> head.partition().equals(partition));
     }

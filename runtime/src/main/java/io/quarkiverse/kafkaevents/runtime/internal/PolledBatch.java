@@ -1,5 +1,11 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -31,15 +37,31 @@ final class PolledBatch {
             return Uni.createFrom().completionStage(message.ack());
         }
         Uni<Void> admitted = PartitionLanes.DONE;
-        for (KafkaRecord<?, ?> record : batch.getRecords()) {
-            @SuppressWarnings("unchecked")
-            Message<byte[]> one = (Message<byte[]>) record;
-            Uni<Void> queued = dispatcher.dispatch(channel, one);
-            if (queued != PartitionLanes.DONE) {
-                // admissions complete in queueing order: the last one waited for stands for all
-                admitted = queued;
+        if (dispatcher.batched(channel)) {
+            // a channel with batch handlers: the records of each partition as one task
+            Map<TopicPartition, List<Message<byte[]>>> byPartition = new LinkedHashMap<>();
+            for (KafkaRecord<?, ?> record : batch.getRecords()) {
+                byPartition.computeIfAbsent(new TopicPartition(record.getTopic(), record.getPartition()),
+                        p -> new ArrayList<>()).add(bytes(record));
             }
+            for (Map.Entry<TopicPartition, List<Message<byte[]>>> run : byPartition.entrySet()) {
+                admitted = later(admitted, dispatcher.dispatchRun(channel, run.getKey(), run.getValue()));
+            }
+            return admitted;
+        }
+        for (KafkaRecord<?, ?> record : batch.getRecords()) {
+            admitted = later(admitted, dispatcher.dispatch(channel, bytes(record)));
         }
         return admitted;
+    }
+
+    /** Admissions complete in queueing order: the last one waited for stands for all. */
+    private static Uni<Void> later(Uni<Void> admitted, Uni<Void> queued) {
+        return queued != PartitionLanes.DONE ? queued : admitted;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Message<byte[]> bytes(KafkaRecord<?, ?> record) {
+        return (Message<byte[]>) record;
     }
 }

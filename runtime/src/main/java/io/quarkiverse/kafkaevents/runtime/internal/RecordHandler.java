@@ -75,14 +75,56 @@ final class RecordHandler {
      */
     Uni<Void> handle(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
             RetryTopics.State retried, BooleanSupplier revoked) {
-        RecordOrigin origin = retried == null ? RecordOrigin.of(record) : retried.origin();
+        Routed routed = route(handlers, message, record, retried, revoked);
+        return routed.outcome != null ? routed.outcome : start(routed, routed.invokers);
+    }
+
+    /**
+     * A record decoded and routed: either finished with ({@code outcome}: skipped, or on its way to the dead-letter
+     * topic because it cannot be read), or ready for its first attempt, with its handlers and its event parsed once
+     * per event class.
+     */
+    static final class Routed {
+        final HandlerChannel handlers;
+        final Message<byte[]> message;
+        final IncomingKafkaRecordMetadata<?, ?> record;
+        final BooleanSupplier revoked;
+        final RetryTopics.State retried;
+        final RecordOrigin origin;
+        Uni<Void> outcome;
+        DecodedEvent decoded;
+        String type;
+        List<EventInvoker> invokers;
+        Map<Class<?>, Object> events;
+
+        Routed(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
+                RetryTopics.State retried, BooleanSupplier revoked) {
+            this.handlers = handlers;
+            this.message = message;
+            this.record = record;
+            this.retried = retried;
+            this.revoked = revoked;
+            this.origin = retried == null ? RecordOrigin.of(record) : retried.origin();
+        }
+
+        private Routed finished(Uni<Void> outcome) {
+            this.outcome = outcome;
+            return this;
+        }
+    }
+
+    /** Decodes the record, finds its handlers and parses its payload (see {@link Routed}). */
+    Routed route(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
+            RetryTopics.State retried, BooleanSupplier revoked) {
+        Routed routed = new Routed(handlers, message, record, retried, revoked);
+        RecordOrigin origin = routed.origin;
         DecodedEvent decoded;
         try {
             decoded = DecodedEvent.decode(record.getHeaders(), message.getPayload());
         } catch (RuntimeException e) {
             handlers.undecodable.increment();
-            return failures.poison(handlers, message, record, origin, null, null, "undecodable record: " + e.getMessage(), e,
-                    revoked);
+            return routed.finished(failures.poison(handlers, message, record, origin, null, null,
+                    "undecodable record: " + e.getMessage(), e, revoked));
         }
         HandlerGroup group = topology.group(handlers.group);
         String type = decoded.plain() ? group.plainTypes().get(origin.topic()) : decoded.type();
@@ -103,12 +145,12 @@ final class RecordHandler {
             } else if (retried == null) {
                 skips.unhandledType(record, handlers.group, decoded.id(), type);
             }
-            return AttemptRunner.ackNow(message);
+            return routed.finished(AttemptRunner.ackNow(message));
         }
         if (decoded.data() == null) {
             handlers.undecodable.increment();
-            return failures.poison(handlers, message, record, origin, decoded.id(), type,
-                    "record of type " + type + " has no data", null, revoked);
+            return routed.finished(failures.poison(handlers, message, record, origin, decoded.id(), type,
+                    "record of type " + type + " has no data", null, revoked));
         }
         Map<Class<?>, Object> events = new HashMap<>(2);
         for (EventInvoker invoker : invokers) {
@@ -121,19 +163,40 @@ final class RecordHandler {
                     events.put(invoker.eventClass(), event);
                 } catch (IOException | RuntimeException e) {
                     handlers.undecodable.increment();
-                    return failures.poison(handlers, message, record, origin, decoded.id(), type,
+                    return routed.finished(failures.poison(handlers, message, record, origin, decoded.id(), type,
                             "payload does not match event type "
                                     + invoker.eventClass().getName() + ": " + e.getMessage(),
-                            e, revoked);
+                            e, revoked));
                 }
             }
         }
-        attempts.observe(EventMonitors.Kind.RECEIVED, type, record, handlers.group, null, 0, null, null);
-        Context trace = tracing.start(message, record, type, handlers.group, decoded.id());
+        routed.decoded = decoded;
+        routed.type = type;
+        routed.invokers = invokers;
+        routed.events = events;
+        return routed;
+    }
+
+    /** The first attempt of a routed record, with the given handlers. */
+    Uni<Void> start(Routed routed, List<EventInvoker> invokers) {
+        attempts.observe(EventMonitors.Kind.RECEIVED, routed.type, routed.record, routed.handlers.group, null, 0, null,
+                null);
+        return attempt(routed, invokers);
+    }
+
+    /**
+     * The first attempt of a routed record already counted as received (a batch handler's record called alone after
+     * its batch failed), with the given handlers.
+     */
+    Uni<Void> attempt(Routed routed, List<EventInvoker> invokers) {
+        HandlerChannel handlers = routed.handlers;
+        Context trace = tracing.start(routed.message, routed.record, routed.type, handlers.group, routed.decoded.id());
         int[] count = new int[1];
-        Attempt first = new Attempt(handlers, message, record, decoded, type, events, trace, count, revoked);
-        Attempt.Retry retry = retried == null ? new Attempt.Retry(origin, 1, null)
-                : new Attempt.Retry(origin, retried.attempts() + 1, retried.firstFailure());
+        Attempt first = new Attempt(handlers, routed.message, routed.record, routed.decoded, routed.type,
+                routed.events, trace, count, routed.revoked);
+        RetryTopics.State retried = routed.retried;
+        Attempt.Retry retry = retried == null ? new Attempt.Retry(routed.origin, 1, null)
+                : new Attempt.Retry(routed.origin, retried.attempts() + 1, retried.firstFailure());
         Uni<Void> result = attempts.attempt(first, invokers, retry);
         if (result == PartitionLanes.DONE) {
             EventTracing.end(trace, count[0]);
