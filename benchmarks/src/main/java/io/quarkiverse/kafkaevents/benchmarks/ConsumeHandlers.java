@@ -1,5 +1,7 @@
 package io.quarkiverse.kafkaevents.benchmarks;
 
+import java.util.List;
+
 import jakarta.inject.Inject;
 
 import io.quarkiverse.kafkaevents.EventHandler;
@@ -7,7 +9,7 @@ import io.quarkiverse.kafkaevents.benchmarks.BenchEvents.ConsumeEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The two {@code @EventHandler} contestants of the consume benchmark, each in its own consumer group (so each reads
+ * The three {@code @EventHandler} contestants (non-blocking, blocking, a blocking batch handler) of the consume benchmark, each in its own consumer group (so each reads
  * every record). Their channels are pausable and start paused ({@link PausableHandlerChannels}): the harness resumes
  * one at a time.
  */
@@ -15,6 +17,7 @@ public class ConsumeHandlers {
 
     public static final String UNI_GROUP = "bench-handler-uni";
     public static final String BLOCKING_GROUP = "bench-handler-blocking";
+    public static final String BATCH_GROUP = "bench-handler-batch";
 
     @Inject
     Probes probes;
@@ -28,5 +31,12 @@ public class ConsumeHandlers {
     @EventHandler(group = BLOCKING_GROUP)
     void blocking(ConsumeEvent event) {
         probes.handlerBlocking.record(event);
+    }
+
+    @EventHandler(group = BATCH_GROUP)
+    void batch(List<ConsumeEvent> events) {
+        for (ConsumeEvent event : events) {
+            probes.handlerBatch.record(event);
+        }
     }
 }

@@ -13,6 +13,7 @@ public class Probes {
     public final Tally smallRyeNonBlocking = new Tally();
     public final Tally handlerUni = new Tally();
     public final Tally handlerBlocking = new Tally();
+    public final Tally handlerBatch = new Tally();
     public final LatencyRecorder handlerLatency = new LatencyRecorder();
     public final LatencyRecorder outboxHandlerLatency = new LatencyRecorder();
 }

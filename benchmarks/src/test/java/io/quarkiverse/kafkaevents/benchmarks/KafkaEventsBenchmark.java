@@ -121,7 +121,9 @@ class KafkaEventsBenchmark {
                         handlerContestant("@EventHandler (Uni, non-blocking)", ConsumeHandlers.UNI_GROUP,
                                 probes.handlerUni),
                         handlerContestant("@EventHandler (void, blocking)", ConsumeHandlers.BLOCKING_GROUP,
-                                probes.handlerBlocking)),
+                                probes.handlerBlocking),
+                        handlerContestant("@EventHandler (List, blocking batch)", ConsumeHandlers.BATCH_GROUP,
+                                probes.handlerBatch)),
                         kafka, usage, results).run();
             }
             if (settings.runs("latency")) {

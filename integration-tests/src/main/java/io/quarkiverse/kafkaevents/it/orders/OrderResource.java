@@ -31,6 +31,9 @@ public class OrderResource {
     @Inject
     HandledEvents handledEvents;
 
+    @Inject
+    ConfirmationDigest confirmations;
+
     /** Publishing in a transaction with outbox delivery only writes a row: this bound is never near. */
     static final Duration ENLIST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -72,6 +75,13 @@ public class OrderResource {
         }
         events.cancelled(id, reason == null ? "customer request" : reason).await().atMost(ENLIST_TIMEOUT);
         return Response.accepted().build();
+    }
+
+    /** What the batch handler of {@code OrderConfirmed} saw. */
+    @GET
+    @Path("/confirmations")
+    public ConfirmationDigest.Digest confirmations() {
+        return confirmations.digest();
     }
 
     /**

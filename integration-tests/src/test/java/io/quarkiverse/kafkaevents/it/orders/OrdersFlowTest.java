@@ -60,6 +60,13 @@ class OrdersFlowTest {
             status = given().when().get("/orders/" + id).then().statusCode(200).extract().path("status");
         } while (!"CONFIRMED".equals(status) && System.nanoTime() < deadline);
         assertEquals("CONFIRMED", status);
+
+        // the handler's OrderConfirmed reaches the batch handler on the same topic
+        List<String> recent;
+        do {
+            recent = given().when().get("/orders/confirmations").then().statusCode(200).extract().path("recent");
+        } while (!recent.contains(id) && System.nanoTime() < deadline);
+        assertTrue(recent.contains(id), "confirmations seen by the batch handler: " + recent);
     }
 
     @Test

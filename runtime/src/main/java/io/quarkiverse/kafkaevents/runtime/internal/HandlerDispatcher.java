@@ -173,7 +173,7 @@ public class HandlerDispatcher {
         }
         IncomingKafkaRecordMetadata<?, ?> first = metadata.get(0);
         long last = metadata.get(metadata.size() - 1).getOffset();
-        return handlers.lanes.submit(partition, 0, () -> {
+        return handlers.lanes.submit(partition, 0, tracked.size(), () -> {
             if (revokedSince(handlers, partition, generation, first)) {
                 return PartitionLanes.DONE;
             }

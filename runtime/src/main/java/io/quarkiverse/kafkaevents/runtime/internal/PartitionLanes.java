@@ -1,8 +1,10 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +71,8 @@ final class PartitionLanes {
     private static final class Lane {
         final TopicPartition partition;
         final ArrayDeque<Supplier<Uni<Void>>> queue = new ArrayDeque<>();
+        /** The records each queued task stands for, in queue order (present once a task stands for more than one). */
+        ArrayDeque<Integer> weights;
         boolean draining;
 
         Lane(LaneKey key) {
@@ -110,19 +114,37 @@ final class PartitionLanes {
      * slot of the record's key when records of different keys run side by side.
      */
     Uni<Void> submit(TopicPartition partition, int slot, Supplier<Uni<Void>> task) {
+        return submit(partition, slot, 1, task);
+    }
+
+    /**
+     * Queues a task that stands for {@code records} records (the records of a partition from one poll, handled as one
+     * task): backlogs, pauses and the bound on queued records count them all.
+     */
+    Uni<Void> submit(TopicPartition partition, int slot, int records, Supplier<Uni<Void>> task) {
         CompletableFuture<Void> admitted;
         boolean pause;
         Lane start = null;
         synchronized (this) {
             Lane lane = lanes.computeIfAbsent(new LaneKey(partition, slot), Lane::new);
             lane.queue.addLast(task);
+            if (records != 1 || lane.weights != null) {
+                if (lane.weights == null) {
+                    lane.weights = new ArrayDeque<>();
+                    for (int i = 1; i < lane.queue.size(); i++) {
+                        lane.weights.addLast(1);
+                    }
+                }
+                lane.weights.addLast(records);
+            }
+            int backlog = backlogs.merge(partition, records, Integer::sum);
+            pause = backlog > PAUSE_ABOVE
+                    && (paused.add(partition) || backlog / PAUSE_AGAIN_EVERY != (backlog - records) / PAUSE_AGAIN_EVERY);
             if (!lane.draining) {
                 lane.draining = true;
                 start = lane;
             }
-            int backlog = backlogs.merge(partition, 1, Integer::sum);
-            pause = backlog > PAUSE_ABOVE && (paused.add(partition) || backlog % PAUSE_AGAIN_EVERY == 0);
-            inFlight++;
+            inFlight += records;
             if (inFlight <= capacity) {
                 admitted = null;
             } else {
@@ -169,6 +191,7 @@ final class PartitionLanes {
         long deadline = System.nanoTime() + SLICE_NANOS;
         for (int taken = 0;; taken++) {
             Supplier<Uni<Void>> task;
+            int records = 1;
             synchronized (this) {
                 if (taken >= BATCH || (taken > 0 && System.nanoTime() - deadline > 0)) {
                     task = null;
@@ -178,6 +201,9 @@ final class PartitionLanes {
                         lane.draining = false;
                         return;
                     }
+                    if (lane.weights != null) {
+                        records = lane.weights.pollFirst();
+                    }
                 }
             }
             if (task == null) {
@@ -186,10 +212,11 @@ final class PartitionLanes {
                 return;
             }
             Uni<Void> result = run(task);
-            if (result != DONE && !completedInline(lane, result)) {
+            if (result != DONE && !completedInline(lane, result, records)) {
                 return;
             }
-            release(lane.partition);
+            release(lane.partition, records);
+            taken += records - 1;
         }
     }
 
@@ -197,12 +224,12 @@ final class PartitionLanes {
      * Subscribes to an asynchronous task. Returns {@code true} when it completed during the subscription (the drain
      * goes on), {@code false} when it is still running: its completion releases the record and resumes the drain.
      */
-    private boolean completedInline(Lane lane, Uni<Void> result) {
+    private boolean completedInline(Lane lane, Uni<Void> result, int records) {
         // 0: running, 1: completed during subscribe, 2: the drain has returned
         AtomicInteger state = new AtomicInteger();
         Runnable completed = () -> {
             if (!state.compareAndSet(0, 1)) {
-                release(lane.partition);
+                release(lane.partition, records);
                 // a non-blocking channel goes on in place, on the thread that completed the record
                 schedule(lane, worker != null);
             }
@@ -222,20 +249,26 @@ final class PartitionLanes {
         }
     }
 
-    private void release(TopicPartition partition) {
-        CompletableFuture<Void> next;
+    private void release(TopicPartition partition, int records) {
+        List<CompletableFuture<Void>> next = List.of();
         boolean resume;
         synchronized (this) {
-            inFlight--;
-            next = waiting.poll();
-            int backlog = backlogs.merge(partition, -1, Integer::sum);
+            inFlight -= records;
+            // the tasks waiting for room are admitted as the records they wait behind are done
+            for (int i = 0; i < records && !waiting.isEmpty(); i++) {
+                if (next.isEmpty()) {
+                    next = new ArrayList<>(1);
+                }
+                next.add(waiting.poll());
+            }
+            int backlog = backlogs.merge(partition, -records, Integer::sum);
             resume = backlog <= RESUME_AT && paused.remove(partition);
         }
         if (resume) {
             flow.resume(partition);
         }
-        if (next != null) {
-            next.complete(null);
+        for (CompletableFuture<Void> admitted : next) {
+            admitted.complete(null);
         }
     }
 }

@@ -142,6 +142,53 @@ class PartitionLanesTest {
         third.get(5, TimeUnit.SECONDS);
     }
 
+    @Test
+    void aTaskStandingForManyRecordsCountsThemAll() throws Exception {
+        List<String> flow = new CopyOnWriteArrayList<>();
+        PartitionLanes lanes = new PartitionLanes(1000, new PartitionLanes.Flow() {
+            @Override
+            public void pause(TopicPartition partition) {
+                flow.add("pause " + partition);
+            }
+
+            @Override
+            public void resume(TopicPartition partition) {
+                flow.add("resume " + partition);
+            }
+        }, worker);
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> poll = new CompletableFuture<>();
+        // a single record, then the records of one poll as one task (still running), then a single record
+        lanes.submit(A, () -> {
+            order.add(1);
+            return PartitionLanes.DONE;
+        });
+        lanes.submit(A, 0, 300, () -> {
+            order.add(300);
+            return Uni.createFrom().completionStage(poll);
+        }).await().atMost(Duration.ofSeconds(5));
+        lanes.submit(A, () -> {
+            order.add(1);
+            return PartitionLanes.DONE;
+        });
+        awaitSize(order, 2);
+        assertEquals(List.of("pause " + A), flow, "paused by the records the task stands for");
+        assertTrue(lanes.paused(A));
+        // 699 more records fit (300 + 1 of A are queued or running); the next ones wait for room
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        lanes.submit(B, 0, 699, () -> Uni.createFrom().completionStage(held)).await().atMost(Duration.ofSeconds(5));
+        CompletableFuture<Void> beyond = lanes.submit(B, 0, 2, () -> PartitionLanes.DONE)
+                .subscribeAsCompletionStage().toCompletableFuture();
+        Thread.sleep(50);
+        assertFalse(beyond.isDone(), "admitted beyond the capacity");
+        poll.complete(null);
+        beyond.get(5, TimeUnit.SECONDS);
+        awaitSize(order, 3);
+        assertEquals(List.of(1, 300, 1), order);
+        assertEquals(List.of("pause " + A, "pause " + B, "resume " + A), flow);
+        held.complete(null);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
