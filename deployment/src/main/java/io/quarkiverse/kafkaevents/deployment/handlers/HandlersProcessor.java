@@ -266,6 +266,10 @@ public class HandlersProcessor {
             // the dispatcher reads CloudEvents itself, per record, so that a bad one is dead-lettered instead of
             // breaking the connector's stream
             values.put("cloud-events", "false");
+            // the extension's span per handled record (EventTracing) is the only one: its parent is read from the
+            // record's traceparent, so the connector's consumer span per record would only cost (a span and its
+            // attributes per record) and sit between it and the publisher's span
+            values.put("tracing-enabled", "false");
             values.put("consumer-rebalance-listener.name", RebalanceListener.NAME);
             produce(defaults, prefix, values);
             if (retryTopics) {

@@ -56,11 +56,30 @@ class TracingTest {
         assertTrue(ancestors.stream().anyMatch(s -> s.getKind() == SpanKind.PRODUCER), names(ancestors));
         assertTrue(ancestors.stream().anyMatch(s -> s.getSpanId().equals(server.getSpanId())), names(ancestors));
 
+        // the handler span is the record's only consumer span, a direct child of the producer span that wrote the
+        // record's traceparent: the connector's per-record consumer span is off for handler channels
+        SpanData producer = ancestors.get(0);
+        assertEquals(SpanKind.PRODUCER, producer.getKind(), names(ancestors));
+        assertEquals(TOPIC + " publish", producer.getName(), names(ancestors));
+        List<SpanData> consumers = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == SpanKind.CONSUMER && s.getParentSpanId().equals(producer.getSpanId()))
+                .toList();
+        assertEquals(List.of(process.getSpanId()), consumers.stream().map(SpanData::getSpanId).toList(),
+                names(consumers));
+
         // the event the handler published is a child of the handler span
         SpanData followUp = awaitSpan(s -> s.getKind() == SpanKind.PRODUCER
                 && s.getTraceId().equals(process.getTraceId())
                 && ancestors(s, currentSpans()).stream().anyMatch(a -> a.getSpanId().equals(process.getSpanId())));
         assertEquals(process.getTraceId(), followUp.getTraceId());
+
+        // no consumer span in the trace but the extension's handler spans
+        List<SpanData> otherConsumers = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getTraceId().equals(process.getTraceId()) && s.getKind() == SpanKind.CONSUMER
+                        && !(s.getName().endsWith(" process")
+                                && s.getAttributes().get(AttributeKey.stringKey("kafka-events.type")) != null))
+                .toList();
+        assertTrue(otherConsumers.isEmpty(), names(otherConsumers));
     }
 
     @Test

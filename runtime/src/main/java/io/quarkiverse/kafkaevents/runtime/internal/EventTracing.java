@@ -1,8 +1,16 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.opentelemetry.api.OpenTelemetry;
@@ -13,17 +21,20 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.smallrye.reactive.messaging.TracingMetadata;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * Spans of handled records. Each record routed to handlers gets a span, child of the consumer span SmallRye Reactive
- * Messaging derives from the record's {@code traceparent} header (so of the publisher's span), covering every attempt;
- * the handlers run with it current, so what they do, publishing included, joins the trace. Failed attempts, retries and
- * dead-lettering are recorded as span events.
+ * Spans of handled records. Each record routed to handlers gets a span covering every attempt, child of the
+ * publisher's producer span: its parent is read from the record's own {@code traceparent} (and {@code tracestate})
+ * header with the application's propagator. The connector's tracing is off for handler channels (its per-record
+ * consumer span would only sit between the two), so this is the record's only consumer span. The handlers run with it
+ * current, so what they do, publishing included, joins the trace. Failed attempts, retries and dead-lettering are
+ * recorded as span events.
  * <p>
- * Without {@code quarkus-opentelemetry} there is no {@link OpenTelemetry} bean and the no-op implementation makes all
- * of this free.
+ * Without {@code quarkus-opentelemetry} there is no {@link OpenTelemetry} bean: the headers are not read and the no-op
+ * implementation makes all of this free.
  */
 @Singleton
 public class EventTracing {
@@ -42,17 +53,48 @@ public class EventTracing {
     static final AttributeKey<String> REASON = AttributeKey.stringKey("kafka-events.reason");
     static final AttributeKey<String> DEAD_LETTER_TOPIC = AttributeKey.stringKey("kafka-events.dead-letter.topic");
 
-    private final Tracer tracer;
+    /** Reads the last header of a name, as UTF-8. */
+    private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Headers carrier) {
+            Set<String> names = new LinkedHashSet<>();
+            for (Header header : carrier) {
+                names.add(header.key());
+            }
+            return names;
+        }
 
+        @Override
+        public String get(Headers carrier, String key) {
+            Header header = carrier == null ? null : carrier.lastHeader(key);
+            return header == null || header.value() == null ? null : new String(header.value(), UTF_8);
+        }
+    };
+
+    private final Tracer tracer;
+    /** {@code null} without OpenTelemetry (or with no propagator): the records' headers are then not read at all. */
+    private final TextMapPropagator propagator;
+
+    @Inject
     EventTracing(Instance<OpenTelemetry> openTelemetry) {
-        OpenTelemetry otel = openTelemetry.isResolvable() ? openTelemetry.get() : OpenTelemetry.noop();
-        this.tracer = otel.getTracer("io.quarkiverse.kafkaevents");
+        this(openTelemetry.isResolvable() ? openTelemetry.get() : OpenTelemetry.noop());
     }
 
-    /** Starts the span of a record's handling; its context is the one handlers run in. */
+    EventTracing(OpenTelemetry openTelemetry) {
+        this.tracer = openTelemetry.getTracer("io.quarkiverse.kafkaevents");
+        TextMapPropagator textMap = openTelemetry.getPropagators().getTextMapPropagator();
+        this.propagator = textMap == TextMapPropagator.noop() ? null : textMap;
+    }
+
+    /**
+     * Starts the span of a record's handling, child of the context in the record's {@code traceparent} header (the
+     * current context when it has none); its context is the one handlers run in.
+     *
+     * @param message not used: the parent comes from the record's headers
+     */
     Context start(Message<?> message, IncomingKafkaRecordMetadata<?, ?> record, String type, String group, String id) {
-        Context parent = TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
-                .orElse(Context.current());
+        Context parent = propagator == null ? Context.current()
+                : propagator.extract(Context.current(), record.getHeaders(), HEADERS);
         Span span = tracer.spanBuilder(record.getTopic() + " process")
                 .setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)
