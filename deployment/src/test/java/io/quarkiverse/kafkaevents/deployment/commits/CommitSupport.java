@@ -6,10 +6,11 @@ import java.util.Properties;
 import java.util.function.LongPredicate;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-/** Reads a group's committed offset of a partition, as the broker has it. */
+/** Reads a group's committed offset of a partition, and the partition's end, as the broker has them. */
 public final class CommitSupport implements AutoCloseable {
 
     private final Admin admin;
@@ -26,6 +27,11 @@ public final class CommitSupport implements AutoCloseable {
                 .partitionsToOffsetAndMetadata().get();
         OffsetAndMetadata offset = offsets.get(partition);
         return offset == null ? -1 : offset.offset();
+    }
+
+    /** The partition's end offset (the offset its next record gets). */
+    public long endOffset(TopicPartition partition) throws Exception {
+        return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
     }
 
     /** Polls the committed offset until it satisfies the condition or the timeout passes; returns the last one read. */

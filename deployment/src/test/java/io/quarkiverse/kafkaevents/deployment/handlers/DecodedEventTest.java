@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -68,6 +69,14 @@ class DecodedEventTest {
         assertTrue(badSource.getMessage().startsWith("invalid CloudEvent: ce_source 'not a uri'"),
                 badSource.getMessage());
         assertNull(DecodedEvent.decode(headers("ce_id", "x", "ce_source", "/s", "ce_type", "T"), new byte[0]).data());
+        // no authority after "//"
+        assertThrows(IllegalArgumentException.class,
+                () -> DecodedEvent.decode(headers("ce_id", "x", "ce_source", "//", "ce_type", "T"), JSON));
+        for (String valid : List.of("/orders-service", "urn:shop:orders", "https://shop.example/orders?x=1#y",
+                "//shop.example/orders", "orders/v1", "/a/%20b")) {
+            assertEquals(valid, DecodedEvent.decode(headers("ce_id", "x", "ce_source", valid, "ce_type", "T"), JSON)
+                    .source());
+        }
     }
 
     @Test

@@ -7,16 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -26,6 +22,7 @@ import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkiverse.kafkaevents.deployment.commits.CommitSupport;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -70,7 +67,7 @@ public class KeyConcurrencyTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(MeterRead.class, Seen.class, Meters.class))
+            .withApplicationRoot(jar -> jar.addClasses(MeterRead.class, Seen.class, Meters.class, CommitSupport.class))
             .overrideConfigKey("quarkus.application.name", "key-concurrency-test")
             .overrideConfigKey("quarkus.kafka-events.events.\"MeterRead\".partitions", "1")
             .overrideConfigKey("quarkus.kafka-events.handlers.\"" + Meters.class.getName() + "#on\".key-concurrency",
@@ -108,21 +105,12 @@ public class KeyConcurrencyTest {
         assertTrue(Seen.MAX_RUNNING.get() > 1 && Seen.MAX_RUNNING.get() <= 4,
                 "records of one partition handled at the same time: " + Seen.MAX_RUNNING.get());
 
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
         TopicPartition partition = new TopicPartition(TOPIC, 0);
-        try (Admin admin = Admin.create(props)) {
-            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
+        try (CommitSupport commits = new CommitSupport(bootstrap)) {
+            long end = commits.endOffset(partition);
             assertEquals(KEYS * PER_KEY, end);
-            long committed = -1;
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (committed != end && System.nanoTime() < until) {
-                OffsetAndMetadata offset = admin.listConsumerGroupOffsets("test.key-concurrency-test")
-                        .partitionsToOffsetAndMetadata().get().get(partition);
-                committed = offset == null ? -1 : offset.offset();
-                Thread.sleep(200);
-            }
-            assertEquals(end, committed, "committed offset");
+            assertEquals(end, commits.awaitCommitted("test.key-concurrency-test", partition, c -> c == end,
+                    Duration.ofSeconds(30)), "committed offset");
         }
     }
 

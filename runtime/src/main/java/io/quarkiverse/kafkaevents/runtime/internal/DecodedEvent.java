@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,11 +69,37 @@ public final class DecodedEvent {
      * @throws IllegalArgumentException when the record claims to be a CloudEvent but is not a valid one
      */
     public static DecodedEvent decode(Headers headers, byte[] value) {
-        Header specVersion = headers.lastHeader("ce_specversion");
-        if (specVersion != null && "1.0".equals(text(specVersion))) {
-            return binary(headers, value);
+        // one pass over the headers (the last of a name wins, as with lastHeader) instead of a scan per attribute
+        Header specVersion = null;
+        Header id = null;
+        Header type = null;
+        Header source = null;
+        Header subject = null;
+        Header time = null;
+        Header contentType = null;
+        for (Header header : headers) {
+            String key = header.key();
+            if (key.startsWith(PREFIX)) {
+                switch (key) {
+                    case "ce_specversion" -> specVersion = header;
+                    case "ce_id" -> id = header;
+                    case "ce_type" -> type = header;
+                    case "ce_source" -> source = header;
+                    case "ce_subject" -> subject = header;
+                    case "ce_time" -> time = header;
+                    default -> {
+                        // an extension: read when asked for
+                    }
+                }
+            } else if (key.equals("content-type")) {
+                contentType = header;
+            }
         }
-        if (!isCloudEvent(specVersion, headers)) {
+        if (specVersion != null && Arrays.equals(SPEC_VERSION_1_0, specVersion.value())) {
+            return binary(headers, value, required(id, "ce_id"), required(type, "ce_type"),
+                    required(source, "ce_source"), subject, time);
+        }
+        if (!isCloudEvent(specVersion, contentType)) {
             return new DecodedEvent(null, value);
         }
         CloudEvent event;
@@ -86,18 +113,18 @@ public final class DecodedEvent {
         return new DecodedEvent(event, data);
     }
 
-    private static DecodedEvent binary(Headers headers, byte[] value) {
-        String id = required(headers, "ce_id");
-        String type = required(headers, "ce_type");
-        String source = required(headers, "ce_source");
-        try {
-            new URI(source);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid CloudEvent: ce_source '" + source
-                    + "' is not a URI reference: " + e.getMessage(), e);
+    private static final byte[] SPEC_VERSION_1_0 = { '1', '.', '0' };
+
+    private static DecodedEvent binary(Headers headers, byte[] value, String id, String type, String source,
+            Header subject, Header time) {
+        if (!isPlainPath(source)) {
+            try {
+                new URI(source);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("invalid CloudEvent: ce_source '" + source
+                        + "' is not a URI reference: " + e.getMessage(), e);
+            }
         }
-        Header subject = headers.lastHeader("ce_subject");
-        Header time = headers.lastHeader("ce_time");
         String timeText = time == null ? null : text(time);
         if (timeText != null && !looksLikeRfc3339(timeText)) {
             throw new IllegalArgumentException("invalid CloudEvent: ce_time '" + timeText + "' is not an RFC 3339 time");
@@ -107,8 +134,27 @@ public final class DecodedEvent {
                 subject == null ? null : text(subject), timeText);
     }
 
-    private static String required(Headers headers, String name) {
-        Header header = headers.lastHeader(name);
+    /**
+     * Whether the source is a URI reference made of path characters only (letters, digits, {@code -._~/!$&'()*+,;=@}),
+     * as the extension writes it ({@code /orders-service}), and not starting with {@code //}: certainly a valid relative
+     * reference, no parsing needed.
+     */
+    private static boolean isPlainPath(String source) {
+        if (source.startsWith("//")) {
+            return false; // an authority follows: parsed
+        }
+        for (int i = 0; i < source.length(); i++) {
+            char c = source.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~/!$&'()*+,;=@".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String required(Header header, String name) {
         String value = header == null ? null : text(header);
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("invalid CloudEvent: binary-mode record without " + name);
@@ -143,11 +189,10 @@ public final class DecodedEvent {
     /**
      * Binary mode carries {@code ce_specversion}; structured mode an {@code application/cloudevents} content type.
      */
-    private static boolean isCloudEvent(Header specVersion, Headers headers) {
+    private static boolean isCloudEvent(Header specVersion, Header contentType) {
         if (specVersion != null) {
             return true;
         }
-        Header contentType = headers.lastHeader("content-type");
         return contentType != null && contentType.value() != null
                 && new String(contentType.value(), StandardCharsets.UTF_8).startsWith("application/cloudevents");
     }

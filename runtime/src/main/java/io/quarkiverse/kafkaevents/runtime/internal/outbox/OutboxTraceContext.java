@@ -12,7 +12,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 /**
  * The W3C trace context of the publishing span, kept in the outbox row's {@code trace_context} column: the
  * {@code traceparent}, followed by a space and the {@code tracestate} when there is one. When the row is sent (fast
- * path or relay), the context is handed to the connector as the parent of its producer span, so the record's
+ * path or relay), the context is made the parent of the producer span of the send ({@code ProducerSends}), so the record's
  * {@code traceparent} header continues the publishing trace.
  * <p>
  * Without OpenTelemetry (or with no span active at publish time) the current span is invalid, nothing is stored, and
