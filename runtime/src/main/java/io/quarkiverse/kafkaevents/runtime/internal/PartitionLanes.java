@@ -28,9 +28,10 @@ import io.smallrye.mutiny.Uni;
  * handler, a dead-letter write) and resumes when it completes. It gives its thread back after {@link #BATCH} records or
  * {@link #SLICE_NANOS}, and queues itself again behind the other partitions' drains, so no partition starves behind
  * another's backlog.</li>
- * <li>When one partition has more than {@link #PAUSE_ABOVE} records waiting (its head is in backoff, say), the
+ * <li>When one partition has more than {@link #PAUSE_ABOVE} records waiting (its head is in backoff, say; twice the
+ * records of a poll when a task stands for a poll's records of a partition), the
  * partition is paused on the consumer, which keeps polling the others; it is resumed once its backlog is down to
- * {@link #RESUME_AT}.</li>
+ * {@link #RESUME_AT} (one poll's worth with tasks of a poll's records).</li>
  * <li>A bounded number of records may be waiting in all: beyond it, {@link #submit} makes the caller wait, which makes
  * SmallRye pause the whole consumer (a safety net).</li>
  * </ul>
@@ -93,6 +94,8 @@ final class PartitionLanes {
     private final Set<TopicPartition> paused = new HashSet<>();
     private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
     private int inFlight;
+    /** The most records one task stood for: a poll's records of a partition, on a channel with batch handlers. */
+    private int largestTask = 1;
 
     PartitionLanes(int capacity, Flow flow, Executor worker) {
         this.capacity = capacity;
@@ -138,7 +141,8 @@ final class PartitionLanes {
                 lane.weights.addLast(records);
             }
             int backlog = backlogs.merge(partition, records, Integer::sum);
-            pause = backlog > PAUSE_ABOVE
+            largestTask = Math.max(largestTask, records);
+            pause = backlog > pauseAbove()
                     && (paused.add(partition) || backlog / PAUSE_AGAIN_EVERY != (backlog - records) / PAUSE_AGAIN_EVERY);
             if (!lane.draining) {
                 lane.draining = true;
@@ -159,6 +163,19 @@ final class PartitionLanes {
             schedule(start, worker != null);
         }
         return admitted == null ? DONE : Uni.createFrom().completionStage(admitted);
+    }
+
+    /**
+     * The backlog a partition is paused above: {@link #PAUSE_ABOVE} records, or two polls' worth when tasks stand for
+     * a poll's records, so that the next poll is queued while one is handled.
+     */
+    private int pauseAbove() {
+        return Math.max(PAUSE_ABOVE, 2 * largestTask);
+    }
+
+    /** The backlog a paused partition is resumed at: {@link #RESUME_AT}, or one poll's worth left. */
+    private int resumeAt() {
+        return Math.max(RESUME_AT, largestTask);
     }
 
     /** Whether the partition is paused because of its backlog. */
@@ -262,7 +279,7 @@ final class PartitionLanes {
                 next.add(waiting.poll());
             }
             int backlog = backlogs.merge(partition, -records, Integer::sum);
-            resume = backlog <= RESUME_AT && paused.remove(partition);
+            resume = backlog <= resumeAt() && paused.remove(partition);
         }
         if (resume) {
             flow.resume(partition);
