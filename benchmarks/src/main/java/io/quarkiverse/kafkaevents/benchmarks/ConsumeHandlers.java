@@ -9,9 +9,9 @@ import io.quarkiverse.kafkaevents.benchmarks.BenchEvents.ConsumeEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The three {@code @EventHandler} contestants (non-blocking, blocking, a blocking batch handler) of the consume benchmark, each in its own consumer group (so each reads
- * every record). Their channels are pausable and start paused ({@link PausableHandlerChannels}): the harness resumes
- * one at a time.
+ * The three {@code @EventHandler} contestants of the consume benchmark (non-blocking, blocking, a blocking batch
+ * handler), each in its own consumer group (so each reads every record). Their channels are pausable and start paused
+ * ({@link PausableHandlerChannels}): the harness resumes one at a time.
  */
 public class ConsumeHandlers {
 
