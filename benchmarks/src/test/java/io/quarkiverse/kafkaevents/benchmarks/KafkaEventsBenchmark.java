@@ -32,7 +32,7 @@ import io.quarkiverse.kafkaevents.benchmarks.publish.RawProducerContestant;
 import io.quarkiverse.kafkaevents.benchmarks.report.Results;
 import io.quarkiverse.kafkaevents.benchmarks.startup.StartupBenchmark;
 import io.quarkiverse.kafkaevents.benchmarks.startup.StartupContestant;
-import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 

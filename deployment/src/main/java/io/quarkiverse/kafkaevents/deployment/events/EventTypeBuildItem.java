@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.jboss.jandex.Type;
 
-import io.quarkiverse.kafkaevents.runtime.internal.EventTypeInfo;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypeInfo;
 import io.quarkus.builder.item.MultiBuildItem;
 
 /**

@@ -23,8 +23,8 @@ import org.jboss.jandex.Type;
 import io.quarkiverse.kafkaevents.DistributedEvent;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
-import io.quarkiverse.kafkaevents.runtime.internal.EventTypeInfo;
-import io.quarkiverse.kafkaevents.runtime.internal.TopicNames;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypeInfo;
+import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicNames;
 
 /**
  * Finds the {@code @EventTopic} types in a Jandex index and checks them. Pure logic on the index, so it is tested with

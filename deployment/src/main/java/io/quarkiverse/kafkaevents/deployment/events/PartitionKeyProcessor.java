@@ -8,8 +8,8 @@ import org.jboss.jandex.PrimitiveType;
 import org.jboss.jandex.Type;
 
 import io.quarkiverse.kafkaevents.PartitionKey;
-import io.quarkiverse.kafkaevents.runtime.internal.EventTypeInfo;
-import io.quarkiverse.kafkaevents.runtime.internal.PartitionKeyExtractor;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypeInfo;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.PartitionKeyExtractor;
 import io.quarkus.arc.deployment.GeneratedBeanBuildItem;
 import io.quarkus.arc.deployment.GeneratedBeanGizmoAdaptor;
 import io.quarkus.deployment.annotations.BuildProducer;

@@ -1,7 +1,7 @@
 package io.quarkiverse.kafkaevents.deployment.events;
 
-import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventPublisher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsRecorder;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;

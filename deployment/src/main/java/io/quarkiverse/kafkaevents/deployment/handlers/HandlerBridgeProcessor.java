@@ -12,10 +12,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.jandex.MethodInfo;
 
 import io.quarkiverse.kafkaevents.EventContext;
-import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
-import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
-import io.quarkiverse.kafkaevents.runtime.internal.RetryTopics;
+import io.quarkiverse.kafkaevents.runtime.internal.failure.RetryTopics;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.EventInvoker;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
 import io.quarkus.arc.deployment.GeneratedBeanBuildItem;
 import io.quarkus.arc.deployment.GeneratedBeanGizmoAdaptor;
 import io.quarkus.deployment.annotations.BuildProducer;

@@ -2,12 +2,12 @@ package io.quarkiverse.kafkaevents.deployment.observability;
 
 import java.util.Optional;
 
-import io.quarkiverse.kafkaevents.runtime.internal.EventMonitors;
-import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsLivenessCheck;
-import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsReadinessCheck;
-import io.quarkiverse.kafkaevents.runtime.internal.health.KafkaEventsStartupCheck;
-import io.quarkiverse.kafkaevents.runtime.internal.metrics.MicrometerEventMonitor;
-import io.quarkiverse.kafkaevents.runtime.internal.metrics.OutboxMetrics;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsLivenessCheck;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsReadinessCheck;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsStartupCheck;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.metrics.MicrometerEventMonitor;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.metrics.OutboxMetrics;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;

@@ -40,9 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig.Provisioning;
-import io.quarkiverse.kafkaevents.runtime.internal.TopicProvisioner;
-import io.quarkiverse.kafkaevents.runtime.internal.TopicProvisioningException;
-import io.quarkiverse.kafkaevents.runtime.internal.TopicSpec;
+import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicProvisioner;
+import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicProvisioningException;
+import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicSpec;
 
 /**
  * {@link TopicProvisioner} against a real broker, checked with a separate admin client.

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkiverse.kafkaevents.DistributedEvent;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
-import io.quarkiverse.kafkaevents.runtime.internal.EventTypeInfo.KeyStyle;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypeInfo.KeyStyle;
 
 /**
  * {@link EventTypeScanner} on hand-built Jandex indexes: what valid event types become, and one test per error rule.

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventTopic;
-import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
 import io.quarkus.test.QuarkusUnitTest;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;

@@ -27,7 +27,7 @@ import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeScanner;
-import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.EventInvoker;
 import io.smallrye.mutiny.Uni;
 
 /**

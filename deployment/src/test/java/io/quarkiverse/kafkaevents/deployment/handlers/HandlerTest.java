@@ -34,7 +34,7 @@ import io.quarkiverse.kafkaevents.EventMetadata;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
-import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
 import io.quarkus.test.QuarkusUnitTest;
 import io.smallrye.mutiny.Uni;
 

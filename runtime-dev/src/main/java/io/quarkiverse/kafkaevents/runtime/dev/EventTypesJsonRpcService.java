@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.quarkiverse.kafkaevents.runtime.internal.EventInvoker;
-import io.quarkiverse.kafkaevents.runtime.internal.EventRouting;
-import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.EventInvoker;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
 import io.quarkus.arc.All;
 
 /**

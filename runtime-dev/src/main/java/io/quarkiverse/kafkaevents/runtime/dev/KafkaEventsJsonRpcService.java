@@ -24,8 +24,8 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import io.quarkiverse.kafkaevents.DeadLetterReplayer;
-import io.quarkiverse.kafkaevents.runtime.internal.AdminClients;
-import io.quarkiverse.kafkaevents.runtime.internal.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.topics.AdminClients;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;

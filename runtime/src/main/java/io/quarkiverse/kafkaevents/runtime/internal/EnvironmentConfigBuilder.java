@@ -56,7 +56,7 @@ public class EnvironmentConfigBuilder implements ConfigBuilder {
     }
 
     /** The environment of the active profiles: the first one, lower-cased; {@code prod} when there is none. */
-    static String environmentOf(List<String> profiles) {
+    public static String environmentOf(List<String> profiles) {
         return profiles.isEmpty() ? "prod" : profiles.get(0).toLowerCase(Locale.ROOT);
     }
 }

@@ -3,6 +3,9 @@ package io.quarkiverse.kafkaevents.runtime.internal;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypeInfo;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypes;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.UnroutedLineFilter;
 import io.quarkus.runtime.annotations.Recorder;
 
 /**

@@ -7,7 +7,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.kafkaevents.runtime.internal.DeferredSends;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.DeferredSends;
 
 /**
  * {@link DeferredSends} over the JTA transaction of the calling thread: a synchronization that runs the send after a

@@ -18,8 +18,8 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventPublisher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsOutboxConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 
 /**
  * Sends outbox rows: one row right after its transaction committed (the fast path), and, on a timer, every row nobody

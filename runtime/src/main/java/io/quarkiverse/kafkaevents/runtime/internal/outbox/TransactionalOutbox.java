@@ -17,11 +17,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.kafkaevents.runtime.internal.EventRouting;
-import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventPublisher;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsOutboxConfig;
-import io.quarkiverse.kafkaevents.runtime.internal.Outbox;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.Outbox;
 import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
 import io.quarkus.datasource.common.runtime.DataSourceUtil;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -1,0 +1,386 @@
+package io.quarkiverse.kafkaevents.runtime.internal.handle;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkiverse.kafkaevents.EventFailureHandler;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.failure.FailureOutcome;
+import io.quarkiverse.kafkaevents.runtime.internal.failure.PersistentWrites;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.EventTracing;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
+import io.quarkus.arc.All;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
+
+/**
+ * The intake of the handler channels, and what health checks, metrics and the Dev UI ask about them. Routes the
+ * records of each handler channel to the generated {@link EventInvoker}s of their consumer group, by CloudEvents type.
+ * <ul>
+ * <li>Records of one partition are handled one after the other; partitions side by side ({@link PartitionLanes}), a
+ * run of records of a partition drained on one worker thread when the channel has blocking handlers.</li>
+ * <li>A record at the head of its lane is decoded and routed ({@link RecordHandler}), and its handlers called
+ * ({@link AttemptRunner}).</li>
+ * <li>A failed handler is retried with backoff (mode {@code in-process}: a non-blocking timer, only its partition
+ * waits; mode {@code retry-topics}: the record moves to the next retry topic, whose channel waits until it is due),
+ * then the record goes to the dead-letter topic; unreadable records go there at once. Each failed handler is judged by
+ * its own failure and retry policy ({@link FailureOutcome}).</li>
+ * <li>A record is acknowledged when its handlers succeeded, it was skipped, or its dead-letter (or retry) record was
+ * acknowledged by the broker; such a write is tried until it succeeds ({@link PersistentWrites}), so a record is never
+ * acknowledged before what it leads to is written.</li>
+ * <li>Offsets are committed by the extension ({@link OffsetCommits}), per partition up to the first record not
+ * acknowledged: periodically, on revocation and on shutdown.</li>
+ * </ul>
+ * Handlers of one type are called one after the other, in the order of their class and method names; only the failed
+ * ones are retried.
+ */
+@Singleton
+public class HandlerDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(HandlerDispatcher.class);
+    private static final CompletionStage<Void> FINISHED = CompletableFuture.completedFuture(null);
+
+    private final HandlerTopology topology;
+    private final FailureOutcome failures;
+    private final RecordHandler records;
+    private final PartitionRun runs;
+    private final Vertx vertx;
+    private volatile boolean stopping;
+
+    HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
+            KafkaEventsFixedConfig fixedConfig, KafkaEventPublisher publisher, EventRouting routing,
+            Instance<EventFailureHandler> failureHandlers, EventMonitors monitors, EventTracing tracing,
+            KafkaClientService clients, Vertx vertx) {
+        this.vertx = vertx;
+        this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), config.handlers(),
+                clients);
+        AttemptRunner attempts = new AttemptRunner(monitors, vertx, () -> stopping);
+        this.failures = new FailureOutcome(attempts, invokers, config, fixedConfig.failure().mode(), publisher,
+                failureHandlers);
+        attempts.failures(failures);
+        this.records = new RecordHandler(topology, mapper, failures, attempts, tracing,
+                new SkippedRecords(config.logUnhandledTypes()));
+        this.runs = new PartitionRun(records, attempts, tracing, vertx);
+    }
+
+    /** Queues the records of one poll of the channel ({@link PolledBatch}); called by the generated channel bean. */
+    public Uni<Void> dispatchBatch(String channel, Message<?> batch) {
+        return PolledBatch.dispatch(this, channel, batch);
+    }
+
+    /** The record's lane of its partition: by the hash of its key (by offset when it has none). */
+    private static int slot(int lanes, IncomingKafkaRecordMetadata<?, ?> record) {
+        if (lanes == 1) {
+            return 0;
+        }
+        Object key = record.getKey();
+        return key == null ? (int) (record.getOffset() % lanes) : Math.floorMod(key.hashCode(), lanes);
+    }
+
+    /** Whether the channel's records of one poll are queued per partition ({@link #dispatchRun}). */
+    boolean batched(String channel) {
+        HandlerChannel handlers = topology.channel(channel);
+        return handlers != null && handlers.batched;
+    }
+
+    /**
+     * Queues one record of the channel behind the earlier records of its partition (of its key, with ordering by
+     * key). The returned {@code Uni}
+     * completes when the record is queued; the record is acknowledged once handled.
+     */
+    public Uni<Void> dispatch(String channel, Message<byte[]> message) {
+        HandlerChannel handlers = topology.channel(channel);
+        IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElse(null);
+        if (handlers == null || record == null) {
+            return undispatchable(channel, message);
+        }
+        if (stopping) {
+            // not acknowledged: its offset is not committed, the next owner of the partition handles it
+            return PartitionLanes.DONE;
+        }
+        TopicPartition topicPartition = new TopicPartition(record.getTopic(), record.getPartition());
+        int generation = handlers.generation(topicPartition);
+        long offset = record.getOffset();
+        Message<byte[]> tracked = track(handlers, topicPartition, message, record);
+        return handlers.lanes.submit(topicPartition, slot(handlers.keyLanes, record), () -> {
+            Runnable finished = () -> handlers.progress.done(topicPartition, offset);
+            if (revokedSince(handlers, topicPartition, generation, record)) {
+                finished.run();
+                return PartitionLanes.DONE;
+            }
+            BooleanSupplier revoked = () -> revokedSince(handlers, topicPartition, generation, record);
+            Uni<Void> work;
+            try {
+                work = handlers.retry ? records.handleWhenDue(handlers, tracked, record, revoked)
+                        : records.handle(handlers, tracked, record, null, revoked);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Kafka Events failed to handle record %s-%d@%d; it is left unacknowledged",
+                        record.getTopic(), record.getPartition(), record.getOffset());
+                work = PartitionLanes.DONE;
+            }
+            if (work == PartitionLanes.DONE) {
+                finished.run();
+                return work;
+            }
+            return work.onTermination().invoke(finished);
+        });
+    }
+
+    /**
+     * Queues the records of one partition from one poll (in offset order) as one task of its lane, on a channel with
+     * batch handlers ({@link PartitionRun}). The returned {@code Uni} completes when they are queued.
+     */
+    Uni<Void> dispatchRun(String channel, TopicPartition partition, List<Message<byte[]>> polled) {
+        HandlerChannel handlers = topology.channel(channel);
+        if (stopping) {
+            return PartitionLanes.DONE;
+        }
+        int generation = handlers.generation(partition);
+        List<Message<byte[]>> tracked = new ArrayList<>(polled.size());
+        List<IncomingKafkaRecordMetadata<?, ?>> metadata = new ArrayList<>(polled.size());
+        for (Message<byte[]> message : polled) {
+            IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                    .orElse(null);
+            if (record == null) {
+                undispatchable(channel, message);
+            } else {
+                tracked.add(track(handlers, partition, message, record));
+                metadata.add(record);
+            }
+        }
+        if (tracked.isEmpty()) {
+            return PartitionLanes.DONE;
+        }
+        IncomingKafkaRecordMetadata<?, ?> first = metadata.get(0);
+        long last = metadata.get(metadata.size() - 1).getOffset();
+        return handlers.lanes.submit(partition, 0, tracked.size(), () -> {
+            if (revokedSince(handlers, partition, generation, first)) {
+                return PartitionLanes.DONE;
+            }
+            Uni<Void> work;
+            try {
+                work = runs.handle(handlers, partition, tracked, metadata,
+                        () -> revokedSince(handlers, partition, generation, first));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Kafka Events failed to handle records %s@%d..%d; they are left unacknowledged",
+                        partition, first.getOffset(), last);
+                handlers.progress.done(partition, first.getOffset(), last);
+                work = PartitionLanes.DONE;
+            }
+            return work;
+        });
+    }
+
+    private static Uni<Void> undispatchable(String channel, Message<?> message) {
+        LOG.errorf("Kafka Events received a message on channel %s it cannot dispatch; acknowledging it", channel);
+        return AttemptRunner.ack(message);
+    }
+
+    /**
+     * Registers a record received (its partition's offset is not committed past it until it is finished) and returns
+     * it with an acknowledgement that finishes it.
+     */
+    private Message<byte[]> track(HandlerChannel handlers, TopicPartition partition, Message<byte[]> message,
+            IncomingKafkaRecordMetadata<?, ?> record) {
+        Instant timestamp = record.getTimestamp();
+        PartitionOffsets offsets = handlers.commits.of(partition);
+        long offset = record.getOffset();
+        offsets.received(offset, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
+        handlers.commits.start(vertx);
+        // acknowledging the record finishes it: its partition's offset may be committed past it
+        return message.withAck(() -> {
+            offsets.finished(offset);
+            return FINISHED;
+        });
+    }
+
+    /**
+     * Whether the partition was revoked from this instance after the record was dispatched (or the application is
+     * stopping): its new owner handles the record (its offset was not committed), so this instance must not.
+     */
+    private static boolean revokedSince(HandlerChannel handlers, TopicPartition partition, int generation,
+            IncomingKafkaRecordMetadata<?, ?> record) {
+        if (handlers.generation(partition) == generation) {
+            return false;
+        }
+        LOG.debugf("Partition %s was revoked: dropping record %s-%d@%d (group %s), its new owner handles it",
+                partition, record.getTopic(), record.getPartition(), record.getOffset(), handlers.group);
+        return true;
+    }
+
+    /**
+     * Called by the rebalance listener, on the consumer's polling thread: records of these partitions still queued or
+     * waiting to retry are dropped, and what was finished of them is committed (unless they were lost: then nothing
+     * can be committed any more).
+     */
+    void revoked(Consumer<?, ?> consumer, String group,
+            Collection<TopicPartition> partitions, boolean lost) {
+        for (HandlerChannel handlers : topology.channels()) {
+            if (!handlers.consumerGroup.equals(group)) {
+                continue;
+            }
+            List<TopicPartition> mine = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                if (handlers.reads(partition.topic())) {
+                    handlers.revoke(partition);
+                    mine.add(partition);
+                }
+            }
+            if (lost) {
+                handlers.commits.forget(mine);
+            } else if (!mine.isEmpty()) {
+                handlers.commits.commitAndForget(consumer, mine);
+            }
+        }
+    }
+
+    /** On shutdown, before SmallRye closes the consumers: drains, then commits what was acknowledged. */
+    void onStop(@Observes ShutdownEvent event, KafkaEventsConfig config) {
+        stopping = true;
+        HandlerShutdown.drain(topology.channels(), config.shutdown().timeout());
+        for (HandlerChannel handlers : topology.channels()) {
+            handlers.commits.stop(vertx, config.shutdown().timeout());
+        }
+    }
+
+    /** Per channel, the partitions without progress for longer than {@code bound}, described. */
+    public Map<String, List<String>> stalled(Duration bound) {
+        Map<String, List<String>> stalled = new HashMap<>();
+        for (HandlerChannel handlers : topology.channels()) {
+            List<String> partitions = handlers.progress.stalled(bound);
+            if (!partitions.isEmpty()) {
+                stalled.put(handlers.channel, partitions);
+            }
+        }
+        return stalled;
+    }
+
+    /** Per channel, the partitions whose dead-letter or retry write is being refused right now, described. */
+    public Map<String, List<String>> failingWrites() {
+        Map<String, List<String>> failing = new HashMap<>();
+        for (HandlerChannel handlers : topology.channels()) {
+            List<String> partitions = handlers.progress.failingWrites();
+            if (!partitions.isEmpty()) {
+                failing.put(handlers.channel, partitions);
+            }
+        }
+        return failing;
+    }
+
+    /** The CloudEvents types handled by at least one handler. */
+    public Set<String> handledTypes() {
+        return topology.handledTypes();
+    }
+
+    /** The labels ({@code <class name>#<method name>}) of the handler methods. */
+    public Set<String> handlerLabels() {
+        return new TreeSet<>(failures.handlerLabels());
+    }
+
+    /** Timestamp of the oldest record not handled yet per partition ({@code topic-partition}) of the channel. */
+    public Map<String, Long> oldestUnhandled(String channel) {
+        HandlerChannel handlers = topology.channel(channel);
+        Map<String, Long> oldest = new HashMap<>();
+        if (handlers != null) {
+            for (TopicPartition partition : handlers.commits.partitions()) {
+                oldest.put(partition.topic() + "-" + partition.partition(), handlers.oldestUnhandled(partition));
+            }
+        }
+        return oldest;
+    }
+
+    /**
+     * The timestamp of the oldest record of a partition not handled yet by the group, or -1 when there is none.
+     */
+    public long oldestUnhandled(String topic, int partition, String group) {
+        long oldest = -1;
+        for (HandlerChannel handlers : topology.channels()) {
+            if (handlers.reads(topic) && handlers.group.equals(group)) {
+                long candidate = handlers.oldestUnhandled(new TopicPartition(topic, partition));
+                if (candidate >= 0 && (oldest < 0 || candidate < oldest)) {
+                    oldest = candidate;
+                }
+            }
+        }
+        return oldest;
+    }
+
+    /** A channel reading a topic (an event topic or a retry topic) for a group, or {@code null}. */
+    public String channel(String topic, String group) {
+        for (HandlerChannel handlers : topology.channels()) {
+            if (handlers.reads(topic) && handlers.group.equals(group)) {
+                return handlers.channel;
+            }
+        }
+        return null;
+    }
+
+    /** The consumer group of a channel. */
+    public String group(String channel) {
+        HandlerChannel handlers = topology.channel(channel);
+        return handlers == null ? null : handlers.group;
+    }
+
+    /** The channels with handlers. */
+    public Set<String> channels() {
+        return topology.channelNames();
+    }
+
+    /** The event topics each handler channel reads, by channel (retry channels are not included). */
+    public Map<String, Set<String>> topics() {
+        return topology.topics();
+    }
+
+    /**
+     * The retry topics of an event topic: in mode {@code retry-topics}, one per retry of its handler with the most
+     * attempts; otherwise none.
+     */
+    public List<String> retryTopics(String topic) {
+        return failures.retryTopics(topic, topology.invokersOf(topic));
+    }
+
+    /** The dead-letter topic of a source topic, or {@code null} when dead-lettering is disabled. */
+    public String deadLetterTopic(String topic) {
+        return failures.deadLetterTopic(topic);
+    }
+
+    /** Records skipped because no handler takes their type, per channel. */
+    public long skipped(String channel) {
+        HandlerChannel handlers = topology.channel(channel);
+        return handlers == null ? 0 : handlers.skipped.sum();
+    }
+
+    /** Records that could not be decoded, per channel. */
+    public long undecodable(String channel) {
+        HandlerChannel handlers = topology.channel(channel);
+        return handlers == null ? 0 : handlers.undecodable.sum();
+    }
+}

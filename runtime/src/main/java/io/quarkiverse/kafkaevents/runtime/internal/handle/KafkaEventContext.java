@@ -1,0 +1,118 @@
+package io.quarkiverse.kafkaevents.runtime.internal.handle;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+import io.quarkiverse.kafkaevents.EventContext;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+
+/**
+ * The {@link EventContext} of one incoming record.
+ */
+public final class KafkaEventContext implements EventContext {
+
+    private final IncomingKafkaRecordMetadata<?, ?> record;
+    private final RecordOrigin origin;
+    private final DecodedEvent event;
+    private final String type;
+    private final String group;
+    private final int attempt;
+    private Map<String, String> headers;
+
+    KafkaEventContext(IncomingKafkaRecordMetadata<?, ?> record, RecordOrigin origin, DecodedEvent event, String type,
+            String group, int attempt) {
+        this.record = record;
+        this.origin = origin;
+        this.event = event;
+        this.type = type;
+        this.group = group;
+        this.attempt = attempt;
+    }
+
+    @Override
+    public String topic() {
+        return origin.topic();
+    }
+
+    @Override
+    public int partition() {
+        return origin.partition();
+    }
+
+    @Override
+    public long offset() {
+        return origin.offset();
+    }
+
+    @Override
+    public String key() {
+        Object key = record.getKey();
+        return key == null ? null : key.toString();
+    }
+
+    @Override
+    public Instant timestamp() {
+        return record.getTimestamp();
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        if (headers == null) {
+            headers = DecodedEvent.headers(record.getHeaders());
+        }
+        return headers;
+    }
+
+    @Override
+    public String id() {
+        return event.id();
+    }
+
+    @Override
+    public String source() {
+        return event.source();
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public String subject() {
+        return event.subject();
+    }
+
+    @Override
+    public OffsetDateTime time() {
+        return event.time();
+    }
+
+    @Override
+    public Map<String, String> extensions() {
+        return event.extensions();
+    }
+
+    @Override
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public Duration lag() {
+        Instant timestamp = record.getTimestamp();
+        return timestamp == null ? Duration.ZERO : Duration.between(timestamp, Instant.now());
+    }
+
+    @Override
+    public String toString() {
+        return topic() + "-" + partition() + "@" + offset();
+    }
+}

@@ -1,0 +1,200 @@
+package io.quarkiverse.kafkaevents.runtime.internal.handle;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
+import io.vertx.core.Vertx;
+
+/**
+ * The offsets of one handler channel, committed by the extension itself (the channel's SmallRye commit strategy is
+ * {@code ignore}): per partition up to the first record not finished ({@link PartitionOffsets}), whatever order the
+ * records finish in, and however long one takes (no limit on records waiting, unlike SmallRye's strategies).
+ * <ul>
+ * <li>every commit interval ({@code auto.commit.interval.ms} of the channel's consumers, 5 s by default),
+ * asynchronously, on each consumer's polling thread, for the partitions it owns;</li>
+ * <li>synchronously when partitions are revoked (in the rebalance listener, on the polling thread), before they go to
+ * their new owner;</li>
+ * <li>synchronously on shutdown, once running handler calls finished or the shutdown timeout passed.</li>
+ * </ul>
+ */
+final class OffsetCommits {
+
+    private static final Logger LOG = Logger.getLogger(OffsetCommits.class);
+    private static final Duration SYNC_COMMIT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String channel;
+    private final KafkaClientService clients;
+    private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
+    /** The Vert.x timer of the periodic commits, once started. */
+    private volatile long timer = -1;
+    private volatile boolean stopped;
+
+    OffsetCommits(String channel, KafkaClientService clients) {
+        this.channel = channel;
+        this.clients = clients;
+    }
+
+    /** Starts the periodic commits, once (on the channel's first record: its consumers exist by then). */
+    void start(Vertx vertx) {
+        if (timer < 0 && !stopped) {
+            synchronized (this) {
+                if (timer < 0 && !stopped) {
+                    timer = vertx.setPeriodic(intervalMillis(), id -> commitAsync());
+                }
+            }
+        }
+    }
+
+    /** On shutdown: no periodic commit any more; commits what was finished, waiting for at most {@code timeout}. */
+    void stop(Vertx vertx, Duration timeout) {
+        synchronized (this) {
+            stopped = true;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+        }
+        commitSync(timeout);
+    }
+
+    /** The offsets of a partition, created on its first record. */
+    PartitionOffsets of(TopicPartition partition) {
+        PartitionOffsets offsets = partitions.get(partition);
+        return offsets != null ? offsets : partitions.computeIfAbsent(partition, p -> new PartitionOffsets());
+    }
+
+    /** The partition's offsets, or {@code null} when none of its records was received (since its revocation). */
+    PartitionOffsets get(TopicPartition partition) {
+        return partitions.get(partition);
+    }
+
+    Collection<TopicPartition> partitions() {
+        return partitions.keySet();
+    }
+
+    /** The commit interval of the channel's consumers ({@code auto.commit.interval.ms}), or 5 s. */
+    private long intervalMillis() {
+        List<KafkaConsumer<Object, Object>> consumers = clients.getConsumers(channel);
+        if (consumers != null) {
+            for (KafkaConsumer<Object, Object> consumer : consumers) {
+                Object interval = consumer.configuration().get("auto.commit.interval.ms");
+                if (interval != null) {
+                    try {
+                        return Math.max(10, Long.parseLong(interval.toString()));
+                    } catch (NumberFormatException e) {
+                        break;
+                    }
+                }
+            }
+        }
+        return 5_000;
+    }
+
+    /** Commits, on each consumer's polling thread and without waiting, what moved on the partitions it owns. */
+    void commitAsync() {
+        List<KafkaConsumer<Object, Object>> consumers = clients.getConsumers(channel);
+        if (consumers == null) {
+            return;
+        }
+        for (KafkaConsumer<Object, Object> consumer : consumers) {
+            consumer.runOnPollingThread((java.util.function.Consumer<Consumer<Object, Object>>) this::commitAsync).subscribe()
+                    .with(ignored -> {
+                    }, failure -> LOG.debugf(failure, "Could not commit the offsets of channel %s", channel));
+        }
+    }
+
+    private void commitAsync(Consumer<?, ?> consumer) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = due(consumer.assignment());
+        if (offsets.isEmpty()) {
+            return;
+        }
+        consumer.commitAsync(offsets, (committed, failure) -> {
+            if (failure != null) {
+                LOG.debugf("Committing offsets %s of channel %s failed: %s; they are committed with the next round",
+                        offsets, channel, failure.toString());
+                failed(offsets);
+            }
+        });
+    }
+
+    /**
+     * Commits what was finished of the partitions synchronously, on the polling thread (the rebalance listener, before
+     * a revocation), then forgets them.
+     */
+    void commitAndForget(Consumer<?, ?> consumer, Collection<TopicPartition> revoked) {
+        try {
+            commitSync(consumer, revoked);
+        } finally {
+            revoked.forEach(partitions::remove);
+        }
+    }
+
+    /** Forgets partitions lost without a chance to commit (their records are handled again by their new owner). */
+    void forget(Collection<TopicPartition> lost) {
+        lost.forEach(partitions::remove);
+    }
+
+    private void commitSync(Duration timeout) {
+        List<KafkaConsumer<Object, Object>> consumers = clients.getConsumers(channel);
+        if (consumers == null) {
+            return;
+        }
+        for (KafkaConsumer<Object, Object> consumer : consumers) {
+            try {
+                java.util.function.Consumer<Consumer<Object, Object>> commit = c -> commitSync(c, c.assignment());
+                consumer.runOnPollingThread(commit).await().atMost(timeout);
+            } catch (RuntimeException e) {
+                LOG.warnf("Kafka Events could not commit the offsets of channel %s on shutdown: %s; records handled"
+                        + " since the last commit are delivered again", channel, e.toString());
+            }
+        }
+    }
+
+    private void commitSync(Consumer<?, ?> consumer, Collection<TopicPartition> owned) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = due(owned);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets, SYNC_COMMIT_TIMEOUT);
+            LOG.debugf("Committed offsets %s of channel %s", offsets, channel);
+        } catch (RuntimeException e) {
+            failed(offsets);
+            LOG.warnf("Kafka Events could not commit offsets %s of channel %s: %s; records handled since the last"
+                    + " commit are delivered again", offsets, channel, e.toString());
+        }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> due(Collection<TopicPartition> owned) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : owned) {
+            PartitionOffsets tracked = partitions.get(partition);
+            if (tracked != null) {
+                long offset = tracked.toCommit();
+                if (offset >= 0) {
+                    offsets.put(partition, new OffsetAndMetadata(offset));
+                }
+            }
+        }
+        return offsets;
+    }
+
+    private void failed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((partition, offset) -> {
+            PartitionOffsets tracked = partitions.get(partition);
+            if (tracked != null) {
+                tracked.commitFailed(offset.offset());
+            }
+        });
+    }
+}

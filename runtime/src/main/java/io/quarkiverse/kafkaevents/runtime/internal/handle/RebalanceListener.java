@@ -1,0 +1,39 @@
+package io.quarkiverse.kafkaevents.runtime.internal.handle;
+
+import java.util.Collection;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
+
+/**
+ * Tells the dispatcher which partitions this instance gives up, so that what was handled of them is committed (on the
+ * polling thread, before the new owner starts) and records of them still queued, or waiting for a retry, are dropped
+ * instead of handled a second time next to their new owner. Used by every handler channel.
+ */
+@ApplicationScoped
+@Identifier(RebalanceListener.NAME)
+public class RebalanceListener implements KafkaConsumerRebalanceListener {
+
+    public static final String NAME = "kafka-events-rebalance-listener";
+
+    private final HandlerDispatcher dispatcher;
+
+    RebalanceListener(HandlerDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        dispatcher.revoked(consumer, consumer.groupMetadata().groupId(), partitions, false);
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        dispatcher.revoked(consumer, consumer.groupMetadata().groupId(), partitions, true);
+    }
+}
