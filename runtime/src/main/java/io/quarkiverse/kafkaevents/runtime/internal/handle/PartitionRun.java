@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.common.TopicPartition;
@@ -101,11 +102,18 @@ final class PartitionRun {
                 segments.add(open);
             }
         }
-        return runFrom(handlers, partition, segments, 0);
+        return runFrom(handlers, partition, segments, 0, null);
     }
 
-    /** Runs the segments from {@code index} on, one after the other. */
-    private Uni<Void> runFrom(HandlerChannel handlers, TopicPartition partition, List<Segment> segments, int index) {
+    /**
+     * Runs the segments from {@code index} on, one after the other: in a loop while they finish synchronously (also a
+     * {@code Uni} that completes during its subscription), so a long run never deepens the stack; from the callback of
+     * the first one that finishes later, which goes on with the rest and completes {@code finished} at the end.
+     * Returns {@link PartitionLanes#DONE} when all finished here, else (called with {@code finished == null}) a
+     * {@code Uni} completing with the run.
+     */
+    private Uni<Void> runFrom(HandlerChannel handlers, TopicPartition partition, List<Segment> segments, int index,
+            CompletableFuture<Void> finished) {
         while (index < segments.size()) {
             Segment segment = segments.get(index++);
             Uni<Void> work;
@@ -122,14 +130,26 @@ final class PartitionRun {
                 work = PartitionLanes.DONE;
             }
             if (work != PartitionLanes.DONE) {
+                CompletableFuture<Void> end = finished != null ? finished : new CompletableFuture<>();
+                // 0: running, 1: completed during the subscription, 2: this loop has returned
+                AtomicInteger state = new AtomicInteger();
                 int next = index;
-                return work.onItemOrFailure().transformToUni((ignored, failure) -> {
-                    handlers.progress.done(partition, segment.first(), segment.last());
-                    Uni<Void> rest = runFrom(handlers, partition, segments, next);
-                    return rest == PartitionLanes.DONE ? Uni.createFrom().voidItem() : rest;
-                });
+                Runnable completed = () -> {
+                    if (!state.compareAndSet(0, 1)) {
+                        handlers.progress.done(partition, segment.first(), segment.last());
+                        runFrom(handlers, partition, segments, next, end);
+                    }
+                };
+                work.subscribe().with(ignored -> completed.run(), failure -> completed.run());
+                if (state.compareAndSet(0, 2)) {
+                    return finished != null ? null : Uni.createFrom().completionStage(end);
+                }
             }
             handlers.progress.done(partition, segment.first(), segment.last());
+        }
+        if (finished != null) {
+            finished.complete(null);
+            return null;
         }
         return PartitionLanes.DONE;
     }
