@@ -170,7 +170,7 @@ final class PartitionRun {
                     handlers.group, 1));
         }
         // one span for the run, in the trace of its first event
-        Context trace = tracing.start(first.message, first.record, first.type, handlers.group, first.decoded.id());
+        Context trace = tracing.start(first.record, first.type, handlers.group, first.decoded.id());
         Span.fromContext(trace).setAttribute(EventTracing.BATCH_SIZE, (long) run.size());
         BatchCalls calls = new BatchCalls(handlers, partition, segment, contexts, trace);
         Uni<Void> called = calls.from(0);

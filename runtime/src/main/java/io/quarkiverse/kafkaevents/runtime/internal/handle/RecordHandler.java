@@ -194,7 +194,7 @@ final class RecordHandler {
      */
     Uni<Void> attempt(Routed routed, List<EventInvoker> invokers) {
         HandlerChannel handlers = routed.handlers;
-        Context trace = tracing.start(routed.message, routed.record, routed.type, handlers.group, routed.decoded.id());
+        Context trace = tracing.start(routed.record, routed.type, handlers.group, routed.decoded.id());
         int[] count = new int[1];
         Attempt first = new Attempt(handlers, routed.message, routed.record, routed.decoded, routed.type,
                 routed.events, trace, count, routed.revoked);

@@ -11,7 +11,6 @@ import jakarta.inject.Singleton;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -89,10 +88,8 @@ public class EventTracing {
     /**
      * Starts the span of a record's handling, child of the context in the record's {@code traceparent} header (the
      * current context when it has none); its context is the one handlers run in.
-     *
-     * @param message not used: the parent comes from the record's headers
      */
-    public Context start(Message<?> message, IncomingKafkaRecordMetadata<?, ?> record, String type, String group, String id) {
+    public Context start(IncomingKafkaRecordMetadata<?, ?> record, String type, String group, String id) {
         Context parent = propagator == null ? Context.current()
                 : propagator.extract(Context.current(), record.getHeaders(), HEADERS);
         Span span = tracer.spanBuilder(record.getTopic() + " process")

@@ -43,7 +43,7 @@ class EventTracingTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add("traceparent", ("00-" + TRACE + "-" + PRODUCER + "-01").getBytes(UTF_8));
         headers.add("tracestate", "vendor=value".getBytes(UTF_8));
-        SpanContext span = spanOf(tracing.start(null, record(headers), "OrderPlaced", "group", "id-1"));
+        SpanContext span = spanOf(tracing.start(record(headers), "OrderPlaced", "group", "id-1"));
         assertEquals(TRACE, span.getTraceId());
         assertEquals(PRODUCER, span.getSpanId());
         assertEquals("value", span.getTraceState().get("vendor"));
@@ -54,7 +54,7 @@ class EventTracingTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add("traceparent", ("00-" + TRACE + "-" + OTHER + "-01").getBytes(UTF_8));
         headers.add("traceparent", ("00-" + TRACE + "-" + PRODUCER + "-01").getBytes(UTF_8));
-        assertEquals(PRODUCER, spanOf(tracing.start(null, record(headers), "OrderPlaced", "group", null)).getSpanId());
+        assertEquals(PRODUCER, spanOf(tracing.start(record(headers), "OrderPlaced", "group", null)).getSpanId());
     }
 
     @Test
@@ -63,9 +63,9 @@ class EventTracingTest {
                 TraceFlags.getSampled(), TraceState.getDefault());
         try (var scope = Context.root().with(Span.wrap(current)).makeCurrent()) {
             assertEquals(OTHER,
-                    spanOf(tracing.start(null, record(new RecordHeaders()), "OrderPlaced", "group", null)).getSpanId());
+                    spanOf(tracing.start(record(new RecordHeaders()), "OrderPlaced", "group", null)).getSpanId());
         }
-        assertFalse(spanOf(tracing.start(null, record(new RecordHeaders()), "OrderPlaced", "group", null)).isValid(),
+        assertFalse(spanOf(tracing.start(record(new RecordHeaders()), "OrderPlaced", "group", null)).isValid(),
                 "no header, nothing current: a new trace (none with the no-op tracer)");
     }
 
@@ -87,7 +87,7 @@ class EventTracingTest {
                 throw new AssertionError("read");
             }
         };
-        Context context = new EventTracing(OpenTelemetry.noop()).start(null, record(untouchable), "OrderPlaced",
+        Context context = new EventTracing(OpenTelemetry.noop()).start(record(untouchable), "OrderPlaced",
                 "group", "id-1");
         assertFalse(spanOf(context).isValid());
     }
