@@ -7,10 +7,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import io.quarkiverse.kafkaevents.runtime.internal.handle.PolledRecord;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.RecordOrigin;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Writes failed records to their dead-letter topic: original key, value and headers, plus headers saying why.
@@ -44,9 +44,9 @@ final class DeadLetters {
      * Writes the record to the dead-letter topic of {@code sourceTopic} (the topic its handlers consume), in the
      * partition of its origin. Completes when the broker acknowledged the dead-letter record.
      */
-    Uni<Void> write(IncomingKafkaRecordMetadata<?, ?> record, String sourceTopic, RecordOrigin origin, byte[] value,
-            String group, String reason, Throwable failure, int attempts, Instant firstFailure) {
-        Headers headers = userHeaders(record.getHeaders());
+    Uni<Void> write(PolledRecord record, String sourceTopic, RecordOrigin origin, String group, String reason,
+            Throwable failure, int attempts, Instant firstFailure) {
+        Headers headers = userHeaders(record.headers());
         add(headers, REASON, reason);
         if (failure != null) {
             add(headers, EXCEPTION_CLASS, failure.getClass().getName());
@@ -58,9 +58,9 @@ final class DeadLetters {
         add(headers, GROUP, group);
         add(headers, ATTEMPTS, Integer.toString(attempts));
         add(headers, FIRST_FAILURE, firstFailure.toString());
-        Object key = record.getKey();
+        Object key = record.key();
         return publisher.sendRecord(topicFor(sourceTopic), origin.partition(), key == null ? null : key.toString(),
-                value, headers);
+                record.value(), headers);
     }
 
     /** The headers of a record without those the extension adds when it dead-letters or retries it. */

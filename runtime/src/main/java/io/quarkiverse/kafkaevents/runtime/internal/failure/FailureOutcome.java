@@ -11,7 +11,6 @@ import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.inject.Instance;
 
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.opentelemetry.context.Context;
@@ -24,13 +23,13 @@ import io.quarkiverse.kafkaevents.runtime.internal.handle.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerCalls;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerChannel;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.KafkaEventContext;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.PolledRecord;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.RecordOrigin;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventTracing;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.Mdc;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * What happens to a record after some of its handlers failed. Each failed handler is judged on its own: by the
@@ -153,12 +152,12 @@ public final class FailureOutcome {
                 reason.append(reason.length() == 0 ? "" : "; ").append("handler ")
                         .append(failure.invoker().handler()).append(" failed: ").append(failure.failure());
             }
-            deadLettered = deadLetter(handlers, record.message(), record.record(), retry.origin().topic(),
+            deadLettered = deadLetter(handlers, record.record(), retry.origin().topic(),
                     retry.origin(), record.type(),
                     reason.toString(), givenUp.get(0).failure(), attempt, first, record.trace(), record.revoked());
         }
         if (again.isEmpty()) {
-            return deadLettered.chain(() -> AttemptRunner.ack(record.message()));
+            return deadLettered.chain(record.record()::finish);
         }
         Duration delay = backoff;
         EventTracing.retry(record.trace(), attempt, delay.toMillis());
@@ -167,13 +166,13 @@ public final class FailureOutcome {
             List<String> labels = again.stream().map(EventInvoker::handler).toList();
             return deadLettered.chain(() -> writes.write(handlers, record.record(), retryTopic,
                     () -> retryTopics.forward(record.record(), retry.origin().topic(), retry.origin(),
-                            record.message().getPayload(), handlers.group, attempt, delay, first, labels),
+                            record.record().value(), handlers.group, attempt, delay, first, labels),
                     giveUp(record.revoked())))
-                    .chain(() -> AttemptRunner.ack(record.message()));
+                    .chain(record.record()::finish);
         }
         long dueMillis = System.currentTimeMillis() + delay.toMillis();
         return deadLettered
-                .invoke(() -> handlers.progress.waiting(record.partition(), record.record().getOffset(), dueMillis))
+                .invoke(() -> record.record().progress().waiting(record.record().offset(), dueMillis))
                 .onItem().delayIt().by(delay)
                 .chain(() -> attempts.attempt(record, List.copyOf(again),
                         new Attempt.Retry(retry.origin(), attempt + 1, first)));
@@ -197,23 +196,23 @@ public final class FailureOutcome {
      * A record that cannot be handled at all: never retried. {@code id} and {@code type} are those of its CloudEvent
      * when it could be read that far, {@code null} otherwise.
      */
-    public Uni<Void> poison(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
-            RecordOrigin origin, String id, String type, String reason, Throwable failure, BooleanSupplier revoked) {
-        Object[] saved = Mdc.push(id, type, record.getTopic(), record.getPartition(), record.getOffset());
+    public Uni<Void> poison(HandlerChannel handlers, PolledRecord record, RecordOrigin origin, String id, String type,
+            String reason, Throwable failure, BooleanSupplier revoked) {
+        Object[] saved = Mdc.push(id, type, record.topic(), record.partition(), record.offset());
         try {
-            LOG.warnf("Record %s-%d@%d (group %s) cannot be handled: %s; %s", record.getTopic(), record.getPartition(),
-                    record.getOffset(), handlers.group, reason, destination(handlers.sourceTopic(record.getTopic())));
+            LOG.warnf("Record %s (group %s) cannot be handled: %s; %s", record, handlers.group, reason,
+                    destination(handlers.sourceTopic(record.topic())));
         } finally {
             Mdc.restore(saved);
         }
-        return deadLetter(handlers, message, record, handlers.sourceTopic(record.getTopic()), origin, null, reason,
+        return deadLetter(handlers, record, handlers.sourceTopic(record.topic()), origin, null, reason,
                 failure, 0, Instant.now(), null, revoked)
-                .chain(() -> AttemptRunner.ack(message));
+                .chain(record::finish);
     }
 
     /** Writes the dead-letter record (until the broker takes it); does not acknowledge the source record. */
-    private Uni<Void> deadLetter(HandlerChannel handlers, Message<byte[]> message,
-            IncomingKafkaRecordMetadata<?, ?> record, String sourceTopic, RecordOrigin origin, String type,
+    private Uni<Void> deadLetter(HandlerChannel handlers, PolledRecord record, String sourceTopic, RecordOrigin origin,
+            String type,
             String reason, Throwable failure, int attempts, Instant firstFailure, Context trace,
             BooleanSupplier revoked) {
         if (deadLetters == null) {
@@ -222,7 +221,7 @@ public final class FailureOutcome {
         }
         String deadLetterTopic = deadLetters.topicFor(sourceTopic);
         return writes.write(handlers, record, deadLetterTopic,
-                () -> deadLetters.write(record, sourceTopic, origin, message.getPayload(), handlers.group, reason,
+                () -> deadLetters.write(record, sourceTopic, origin, handlers.group, reason,
                         failure, attempts, firstFailure),
                 giveUp(revoked))
                 .invoke(() -> {

@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerChannel;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.PolledRecord;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Writes a record a failure leads to (dead-letter or retry record) until the broker takes it. Meanwhile the failed
@@ -39,17 +38,16 @@ public final class PersistentWrites {
      * Completes once the broker acknowledged the write; fails with {@link Abandoned} when {@code giveUp} says so
      * between two tries.
      */
-    Uni<Void> write(HandlerChannel channel, IncomingKafkaRecordMetadata<?, ?> record, String topic,
+    Uni<Void> write(HandlerChannel channel, PolledRecord record, String topic,
             Supplier<Uni<Void>> write, BooleanSupplier giveUp) {
         return Uni.createFrom().<Void> deferred(write::get)
                 .onFailure().recoverWithUni(failure -> again(channel, record, topic, write, giveUp, failure, 1));
     }
 
-    private Uni<Void> again(HandlerChannel channel, IncomingKafkaRecordMetadata<?, ?> record, String topic,
+    private Uni<Void> again(HandlerChannel channel, PolledRecord record, String topic,
             Supplier<Uni<Void>> write, BooleanSupplier giveUp, Throwable failure, int tries) {
-        TopicPartition partition = new TopicPartition(record.getTopic(), record.getPartition());
-        channel.progress.writeFailing(partition, record.getOffset(), topic, failure);
-        String coordinates = record.getTopic() + "-" + record.getPartition() + "@" + record.getOffset();
+        record.progress().writeFailing(record.offset(), topic, failure);
+        String coordinates = record.toString();
         if (giveUp.getAsBoolean()) {
             LOG.warnf("Gave up writing record %s to topic %s after %d refusal(s) (partition revoked or application"
                     + " stopping); it stays unacknowledged and will be delivered again", coordinates, topic, tries);

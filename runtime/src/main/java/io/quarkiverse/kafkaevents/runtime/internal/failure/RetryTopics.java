@@ -12,10 +12,10 @@ import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
+import io.quarkiverse.kafkaevents.runtime.internal.handle.PolledRecord;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.RecordOrigin;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * The {@code retry-topics} failure mode: a failed record is written to {@code <topic>.retry-<n>} (n = the attempts
@@ -112,9 +112,9 @@ public final class RetryTopics {
      * Writes the record to the retry topic of the attempts made so far, in the partition of its origin: same key,
      * value and user headers, plus the retry headers. Completes when the broker acknowledged it.
      */
-    Uni<Void> forward(IncomingKafkaRecordMetadata<?, ?> record, String sourceTopic, RecordOrigin origin, byte[] value,
+    Uni<Void> forward(PolledRecord record, String sourceTopic, RecordOrigin origin, byte[] value,
             String group, int attempts, Duration backoff, Instant firstFailure, List<String> failedHandlers) {
-        Headers headers = DeadLetters.userHeaders(record.getHeaders());
+        Headers headers = DeadLetters.userHeaders(record.headers());
         DeadLetters.add(headers, ATTEMPTS, Integer.toString(attempts));
         DeadLetters.add(headers, DUE, Long.toString(System.currentTimeMillis() + backoff.toMillis()));
         DeadLetters.add(headers, ORIGINAL_TOPIC, origin.topic());
@@ -123,7 +123,7 @@ public final class RetryTopics {
         DeadLetters.add(headers, GROUP, group);
         DeadLetters.add(headers, FIRST_FAILURE, firstFailure.toString());
         DeadLetters.add(headers, HANDLERS, String.join(",", failedHandlers));
-        Object key = record.getKey();
+        Object key = record.key();
         return publisher.sendRecord(topic(sourceTopic, attempts), origin.partition(),
                 key == null ? null : key.toString(), value, headers);
     }

@@ -4,21 +4,19 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.opentelemetry.context.Context;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * What stays the same over the attempts of one record: where it came from, its decoded event, its trace, and how to
  * tell that its partition was revoked.
  */
-public record Attempt(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
-        DecodedEvent decoded, String type, Map<Class<?>, Object> events, Context trace, int[] attempts,
+public record Attempt(HandlerChannel handlers, PolledRecord record, DecodedEvent decoded, String type,
+        Map<Class<?>, Object> events, Context trace, int[] attempts,
         BooleanSupplier revoked) {
 
     public TopicPartition partition() {
-        return new TopicPartition(record.getTopic(), record.getPartition());
+        return record.topicPartition();
     }
 
     /** Where the event came from, which attempt this is, and when it first failed ({@code null} before that). */

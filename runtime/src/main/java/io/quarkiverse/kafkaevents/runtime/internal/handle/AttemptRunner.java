@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.kafkaevents.EventObservation;
@@ -16,7 +15,6 @@ import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventTracing;
 import io.quarkus.runtime.BlockingOperationControl;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 
 /**
@@ -51,11 +49,11 @@ public final class AttemptRunner {
         return stopping.getAsBoolean();
     }
 
-    public void observe(EventMonitors.Kind kind, String type, IncomingKafkaRecordMetadata<?, ?> record, String group,
+    public void observe(EventMonitors.Kind kind, String type, PolledRecord record, String group,
             String handler, int attempt, Duration duration, Throwable failure) {
         if (monitors.active()) {
-            monitors.notify(kind, new EventObservation(type, record.getTopic(), record.getPartition(),
-                    record.getOffset(), group, handler, attempt, duration, failure));
+            monitors.notify(kind, new EventObservation(type, record.topic(), record.partition(),
+                    record.offset(), group, handler, attempt, duration, failure));
         }
     }
 
@@ -117,7 +115,7 @@ public final class AttemptRunner {
                 // marked as handling first, then checked: a shutdown drain or a revocation either sees this call
                 // running (and waits for it) or is seen here (and the call is not started, the record not
                 // acknowledged)
-                handlers.progress.handling(record.partition(), record.record().getOffset(), invoker.handler());
+                record.record().progress().handling(record.record().offset(), invoker.handler());
                 if (record.revoked().getAsBoolean()) {
                     return end(PartitionLanes.DONE, resumed);
                 }
@@ -165,7 +163,7 @@ public final class AttemptRunner {
         List<Attempt.Failed> failed = List.of();
         for (EventInvoker invoker : invokers) {
             // marked as handling first, then checked (see above)
-            handlers.progress.handling(record.partition(), record.record().getOffset(), invoker.handler());
+            record.record().progress().handling(record.record().offset(), invoker.handler());
             if (record.revoked().getAsBoolean()) {
                 // not started: the record is left unacknowledged, for the partition's new owner
                 return PartitionLanes.DONE;
@@ -195,7 +193,7 @@ public final class AttemptRunner {
         if (failed.isEmpty()) {
             observe(EventMonitors.Kind.HANDLED, record.type(), record.record(), record.handlers().group, null,
                     retry.attempt(), Duration.ofNanos(System.nanoTime() - start), null);
-            return ackNow(record.message());
+            return record.record().finish();
         }
         return failures.after(record, context, retry, failed);
     }
@@ -209,21 +207,4 @@ public final class AttemptRunner {
         return true;
     }
 
-    /** Acknowledges the message; completes when the acknowledgement is done. */
-    public static Uni<Void> ack(Message<?> message) {
-        return Uni.createFrom().completionStage(message.ack());
-    }
-
-    /**
-     * Acknowledges the message (for a record of a handler channel: finishes it in its partition's
-     * {@link PartitionOffsets}, synchronously). Returns {@link PartitionLanes#DONE}.
-     */
-    static Uni<Void> ackNow(Message<?> message) {
-        message.ack().whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                LOG.warnf(failure, "Kafka Events could not acknowledge a record");
-            }
-        });
-        return PartitionLanes.DONE;
-    }
 }

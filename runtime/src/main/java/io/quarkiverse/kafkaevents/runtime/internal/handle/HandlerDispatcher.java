@@ -1,7 +1,6 @@
 package io.quarkiverse.kafkaevents.runtime.internal.handle;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -9,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.event.Observes;
@@ -18,6 +15,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -37,7 +35,6 @@ import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 
 /**
@@ -65,7 +62,6 @@ import io.vertx.core.Vertx;
 public class HandlerDispatcher {
 
     private static final Logger LOG = Logger.getLogger(HandlerDispatcher.class);
-    private static final CompletionStage<Void> FINISHED = CompletableFuture.completedFuture(null);
 
     private final HandlerTopology topology;
     private final FailureOutcome failures;
@@ -96,144 +92,121 @@ public class HandlerDispatcher {
     }
 
     /** The record's lane of its partition: by the hash of its key (by offset when it has none). */
-    private static int slot(int lanes, IncomingKafkaRecordMetadata<?, ?> record) {
+    private static int slot(int lanes, ConsumerRecord<?, ?> record) {
         if (lanes == 1) {
             return 0;
         }
-        Object key = record.getKey();
-        return key == null ? (int) (record.getOffset() % lanes) : Math.floorMod(key.hashCode(), lanes);
-    }
-
-    /** Whether the channel's records of one poll are queued per partition ({@link #dispatchRun}). */
-    boolean batched(String channel) {
-        HandlerChannel handlers = topology.channel(channel);
-        return handlers != null && handlers.batched;
+        Object key = record.key();
+        return key == null ? (int) (record.offset() % lanes) : Math.floorMod(key.hashCode(), lanes);
     }
 
     /**
-     * Queues one record of the channel behind the earlier records of its partition (of its key, with ordering by
-     * key). The returned {@code Uni}
-     * completes when the record is queued; the record is acknowledged once handled.
+     * Queues the records of one partition from one poll (in offset order) behind its earlier records: each record as
+     * a task of its lane (of its key's lane, with ordering by key), or on a channel with batch handlers all of them as
+     * one task ({@link PartitionRun}). What does not change within the poll (the partition's offsets, generation and
+     * progress slot) is looked up once. The returned {@code Uni} completes when the records are queued; each record is
+     * finished once handled.
      */
-    public Uni<Void> dispatch(String channel, Message<byte[]> message) {
+    Uni<Void> dispatch(String channel, TopicPartition partition, List<? extends ConsumerRecord<?, ?>> polled) {
         HandlerChannel handlers = topology.channel(channel);
-        IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .orElse(null);
-        if (handlers == null || record == null) {
-            return undispatchable(channel, message);
-        }
-        if (stopping) {
-            // not acknowledged: its offset is not committed, the next owner of the partition handles it
+        if (handlers == null) {
+            LOG.errorf("Kafka Events received records on channel %s it has no handlers for; skipping %d records of %s",
+                    channel, polled.size(), partition);
             return PartitionLanes.DONE;
         }
-        TopicPartition topicPartition = new TopicPartition(record.getTopic(), record.getPartition());
-        int generation = handlers.generation(topicPartition);
-        long offset = record.getOffset();
-        Message<byte[]> tracked = track(handlers, topicPartition, message, record);
-        return handlers.lanes.submit(topicPartition, slot(handlers.keyLanes, record), () -> {
-            Runnable finished = () -> handlers.progress.done(topicPartition, offset);
-            if (revokedSince(handlers, topicPartition, generation, record)) {
-                finished.run();
-                return PartitionLanes.DONE;
-            }
-            BooleanSupplier revoked = () -> revokedSince(handlers, topicPartition, generation, record);
-            Uni<Void> work;
-            try {
-                work = handlers.retry ? records.handleWhenDue(handlers, tracked, record, revoked)
-                        : records.handle(handlers, tracked, record, null, revoked);
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "Kafka Events failed to handle record %s-%d@%d; it is left unacknowledged",
-                        record.getTopic(), record.getPartition(), record.getOffset());
-                work = PartitionLanes.DONE;
-            }
-            if (work == PartitionLanes.DONE) {
-                finished.run();
-                return work;
-            }
-            return work.onTermination().invoke(finished);
-        });
-    }
-
-    /**
-     * Queues the records of one partition from one poll (in offset order) as one task of its lane, on a channel with
-     * batch handlers ({@link PartitionRun}). The returned {@code Uni} completes when they are queued.
-     */
-    Uni<Void> dispatchRun(String channel, TopicPartition partition, List<Message<byte[]>> polled) {
-        HandlerChannel handlers = topology.channel(channel);
-        if (stopping) {
+        if (stopping || polled.isEmpty()) {
+            // not finished: their offsets are not committed, the next owner of the partition handles them
             return PartitionLanes.DONE;
         }
-        int generation = handlers.generation(partition);
-        List<Message<byte[]>> tracked = new ArrayList<>(polled.size());
-        List<IncomingKafkaRecordMetadata<?, ?>> metadata = new ArrayList<>(polled.size());
-        for (Message<byte[]> message : polled) {
-            IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                    .orElse(null);
-            if (record == null) {
-                undispatchable(channel, message);
-            } else {
-                tracked.add(track(handlers, partition, message, record));
-                metadata.add(record);
-            }
-        }
-        if (tracked.isEmpty()) {
-            return PartitionLanes.DONE;
-        }
-        IncomingKafkaRecordMetadata<?, ?> first = metadata.get(0);
-        long last = metadata.get(metadata.size() - 1).getOffset();
-        return handlers.lanes.submit(partition, 0, tracked.size(), () -> {
-            if (revokedSince(handlers, partition, generation, first)) {
-                return PartitionLanes.DONE;
-            }
-            Uni<Void> work;
-            try {
-                work = runs.handle(handlers, partition, tracked, metadata,
-                        () -> revokedSince(handlers, partition, generation, first));
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "Kafka Events failed to handle records %s@%d..%d; they are left unacknowledged",
-                        partition, first.getOffset(), last);
-                handlers.progress.done(partition, first.getOffset(), last);
-                work = PartitionLanes.DONE;
-            }
-            return work;
-        });
-    }
-
-    private static Uni<Void> undispatchable(String channel, Message<?> message) {
-        LOG.errorf("Kafka Events received a message on channel %s it cannot dispatch; acknowledging it", channel);
-        return AttemptRunner.ack(message);
-    }
-
-    /**
-     * Registers a record received (its partition's offset is not committed past it until it is finished) and returns
-     * it with an acknowledgement that finishes it.
-     */
-    private Message<byte[]> track(HandlerChannel handlers, TopicPartition partition, Message<byte[]> message,
-            IncomingKafkaRecordMetadata<?, ?> record) {
-        Instant timestamp = record.getTimestamp();
+        Revocation revoked = new Revocation(handlers, partition, handlers.generation(partition));
         PartitionOffsets offsets = handlers.commits.of(partition);
-        long offset = record.getOffset();
-        offsets.received(offset, timestamp == null ? System.currentTimeMillis() : timestamp.toEpochMilli());
         handlers.commits.start(vertx);
-        // acknowledging the record finishes it: its partition's offset may be committed past it
-        return message.withAck(() -> {
-            offsets.finished(offset);
-            return FINISHED;
-        });
+        if (handlers.batched) {
+            PartitionProgress.Slot progress = handlers.progress.slot(partition, 0);
+            List<PolledRecord> records = new ArrayList<>(polled.size());
+            for (ConsumerRecord<?, ?> record : polled) {
+                records.add(received(record, partition, offsets, progress));
+            }
+            return handlers.lanes.submit(partition, 0, records.size(), () -> run(handlers, records, revoked));
+        }
+        PartitionProgress.Slot[] slots = new PartitionProgress.Slot[handlers.keyLanes];
+        Uni<Void> admitted = PartitionLanes.DONE;
+        for (ConsumerRecord<?, ?> consumed : polled) {
+            int slot = slot(handlers.keyLanes, consumed);
+            if (slots[slot] == null) {
+                slots[slot] = handlers.progress.slot(partition, slot);
+            }
+            PolledRecord record = received(consumed, partition, offsets, slots[slot]);
+            Uni<Void> queued = handlers.lanes.submit(partition, slot, () -> handle(handlers, record, revoked));
+            admitted = queued != PartitionLanes.DONE ? queued : admitted;
+        }
+        return admitted;
+    }
+
+    /** Registers a record received: its partition's offset is not committed past it until it is finished. */
+    private static PolledRecord received(ConsumerRecord<?, ?> record, TopicPartition partition,
+            PartitionOffsets offsets, PartitionProgress.Slot progress) {
+        long timestamp = record.timestamp();
+        offsets.received(record.offset(), timestamp < 0 ? System.currentTimeMillis() : timestamp);
+        return new PolledRecord(record, partition, offsets, progress);
+    }
+
+    /** One record at the head of its lane. */
+    private Uni<Void> handle(HandlerChannel handlers, PolledRecord record, Revocation revoked) {
+        long offset = record.offset();
+        if (revoked.getAsBoolean()) {
+            return PartitionLanes.DONE;
+        }
+        Uni<Void> work;
+        try {
+            work = handlers.retry ? records.handleWhenDue(handlers, record, revoked)
+                    : records.handle(handlers, record, null, revoked);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Kafka Events failed to handle record %s; it is left unacknowledged", record);
+            work = PartitionLanes.DONE;
+        }
+        if (work == PartitionLanes.DONE) {
+            record.progress().done(offset, offset);
+            return work;
+        }
+        return work.onTermination().invoke(() -> record.progress().done(offset, offset));
+    }
+
+    /** The records of a partition from one poll, on a channel with batch handlers. */
+    private Uni<Void> run(HandlerChannel handlers, List<PolledRecord> polled, Revocation revoked) {
+        if (revoked.getAsBoolean()) {
+            return PartitionLanes.DONE;
+        }
+        try {
+            return runs.handle(handlers, revoked.partition, polled, revoked);
+        } catch (RuntimeException e) {
+            PolledRecord first = polled.get(0);
+            long last = polled.get(polled.size() - 1).offset();
+            LOG.errorf(e, "Kafka Events failed to handle records %s@%d..%d; they are left unacknowledged",
+                    revoked.partition, first.offset(), last);
+            first.progress().done(first.offset(), last);
+            return PartitionLanes.DONE;
+        }
     }
 
     /**
-     * Whether the partition was revoked from this instance after the record was dispatched (or the application is
-     * stopping): its new owner handles the record (its offset was not committed), so this instance must not.
+     * Whether the partition was revoked from this instance after the records of a poll were dispatched (or the
+     * application is stopping): its new owner handles them (their offsets were not committed), so this instance must
+     * not. One per partition and poll.
      */
-    private static boolean revokedSince(HandlerChannel handlers, TopicPartition partition, int generation,
-            IncomingKafkaRecordMetadata<?, ?> record) {
-        if (handlers.generation(partition) == generation) {
-            return false;
+    private record Revocation(HandlerChannel handlers, TopicPartition partition, int generation)
+            implements
+                BooleanSupplier {
+
+        @Override
+        public boolean getAsBoolean() {
+            if (handlers.generation(partition) == generation) {
+                return false;
+            }
+            LOG.debugf("Partition %s was revoked: dropping its records dispatched before (group %s), its new owner"
+                    + " handles them", partition, handlers.group);
+            return true;
         }
-        LOG.debugf("Partition %s was revoked: dropping record %s-%d@%d (group %s), its new owner handles it",
-                partition, record.getTopic(), record.getPartition(), record.getOffset(), handlers.group);
-        return true;
     }
 
     /**

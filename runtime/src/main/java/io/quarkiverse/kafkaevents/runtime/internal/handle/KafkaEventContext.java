@@ -6,14 +6,13 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 
 import io.quarkiverse.kafkaevents.EventContext;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * The {@link EventContext} of one incoming record.
  */
 public final class KafkaEventContext implements EventContext {
 
-    private final IncomingKafkaRecordMetadata<?, ?> record;
+    private final PolledRecord record;
     private final RecordOrigin origin;
     private final DecodedEvent event;
     private final String type;
@@ -21,7 +20,7 @@ public final class KafkaEventContext implements EventContext {
     private final int attempt;
     private Map<String, String> headers;
 
-    KafkaEventContext(IncomingKafkaRecordMetadata<?, ?> record, RecordOrigin origin, DecodedEvent event, String type,
+    KafkaEventContext(PolledRecord record, RecordOrigin origin, DecodedEvent event, String type,
             String group, int attempt) {
         this.record = record;
         this.origin = origin;
@@ -48,19 +47,19 @@ public final class KafkaEventContext implements EventContext {
 
     @Override
     public String key() {
-        Object key = record.getKey();
+        Object key = record.key();
         return key == null ? null : key.toString();
     }
 
     @Override
     public Instant timestamp() {
-        return record.getTimestamp();
+        return record.timestamp();
     }
 
     @Override
     public Map<String, String> headers() {
         if (headers == null) {
-            headers = DecodedEvent.headers(record.getHeaders());
+            headers = DecodedEvent.headers(record.headers());
         }
         return headers;
     }
@@ -107,8 +106,8 @@ public final class KafkaEventContext implements EventContext {
 
     @Override
     public Duration lag() {
-        Instant timestamp = record.getTimestamp();
-        return timestamp == null ? Duration.ZERO : Duration.between(timestamp, Instant.now());
+        long timestamp = record.timestampMillis();
+        return timestamp < 0 ? Duration.ZERO : Duration.ofMillis(System.currentTimeMillis() - timestamp);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.quarkiverse.kafkaevents.runtime.internal.handle;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,10 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What the record at the head of each partition (of each key lane, with ordering by key) of a channel is doing, and
- * since when: the basis of the liveness
- * check. A partition whose head record is being handled, or whose dead-letter or retry record keeps being refused, for
- * longer than a bound is stalled; a record waiting for its retry backoff is not, however long the backoff.
+ * What the record at the head of each lane of a channel's partitions (one lane per partition, more with ordering by
+ * key) is doing, and since when: the basis of the liveness check. A partition whose head record is being handled, or
+ * whose dead-letter or retry record keeps being refused, for longer than a bound is stalled; a record waiting for its
+ * retry backoff is not, however long the backoff.
+ * <p>
+ * A lane runs one record at a time, so each lane has one {@link Slot}, looked up once per partition and poll (per
+ * record with ordering by key) and written by its records: nothing is added to or removed from a shared map per record.
  */
 public final class PartitionProgress {
 
@@ -26,61 +30,68 @@ public final class PartitionProgress {
     }
 
     /**
-     * The head record of a partition: its offset, what it is doing, since when, and about what (the handler's label
-     * while handling, so that nothing is built per record).
+     * The head record of a lane: its offset, what it is doing, since when, and about what (the handler's label while
+     * handling, so that nothing is built per record).
      */
     record Activity(long offset, State state, long sinceMillis, String detail) {
     }
 
-    /** A record in progress: with ordering by key, several records of a partition are. */
-    private record Head(TopicPartition partition, long offset) {
+    /** A lane of a partition. */
+    private record Lane(TopicPartition partition, int index) {
     }
 
-    private final Map<Head, Activity> heads = new ConcurrentHashMap<>();
+    /** What the record at the head of one lane is doing; {@code null} while the lane has no record in progress. */
+    public static final class Slot {
+        private final TopicPartition partition;
+        private volatile Activity activity;
 
-    void handling(TopicPartition partition, long offset, String handler) {
-        heads.put(new Head(partition, offset),
-                new Activity(offset, State.HANDLING, System.currentTimeMillis(), handler));
-    }
+        Slot(TopicPartition partition) {
+            this.partition = partition;
+        }
 
-    public void waiting(TopicPartition partition, long offset, long untilMillis) {
-        heads.put(new Head(partition, offset), new Activity(offset, State.WAITING, System.currentTimeMillis(),
-                "retry due at " + java.time.Instant.ofEpochMilli(untilMillis)));
-    }
+        void handling(long offset, String handler) {
+            activity = new Activity(offset, State.HANDLING, System.currentTimeMillis(), handler);
+        }
 
-    /** A refused write: keeps the time of the first refusal of this record. */
-    public void writeFailing(TopicPartition partition, long offset, String topic, Throwable failure) {
-        String detail = "writing to " + topic + " failed: " + failure;
-        heads.compute(new Head(partition, offset), (p, current) -> current != null
-                && current.state() == State.WRITE_FAILING
-                        ? new Activity(offset, State.WRITE_FAILING, current.sinceMillis(), detail)
-                        : new Activity(offset, State.WRITE_FAILING, System.currentTimeMillis(), detail));
-    }
+        public void waiting(long offset, long untilMillis) {
+            activity = new Activity(offset, State.WAITING, System.currentTimeMillis(),
+                    "retry due at " + Instant.ofEpochMilli(untilMillis));
+        }
 
-    /** The record at this offset is finished with (or dropped). */
-    void done(TopicPartition partition, long offset) {
-        heads.remove(new Head(partition, offset));
-    }
+        /** A refused write: keeps the time of the first refusal of this record. */
+        public void writeFailing(long offset, String topic, Throwable failure) {
+            String detail = "writing to " + topic + " failed: " + failure;
+            Activity current = activity;
+            long since = current != null && current.offset() == offset && current.state() == State.WRITE_FAILING
+                    ? current.sinceMillis()
+                    : System.currentTimeMillis();
+            activity = new Activity(offset, State.WRITE_FAILING, since, detail);
+        }
 
-    /** The records at these offsets (a partition's run of records handled as one task) are finished with. */
-    void done(TopicPartition partition, long first, long last) {
-        if (first == last) {
-            done(partition, first);
-        } else if (!heads.isEmpty()) {
-            heads.keySet().removeIf(head -> head.partition().equals(partition) && head.offset() >= first
-                    && head.offset() <= last);
+        /** The records from {@code first} to {@code last} are finished with (or dropped). */
+        void done(long first, long last) {
+            Activity current = activity;
+            if (current != null && current.offset() >= first && current.offset() <= last) {
+                activity = null;
+            }
         }
     }
 
-    void forget(TopicPartition partition) {
-        heads.keySet().removeIf(head -> head.partition().equals(partition));
+    private final Map<Lane, Slot> slots = new ConcurrentHashMap<>();
+
+    /** The slot of a lane of the partition. */
+    Slot slot(TopicPartition partition, int lane) {
+        Lane key = new Lane(partition, lane);
+        Slot slot = slots.get(key);
+        return slot != null ? slot : slots.computeIfAbsent(key, k -> new Slot(partition));
     }
 
     /** The number of handler calls running. */
     int handling() {
         int running = 0;
-        for (Activity activity : heads.values()) {
-            if (activity.state() == State.HANDLING) {
+        for (Slot slot : slots.values()) {
+            Activity activity = slot.activity;
+            if (activity != null && activity.state() == State.HANDLING) {
                 running++;
             }
         }
@@ -89,12 +100,14 @@ public final class PartitionProgress {
 
     /** Partitions whose write is failing right now, described. */
     List<String> failingWrites() {
+        long now = System.currentTimeMillis();
         List<String> failing = new ArrayList<>();
-        heads.forEach((head, activity) -> {
-            if (activity.state() == State.WRITE_FAILING) {
-                failing.add(describe(head.partition(), activity, System.currentTimeMillis()));
+        for (Slot slot : slots.values()) {
+            Activity activity = slot.activity;
+            if (activity != null && activity.state() == State.WRITE_FAILING) {
+                failing.add(describe(slot.partition, activity, now));
             }
-        });
+        }
         return failing;
     }
 
@@ -102,11 +115,13 @@ public final class PartitionProgress {
     List<String> stalled(Duration bound) {
         long now = System.currentTimeMillis();
         List<String> stalled = new ArrayList<>();
-        heads.forEach((head, activity) -> {
-            if (activity.state() != State.WAITING && now - activity.sinceMillis() > bound.toMillis()) {
-                stalled.add(describe(head.partition(), activity, now));
+        for (Slot slot : slots.values()) {
+            Activity activity = slot.activity;
+            if (activity != null && activity.state() != State.WAITING
+                    && now - activity.sinceMillis() > bound.toMillis()) {
+                stalled.add(describe(slot.partition, activity, now));
             }
-        });
+        }
         return stalled;
     }
 

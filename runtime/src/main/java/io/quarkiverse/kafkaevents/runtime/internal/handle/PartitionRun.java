@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.opentelemetry.api.trace.Span;
@@ -19,7 +18,6 @@ import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventTracing;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.Mdc;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 
 /**
@@ -69,24 +67,29 @@ final class PartitionRun {
             Uni<Void> outcome) {
 
         long first() {
-            return routed.get(0).record.getOffset();
+            return routed.get(0).record.offset();
         }
 
         long last() {
-            return routed.get(routed.size() - 1).record.getOffset();
+            return routed.get(routed.size() - 1).record.offset();
+        }
+
+        /** The segment's records are finished with: its lane's progress no longer shows them. */
+        void done() {
+            routed.get(0).record.progress().done(first(), last());
         }
     }
 
     /**
-     * Routes and handles the partition's records (acknowledgement-tracked messages and their metadata, in offset
-     * order); returns {@link PartitionLanes#DONE} when all finished at once.
+     * Routes and handles the partition's records (in offset order); returns {@link PartitionLanes#DONE} when all
+     * finished at once.
      */
-    Uni<Void> handle(HandlerChannel handlers, TopicPartition partition, List<Message<byte[]>> messages,
-            List<IncomingKafkaRecordMetadata<?, ?>> metadata, BooleanSupplier revoked) {
+    Uni<Void> handle(HandlerChannel handlers, TopicPartition partition, List<PolledRecord> polled,
+            BooleanSupplier revoked) {
         List<Segment> segments = new ArrayList<>();
         Segment open = null;
-        for (int i = 0; i < messages.size(); i++) {
-            RecordHandler.Routed record = records.route(handlers, messages.get(i), metadata.get(i), null, revoked);
+        for (PolledRecord polledRecord : polled) {
+            RecordHandler.Routed record = records.route(handlers, polledRecord, null, revoked);
             if (record.outcome != null) {
                 open = null;
                 segments.add(new Segment(Kind.OUTCOME, List.of(record), null, record.outcome));
@@ -136,7 +139,7 @@ final class PartitionRun {
                 int next = index;
                 Runnable completed = () -> {
                     if (!state.compareAndSet(0, 1)) {
-                        handlers.progress.done(partition, segment.first(), segment.last());
+                        segment.done();
                         runFrom(handlers, partition, segments, next, end);
                     }
                 };
@@ -145,7 +148,7 @@ final class PartitionRun {
                     return finished != null ? null : Uni.createFrom().completionStage(end);
                 }
             }
-            handlers.progress.done(partition, segment.first(), segment.last());
+            segment.done();
         }
         if (finished != null) {
             finished.complete(null);
@@ -170,7 +173,7 @@ final class PartitionRun {
                     handlers.group, 1));
         }
         // one span for the run, in the trace of its first event
-        Context trace = tracing.start(first.record, first.type, handlers.group, first.decoded.id());
+        Context trace = tracing.start(first.record.consumerRecord(), first.type, handlers.group, first.decoded.id());
         Span.fromContext(trace).setAttribute(EventTracing.BATCH_SIZE, (long) run.size());
         BatchCalls calls = new BatchCalls(handlers, partition, segment, contexts, trace);
         Uni<Void> called = calls.from(0);
@@ -211,7 +214,7 @@ final class PartitionRun {
             List<EventInvoker> invokers = segment.invokers;
             while (index < invokers.size()) {
                 EventInvoker invoker = invokers.get(index++);
-                handlers.progress.handling(partition, segment.first(), invoker.handler());
+                segment.routed.get(0).record.progress().handling(segment.first(), invoker.handler());
                 if (segment.routed.get(0).revoked.getAsBoolean()) {
                     // not started: the records are left unacknowledged, for the partition's new owner
                     return PartitionLanes.DONE;
@@ -238,7 +241,7 @@ final class PartitionRun {
                 for (RecordHandler.Routed record : segment.routed) {
                     attempts.observe(EventMonitors.Kind.HANDLED, record.type, record.record, handlers.group, null, 1,
                             duration, null);
-                    AttemptRunner.ackNow(record.message);
+                    record.record.finish();
                 }
             }
             return PartitionLanes.DONE;

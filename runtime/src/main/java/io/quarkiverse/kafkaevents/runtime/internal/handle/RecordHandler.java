@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.opentelemetry.context.Context;
@@ -18,7 +15,6 @@ import io.quarkiverse.kafkaevents.runtime.internal.failure.RetryTopics;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventTracing;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * One record at the head of its lane: decodes it, finds the handlers of its consumer group and type, parses the
@@ -48,38 +44,36 @@ final class RecordHandler {
      * A record of a retry topic: waits until it is due (a non-blocking timer; only its partition waits), then handles
      * it as the next attempt of its event.
      */
-    Uni<Void> handleWhenDue(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
-            BooleanSupplier revoked) {
+    Uni<Void> handleWhenDue(HandlerChannel handlers, PolledRecord record, BooleanSupplier revoked) {
         RetryTopics.State state;
         try {
-            state = RetryTopics.read(record.getHeaders());
+            state = RetryTopics.read(record.headers());
         } catch (IllegalArgumentException e) {
             handlers.undecodable.increment();
-            return failures.poison(handlers, message, record, RecordOrigin.of(record), null, null,
+            return failures.poison(handlers, record, RecordOrigin.of(record), null, null,
                     "retry record with invalid retry headers: " + e.getMessage(), e, revoked);
         }
         if (!state.group().equals(handlers.group)) {
             // a retry of another consumer group reading the same topic: that group's retry consumers handle it
-            return AttemptRunner.ackNow(message);
+            return record.finish();
         }
         long wait = state.dueMillis() - System.currentTimeMillis();
         if (wait <= 0) {
-            return handle(handlers, message, record, state, revoked);
+            return handle(handlers, record, state, revoked);
         }
-        handlers.progress.waiting(new TopicPartition(record.getTopic(), record.getPartition()), record.getOffset(),
-                state.dueMillis());
+        record.progress().waiting(record.offset(), state.dueMillis());
         return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(wait))
                 .chain(() -> revoked.getAsBoolean() ? Uni.createFrom().voidItem()
-                        : handle(handlers, message, record, state, revoked));
+                        : handle(handlers, record, state, revoked));
     }
 
     /**
      * Decodes and handles a record; {@code retried} is {@code null} for a record of the event topic, the state read
      * from the retry headers for a record of a retry topic.
      */
-    Uni<Void> handle(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
-            RetryTopics.State retried, BooleanSupplier revoked) {
-        Routed routed = route(handlers, message, record, retried, revoked);
+    Uni<Void> handle(HandlerChannel handlers, PolledRecord record, RetryTopics.State retried,
+            BooleanSupplier revoked) {
+        Routed routed = route(handlers, record, retried, revoked);
         return routed.outcome != null ? routed.outcome : start(routed, routed.invokers);
     }
 
@@ -90,8 +84,7 @@ final class RecordHandler {
      */
     static final class Routed {
         final HandlerChannel handlers;
-        final Message<byte[]> message;
-        final IncomingKafkaRecordMetadata<?, ?> record;
+        final PolledRecord record;
         final BooleanSupplier revoked;
         final RetryTopics.State retried;
         final RecordOrigin origin;
@@ -101,10 +94,8 @@ final class RecordHandler {
         List<EventInvoker> invokers;
         Map<Class<?>, Object> events;
 
-        Routed(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
-                RetryTopics.State retried, BooleanSupplier revoked) {
+        Routed(HandlerChannel handlers, PolledRecord record, RetryTopics.State retried, BooleanSupplier revoked) {
             this.handlers = handlers;
-            this.message = message;
             this.record = record;
             this.retried = retried;
             this.revoked = revoked;
@@ -118,16 +109,15 @@ final class RecordHandler {
     }
 
     /** Decodes the record, finds its handlers and parses its payload (see {@link Routed}). */
-    Routed route(HandlerChannel handlers, Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
-            RetryTopics.State retried, BooleanSupplier revoked) {
-        Routed routed = new Routed(handlers, message, record, retried, revoked);
+    Routed route(HandlerChannel handlers, PolledRecord record, RetryTopics.State retried, BooleanSupplier revoked) {
+        Routed routed = new Routed(handlers, record, retried, revoked);
         RecordOrigin origin = routed.origin;
         DecodedEvent decoded;
         try {
-            decoded = DecodedEvent.decode(record.getHeaders(), message.getPayload());
+            decoded = DecodedEvent.decode(record.headers(), record.value());
         } catch (RuntimeException e) {
             handlers.undecodable.increment();
-            return routed.finished(failures.poison(handlers, message, record, origin, null, null,
+            return routed.finished(failures.poison(handlers, record, origin, null, null,
                     "undecodable record: " + e.getMessage(), e, revoked));
         }
         HandlerGroup group = topology.group(handlers.group);
@@ -149,11 +139,11 @@ final class RecordHandler {
             } else if (retried == null) {
                 skips.unhandledType(record, handlers.group, decoded.id(), type);
             }
-            return routed.finished(AttemptRunner.ackNow(message));
+            return routed.finished(record.finish());
         }
         if (decoded.data() == null) {
             handlers.undecodable.increment();
-            return routed.finished(failures.poison(handlers, message, record, origin, decoded.id(), type,
+            return routed.finished(failures.poison(handlers, record, origin, decoded.id(), type,
                     "record of type " + type + " has no data", null, revoked));
         }
         Map<Class<?>, Object> events = new HashMap<>(2);
@@ -167,7 +157,7 @@ final class RecordHandler {
                     events.put(invoker.eventClass(), event);
                 } catch (IOException | RuntimeException e) {
                     handlers.undecodable.increment();
-                    return routed.finished(failures.poison(handlers, message, record, origin, decoded.id(), type,
+                    return routed.finished(failures.poison(handlers, record, origin, decoded.id(), type,
                             "payload does not match event type "
                                     + invoker.eventClass().getName() + ": " + e.getMessage(),
                             e, revoked));
@@ -194,9 +184,10 @@ final class RecordHandler {
      */
     Uni<Void> attempt(Routed routed, List<EventInvoker> invokers) {
         HandlerChannel handlers = routed.handlers;
-        Context trace = tracing.start(routed.record, routed.type, handlers.group, routed.decoded.id());
+        Context trace = tracing.start(routed.record.consumerRecord(), routed.type, handlers.group,
+                routed.decoded.id());
         int[] count = new int[1];
-        Attempt first = new Attempt(handlers, routed.message, routed.record, routed.decoded, routed.type,
+        Attempt first = new Attempt(handlers, routed.record, routed.decoded, routed.type,
                 routed.events, trace, count, routed.revoked);
         RetryTopics.State retried = routed.retried;
         Attempt.Retry retry = retried == null ? new Attempt.Retry(routed.origin, 1, null)

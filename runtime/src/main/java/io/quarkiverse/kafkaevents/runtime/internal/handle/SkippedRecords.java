@@ -6,7 +6,6 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.kafkaevents.runtime.internal.observability.Mdc;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Says why a record was skipped, rate-limited per topic-partition ({@link SkipLog}): a plain JSON record on a topic
@@ -27,46 +26,46 @@ final class SkippedRecords {
     }
 
     /** A plain JSON record (no CloudEvents type) on a topic whose handled types in the group are {@code types}. */
-    void plainOnSharedTopic(IncomingKafkaRecordMetadata<?, ?> record, String group, String topic, List<String> types) {
-        long suppressed = limit.admit("plain|" + record.getTopic() + "-" + record.getPartition(),
+    void plainOnSharedTopic(PolledRecord record, String group, String topic, List<String> types) {
+        long suppressed = limit.admit("plain|" + record.topic() + "-" + record.partition(),
                 System.currentTimeMillis());
         if (suppressed < 0) {
             return;
         }
-        Object[] saved = Mdc.push(null, null, record.getTopic(), record.getPartition(), record.getOffset());
+        Object[] saved = Mdc.push(null, null, record.topic(), record.partition(), record.offset());
         try {
             LOG.warnf("Skipped plain JSON record %s-%d@%d (group %s)%s: it carries no CloudEvents type, and topic %s"
                     + " carries several event types %s, so it cannot be told which one it is. Publish CloudEvents"
                     + " (format binary or structured, as EventPublisher does by default) to this topic, or give each"
                     + " type a topic of its own (quarkus.kafka-events.events.\"<type>\".topic). At most one such"
                     + " line per partition per minute",
-                    record.getTopic(), record.getPartition(), record.getOffset(), group, more(suppressed), topic, types);
+                    record.topic(), record.partition(), record.offset(), group, more(suppressed), topic, types);
         } finally {
             Mdc.restore(saved);
         }
     }
 
     /** A record of a type no handler of the group takes. */
-    void unhandledType(IncomingKafkaRecordMetadata<?, ?> record, String group, String id, String type) {
+    void unhandledType(PolledRecord record, String group, String id, String type) {
         if (!logUnhandledTypes) {
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("No handler for type %s record %s-%d@%d in group %s; skipping it", type, record.getTopic(),
-                        record.getPartition(), record.getOffset(), group);
+                LOG.debugf("No handler for type %s record %s-%d@%d in group %s; skipping it", type, record.topic(),
+                        record.partition(), record.offset(), group);
             }
             return;
         }
-        long suppressed = limit.admit("type|" + record.getTopic() + "-" + record.getPartition(),
+        long suppressed = limit.admit("type|" + record.topic() + "-" + record.partition(),
                 System.currentTimeMillis());
         if (suppressed < 0) {
             return;
         }
-        Object[] saved = Mdc.push(id, type, record.getTopic(), record.getPartition(), record.getOffset());
+        Object[] saved = Mdc.push(id, type, record.topic(), record.partition(), record.offset());
         try {
             LOG.infof("Skipped record %s-%d@%d of type %s (group %s)%s: no handler of the group takes this type. Add an"
                     + " @EventHandler for it if this service should handle it; records of other types on a shared"
                     + " topic are expected, set quarkus.kafka-events.log-unhandled-types=false to stop these lines."
                     + " At most one such line per partition per minute",
-                    record.getTopic(), record.getPartition(), record.getOffset(), type, group, more(suppressed));
+                    record.topic(), record.partition(), record.offset(), type, group, more(suppressed));
         } finally {
             Mdc.restore(saved);
         }

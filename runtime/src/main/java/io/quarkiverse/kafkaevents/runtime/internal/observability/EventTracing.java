@@ -9,6 +9,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -22,7 +23,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Spans of handled records. Each record routed to handlers gets a span covering every attempt, child of the
@@ -89,16 +89,16 @@ public class EventTracing {
      * Starts the span of a record's handling, child of the context in the record's {@code traceparent} header (the
      * current context when it has none); its context is the one handlers run in.
      */
-    public Context start(IncomingKafkaRecordMetadata<?, ?> record, String type, String group, String id) {
+    public Context start(ConsumerRecord<?, ?> record, String type, String group, String id) {
         Context parent = propagator == null ? Context.current()
-                : propagator.extract(Context.current(), record.getHeaders(), HEADERS);
-        Span span = tracer.spanBuilder(record.getTopic() + " process")
+                : propagator.extract(Context.current(), record.headers(), HEADERS);
+        Span span = tracer.spanBuilder(record.topic() + " process")
                 .setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAttribute(SYSTEM, "kafka")
-                .setAttribute(DESTINATION, record.getTopic())
-                .setAttribute(PARTITION, (long) record.getPartition())
-                .setAttribute(OFFSET, record.getOffset())
+                .setAttribute(DESTINATION, record.topic())
+                .setAttribute(PARTITION, (long) record.partition())
+                .setAttribute(OFFSET, record.offset())
                 .setAttribute(GROUP, group)
                 .setAttribute(TYPE, type)
                 .startSpan();

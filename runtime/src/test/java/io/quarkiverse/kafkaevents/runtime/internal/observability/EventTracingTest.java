@@ -22,7 +22,6 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * The parent of a handler span comes from the record's {@code traceparent} header; without OpenTelemetry the headers
@@ -96,8 +95,8 @@ class EventTracingTest {
         return Span.fromContext(context).getSpanContext();
     }
 
-    private static IncomingKafkaRecordMetadata<String, byte[]> record(Headers headers) {
-        return new IncomingKafkaRecordMetadata<>(new ConsumerRecord<>("test.sales.public.orders", 1, 42L, 0L,
-                TimestampType.CREATE_TIME, 0, 0, "key", new byte[0], headers, Optional.empty()), "channel");
+    private static ConsumerRecord<String, byte[]> record(Headers headers) {
+        return new ConsumerRecord<>("test.sales.public.orders", 1, 42L, 0L, TimestampType.CREATE_TIME, 0, 0, "key",
+                new byte[0], headers, Optional.empty());
     }
 }
