@@ -38,7 +38,8 @@ public final class DecodedEvent {
     private final String type;
     private final String source;
     private final String subject;
-    private final String timeText;
+    /** Binary mode: the {@code ce_time} value, checked by shape; parsed when asked for. */
+    private final byte[] timeBytes;
     private OffsetDateTime time;
 
     private DecodedEvent(CloudEvent cloudEvent, byte[] data) {
@@ -49,12 +50,12 @@ public final class DecodedEvent {
         this.type = cloudEvent == null ? null : cloudEvent.getType();
         this.source = cloudEvent == null || cloudEvent.getSource() == null ? null : cloudEvent.getSource().toString();
         this.subject = cloudEvent == null ? null : cloudEvent.getSubject();
-        this.timeText = null;
+        this.timeBytes = null;
         this.time = cloudEvent == null ? null : cloudEvent.getTime();
     }
 
     private DecodedEvent(Headers headers, byte[] data, String id, String type, String source, String subject,
-            String timeText) {
+            byte[] timeBytes) {
         this.cloudEvent = null;
         this.data = data;
         this.headers = headers;
@@ -62,13 +63,21 @@ public final class DecodedEvent {
         this.type = type;
         this.source = source;
         this.subject = subject;
-        this.timeText = timeText;
+        this.timeBytes = timeBytes;
     }
 
     /**
      * @throws IllegalArgumentException when the record claims to be a CloudEvent but is not a valid one
      */
     public static DecodedEvent decode(Headers headers, byte[] value) {
+        return decode(headers, value, null);
+    }
+
+    /**
+     * {@link #decode(Headers, byte[])}, with the type and source decoded through {@code texts} (values that repeat
+     * from record to record) when it is not {@code null}.
+     */
+    static DecodedEvent decode(Headers headers, byte[] value, HeaderTexts texts) {
         // one pass over the headers (the last of a name wins, as with lastHeader) instead of a scan per attribute
         Header specVersion = null;
         Header id = null;
@@ -96,8 +105,8 @@ public final class DecodedEvent {
             }
         }
         if (specVersion != null && Arrays.equals(SPEC_VERSION_1_0, specVersion.value())) {
-            return binary(headers, value, required(id, "ce_id"), required(type, "ce_type"),
-                    required(source, "ce_source"), subject, time);
+            return binary(headers, value, required(id, "ce_id", null), required(type, "ce_type", texts),
+                    required(source, "ce_source", texts), subject, time);
         }
         if (!isCloudEvent(specVersion, contentType)) {
             return new DecodedEvent(null, value);
@@ -125,13 +134,14 @@ public final class DecodedEvent {
                         + "' is not a URI reference: " + e.getMessage(), e);
             }
         }
-        String timeText = time == null ? null : text(time);
-        if (timeText != null && !looksLikeRfc3339(timeText)) {
-            throw new IllegalArgumentException("invalid CloudEvent: ce_time '" + timeText + "' is not an RFC 3339 time");
+        byte[] timeBytes = time == null ? null : time.value();
+        if (timeBytes != null && !looksLikeRfc3339(timeBytes)) {
+            throw new IllegalArgumentException("invalid CloudEvent: ce_time '" + text(time)
+                    + "' is not an RFC 3339 time");
         }
         // an empty value is no data, as for the SDK
         return new DecodedEvent(headers, value == null || value.length == 0 ? null : value, id, type, source,
-                subject == null ? null : text(subject), timeText);
+                subject == null ? null : text(subject), timeBytes);
     }
 
     /**
@@ -154,8 +164,9 @@ public final class DecodedEvent {
         return true;
     }
 
-    private static String required(Header header, String name) {
-        String value = header == null ? null : text(header);
+    private static String required(Header header, String name, HeaderTexts texts) {
+        byte[] bytes = header == null ? null : header.value();
+        String value = bytes == null ? null : texts == null ? new String(bytes, StandardCharsets.UTF_8) : texts.text(bytes);
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("invalid CloudEvent: binary-mode record without " + name);
         }
@@ -163,12 +174,12 @@ public final class DecodedEvent {
     }
 
     /** {@code yyyy-mm-ddThh:mm:ss} then a fraction and an offset, checked by shape; parsed when asked for. */
-    private static boolean looksLikeRfc3339(String text) {
-        if (text.length() < 20) {
+    private static boolean looksLikeRfc3339(byte[] text) {
+        if (text.length < 20) {
             return false;
         }
         for (int i = 0; i < 19; i++) {
-            char c = text.charAt(i);
+            byte c = text[i];
             boolean ok = switch (i) {
                 case 4, 7 -> c == '-';
                 case 10 -> c == 'T' || c == 't';
@@ -225,9 +236,9 @@ public final class DecodedEvent {
     }
 
     public OffsetDateTime time() {
-        if (time == null && timeText != null) {
+        if (time == null && timeBytes != null) {
             try {
-                time = OffsetDateTime.parse(timeText);
+                time = OffsetDateTime.parse(new String(timeBytes, StandardCharsets.UTF_8));
             } catch (DateTimeParseException e) {
                 return null; // of the right shape, yet no valid time (a 13th month, say)
             }

@@ -29,6 +29,7 @@ final class RecordHandler {
     private final AttemptRunner attempts;
     private final EventTracing tracing;
     private final SkippedRecords skips;
+    private final HeaderTexts texts = new HeaderTexts();
 
     RecordHandler(HandlerTopology topology, ObjectMapper mapper, FailureOutcome failures, AttemptRunner attempts,
             EventTracing tracing, SkippedRecords skips) {
@@ -114,7 +115,7 @@ final class RecordHandler {
         RecordOrigin origin = routed.origin;
         DecodedEvent decoded;
         try {
-            decoded = DecodedEvent.decode(record.headers(), record.value());
+            decoded = DecodedEvent.decode(record.headers(), record.value(), texts);
         } catch (RuntimeException e) {
             handlers.undecodable.increment();
             return routed.finished(failures.poison(handlers, record, origin, null, null,

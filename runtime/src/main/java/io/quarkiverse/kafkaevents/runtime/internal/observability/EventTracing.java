@@ -32,8 +32,8 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
  * current, so what they do, publishing included, joins the trace. Failed attempts, retries and dead-lettering are
  * recorded as span events.
  * <p>
- * Without {@code quarkus-opentelemetry} there is no {@link OpenTelemetry} bean: the headers are not read and the no-op
- * implementation makes all of this free.
+ * Without {@code quarkus-opentelemetry} there is no {@link OpenTelemetry} bean: the headers are not read, no span is
+ * built, and handlers run in the root context.
  */
 @Singleton
 public class EventTracing {
@@ -73,6 +73,8 @@ public class EventTracing {
     private final Tracer tracer;
     /** {@code null} without OpenTelemetry (or with no propagator): the records' headers are then not read at all. */
     private final TextMapPropagator propagator;
+    /** {@code false} without OpenTelemetry: no span is built (not even a no-op one), handlers run in the root context. */
+    private final boolean enabled;
 
     @Inject
     EventTracing(Instance<OpenTelemetry> openTelemetry) {
@@ -83,6 +85,7 @@ public class EventTracing {
         this.tracer = openTelemetry.getTracer("io.quarkiverse.kafkaevents");
         TextMapPropagator textMap = openTelemetry.getPropagators().getTextMapPropagator();
         this.propagator = textMap == TextMapPropagator.noop() ? null : textMap;
+        this.enabled = openTelemetry != OpenTelemetry.noop();
     }
 
     /**
@@ -90,6 +93,9 @@ public class EventTracing {
      * current context when it has none); its context is the one handlers run in.
      */
     public Context start(ConsumerRecord<?, ?> record, String type, String group, String id) {
+        if (!enabled) {
+            return Context.root();
+        }
         Context parent = propagator == null ? Context.current()
                 : propagator.extract(Context.current(), record.headers(), HEADERS);
         Span span = tracer.spanBuilder(record.topic() + " process")
