@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -128,6 +129,16 @@ public class HandlerDispatcher {
                 records.add(received(record, partition, offsets, progress));
             }
             return handlers.lanes.submit(partition, 0, records.size(), () -> run(handlers, records, revoked));
+        }
+        if (handlers.keyLanes == 1) {
+            // one lane: the poll's records of the partition queued under one lock
+            PartitionProgress.Slot progress = handlers.progress.slot(partition, 0);
+            List<Supplier<Uni<Void>>> tasks = new ArrayList<>(polled.size());
+            for (ConsumerRecord<?, ?> consumed : polled) {
+                PolledRecord record = received(consumed, partition, offsets, progress);
+                tasks.add(() -> handle(handlers, record, revoked));
+            }
+            return handlers.lanes.submitAll(partition, 0, tasks);
         }
         PartitionProgress.Slot[] slots = new PartitionProgress.Slot[handlers.keyLanes];
         Uni<Void> admitted = PartitionLanes.DONE;

@@ -166,6 +166,51 @@ final class PartitionLanes {
     }
 
     /**
+     * Queues tasks of one record each (the records of a partition from one poll, in order) behind the earlier ones of
+     * the lane, under one lock: as many {@link #submit(TopicPartition, int, Supplier)} calls, but the lane, the backlog
+     * and the pause are looked up and decided once. Completes when the last task is admitted.
+     */
+    Uni<Void> submitAll(TopicPartition partition, int slot, List<Supplier<Uni<Void>>> tasks) {
+        int records = tasks.size();
+        if (records == 0) {
+            return DONE;
+        }
+        CompletableFuture<Void> admitted = null;
+        boolean pause;
+        Lane start = null;
+        synchronized (this) {
+            Lane lane = lanes.computeIfAbsent(new LaneKey(partition, slot), Lane::new);
+            for (Supplier<Uni<Void>> task : tasks) {
+                lane.queue.addLast(task);
+                if (lane.weights != null) {
+                    lane.weights.addLast(1);
+                }
+            }
+            int backlog = backlogs.merge(partition, records, Integer::sum);
+            pause = backlog > pauseAbove()
+                    && (paused.add(partition) || backlog / PAUSE_AGAIN_EVERY != (backlog - records) / PAUSE_AGAIN_EVERY);
+            if (!lane.draining) {
+                lane.draining = true;
+                start = lane;
+            }
+            // as many waiters as records beyond the bound, as if they had been submitted one by one
+            int before = inFlight;
+            inFlight += records;
+            for (int over = inFlight - Math.max(before, capacity); over > 0; over--) {
+                admitted = new CompletableFuture<>();
+                waiting.add(admitted);
+            }
+        }
+        if (pause) {
+            flow.pause(partition);
+        }
+        if (start != null) {
+            schedule(start, worker != null);
+        }
+        return admitted == null ? DONE : Uni.createFrom().completionStage(admitted);
+    }
+
+    /**
      * The backlog a partition is paused above: {@link #PAUSE_ABOVE} records, or two polls' worth when tasks stand for
      * a poll's records, so that the next poll is queued while one is handled.
      */
@@ -206,33 +251,45 @@ final class PartitionLanes {
      */
     private void drain(Lane lane) {
         long deadline = System.nanoTime() + SLICE_NANOS;
+        // the records of the task before, finished synchronously: released under the same lock the next one is taken
+        int finished = 0;
         for (int taken = 0;; taken++) {
             Supplier<Uni<Void>> task;
             int records = 1;
+            Released released = null;
+            boolean emptied = false;
             synchronized (this) {
+                if (finished > 0) {
+                    released = releaseLocked(lane.partition, finished);
+                    finished = 0;
+                }
                 if (taken >= BATCH || (taken > 0 && System.nanoTime() - deadline > 0)) {
                     task = null;
                 } else {
                     task = lane.queue.pollFirst();
                     if (task == null) {
                         lane.draining = false;
-                        return;
-                    }
-                    if (lane.weights != null) {
+                        emptied = true;
+                    } else if (lane.weights != null) {
                         records = lane.weights.pollFirst();
                     }
                 }
             }
+            if (released != null) {
+                released.signal();
+            }
             if (task == null) {
-                // fairness: behind the drains of the other partitions waiting for a thread
-                schedule(lane, true);
+                if (!emptied) {
+                    // fairness: behind the drains of the other partitions waiting for a thread
+                    schedule(lane, true);
+                }
                 return;
             }
             Uni<Void> result = run(task);
             if (result != DONE && !completedInline(lane, result, records)) {
                 return;
             }
-            release(lane.partition, records);
+            finished = records;
             taken += records - 1;
         }
     }
@@ -267,25 +324,51 @@ final class PartitionLanes {
     }
 
     private void release(TopicPartition partition, int records) {
-        List<CompletableFuture<Void>> next = List.of();
-        boolean resume;
+        Released released;
         synchronized (this) {
-            inFlight -= records;
-            // the tasks waiting for room are admitted as the records they wait behind are done
-            for (int i = 0; i < records && !waiting.isEmpty(); i++) {
-                if (next.isEmpty()) {
-                    next = new ArrayList<>(1);
-                }
-                next.add(waiting.poll());
+            released = releaseLocked(partition, records);
+        }
+        if (released != null) {
+            released.signal();
+        }
+    }
+
+    /**
+     * Counts the records as finished (holding the lock); returns what to signal once the lock is released: the
+     * partition to resume and the submitters to admit, or {@code null} when there is nothing to signal.
+     */
+    private Released releaseLocked(TopicPartition partition, int records) {
+        List<CompletableFuture<Void>> next = List.of();
+        inFlight -= records;
+        // the tasks waiting for room are admitted as the records they wait behind are done
+        for (int i = 0; i < records && !waiting.isEmpty(); i++) {
+            if (next.isEmpty()) {
+                next = new ArrayList<>(1);
             }
-            int backlog = backlogs.merge(partition, -records, Integer::sum);
-            resume = backlog <= resumeAt() && paused.remove(partition);
+            next.add(waiting.poll());
         }
-        if (resume) {
-            flow.resume(partition);
+        int backlog = backlogs.merge(partition, -records, Integer::sum);
+        boolean resume = backlog <= resumeAt() && paused.remove(partition);
+        return resume || !next.isEmpty() ? new Released(resume ? partition : null, next) : null;
+    }
+
+    /** What a release signals outside the lock. */
+    private final class Released {
+        private final TopicPartition resume;
+        private final List<CompletableFuture<Void>> admitted;
+
+        Released(TopicPartition resume, List<CompletableFuture<Void>> admitted) {
+            this.resume = resume;
+            this.admitted = admitted;
         }
-        for (CompletableFuture<Void> admitted : next) {
-            admitted.complete(null);
+
+        void signal() {
+            if (resume != null) {
+                flow.resume(resume);
+            }
+            for (CompletableFuture<Void> waiter : admitted) {
+                waiter.complete(null);
+            }
         }
     }
 }

@@ -147,15 +147,23 @@ final class RecordHandler {
             return routed.finished(failures.poison(handlers, record, origin, decoded.id(), type,
                     "record of type " + type + " has no data", null, revoked));
         }
-        Map<Class<?>, Object> events = new HashMap<>(2);
+        // one event class (the usual case): an immutable one-entry map; several: one parse per class
+        Map<Class<?>, Object> events = null;
         for (EventInvoker invoker : invokers) {
-            if (!events.containsKey(invoker.eventClass())) {
+            if (events == null || !events.containsKey(invoker.eventClass())) {
                 try {
                     Object event = mapper.readValue(decoded.data(), invoker.eventClass());
                     if (event == null) {
                         throw new IllegalArgumentException("the payload is JSON null");
                     }
-                    events.put(invoker.eventClass(), event);
+                    if (events == null) {
+                        events = Map.of(invoker.eventClass(), event);
+                    } else {
+                        if (events.size() == 1) {
+                            events = new HashMap<>(events);
+                        }
+                        events.put(invoker.eventClass(), event);
+                    }
                 } catch (IOException | RuntimeException e) {
                     handlers.undecodable.increment();
                     return routed.finished(failures.poison(handlers, record, origin, decoded.id(), type,

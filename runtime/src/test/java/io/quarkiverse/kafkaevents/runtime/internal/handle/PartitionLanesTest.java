@@ -130,6 +130,39 @@ class PartitionLanesTest {
     }
 
     @Test
+    void tasksQueuedTogetherRunInOrderAndWaitForRoomAsIfQueuedOneByOne() throws Exception {
+        PartitionLanes lanes = new PartitionLanes(4, NO_FLOW, null);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        List<java.util.function.Supplier<Uni<Void>>> tasks = new ArrayList<>();
+        tasks.add(() -> {
+            ran.add(0);
+            return Uni.createFrom().completionStage(first);
+        });
+        for (int i = 1; i < 6; i++) {
+            int task = i;
+            tasks.add(() -> {
+                ran.add(task);
+                return PartitionLanes.DONE;
+            });
+        }
+        CompletableFuture<Void> admitted = lanes.submitAll(A, 0, tasks).subscribeAsCompletionStage()
+                .toCompletableFuture();
+        assertEquals(List.of(0), ran, "the first task runs, the others wait behind it");
+        assertFalse(admitted.isDone(), "six records admitted with room for four");
+        // a single record behind them waits for room too
+        CompletableFuture<Void> behind = lanes.submit(A, () -> {
+            ran.add(6);
+            return PartitionLanes.DONE;
+        }).subscribeAsCompletionStage().toCompletableFuture();
+        assertFalse(behind.isDone());
+        first.complete(null);
+        admitted.get(5, TimeUnit.SECONDS);
+        behind.get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), ran);
+    }
+
+    @Test
     void fullLanesAdmitOnlyWhenARecordIsFinished() throws Exception {
         PartitionLanes lanes = new PartitionLanes(2, NO_FLOW, worker);
         CompletableFuture<Void> first = new CompletableFuture<>();
