@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +45,23 @@ public class NonBlockingHandlerTest {
 
     @EventTopic(value = "pings", pluralize = false)
     public record Ping(@PartitionKey String source, int sequence, String behaviour) {
+    }
+
+    /** Handled by a {@code CompletionStage} handler that fails later, on another thread. */
+    @EventTopic(value = "pongs", pluralize = false)
+    public record Pong(@PartitionKey String id) {
+    }
+
+    public static class Pongs {
+        static final AtomicInteger ATTEMPTS = new AtomicInteger();
+
+        @EventHandler
+        CompletionStage<Void> on(Pong pong) {
+            ATTEMPTS.incrementAndGet();
+            return CompletableFuture.runAsync(() -> {
+                throw new IllegalStateException("pong " + pong.id() + " failed later");
+            });
+        }
     }
 
     public static class Seen {
@@ -89,8 +108,9 @@ public class NonBlockingHandlerTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Ping.class, Seen.class, Pings.class, RawRecords.class,
-                    CapturedLogs.class))
+            .withApplicationRoot(
+                    jar -> jar.addClasses(Ping.class, Seen.class, Pings.class, Pong.class, Pongs.class, RawRecords.class,
+                            CapturedLogs.class))
             .overrideConfigKey("quarkus.application.name", "nonblocking-test")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "3")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "50ms")
@@ -115,6 +135,7 @@ public class NonBlockingHandlerTest {
             pings.add(new Ping("bad", 1, "fails-now"));
             pings.add(new Ping("flaky", 0, "fails-later-once"));
             publisher.publishAll(pings).await().atMost(Duration.ofSeconds(30));
+            publisher.publish(new Pong("p1")).await().atMost(Duration.ofSeconds(30));
 
             List<Integer> expected = new ArrayList<>();
             for (int i = 0; i < PER_KEY; i++) {
@@ -137,6 +158,15 @@ public class NonBlockingHandlerTest {
                 assertEquals(3, Seen.ATTEMPTS.get(id).get(), "attempts of " + id);
             }
 
+            // the CompletionStage's failure, not the CompletionException wrapping it, is what failed
+            ConsumerRecord<String, byte[]> pong = awaitRecord("test.nonblocking-test.public.pongs.dead-letter", "p1");
+            assertNotNull(pong, "dead letter of the failed CompletionStage");
+            assertEquals(IllegalStateException.class.getName(),
+                    new String(pong.headers().lastHeader("kafka-events-dlt-exception-class").value()));
+            assertTrue(new String(pong.headers().lastHeader("kafka-events-dlt-exception-message").value())
+                    .contains("pong p1 failed later"));
+            assertEquals(3, Pongs.ATTEMPTS.get(), "attempts of the CompletionStage handler");
+
             CapturedLogs.Line line = logs.await(message -> message.equals("late ping later/7"));
             assertNotNull(line.mdc().get("event.partition"), "MDC on a delayed callback: " + line.mdc());
             assertEquals(TOPIC, line.mdc().get("event.topic"), "MDC on a delayed callback: " + line.mdc());
@@ -152,6 +182,19 @@ public class NonBlockingHandlerTest {
             for (ConsumerRecord<String, byte[]> record : RawRecords.readAll(bootstrap, DLT)) {
                 String payload = new String(record.value());
                 if ("bad".equals(record.key()) && payload.contains("\"sequence\":" + sequence)) {
+                    return record;
+                }
+            }
+            Thread.sleep(200);
+        }
+        return null;
+    }
+
+    private ConsumerRecord<String, byte[]> awaitRecord(String topic, String key) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> record : RawRecords.readAll(bootstrap, topic)) {
+                if (key.equals(record.key())) {
                     return record;
                 }
             }

@@ -1,6 +1,7 @@
 package io.quarkiverse.kafkaevents.runtime.internal.handle;
 
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -65,15 +66,15 @@ public final class HandlerCalls {
         ContextInternal own = (ContextInternal) VertxContext
                 .createNewDuplicatedContext(vertx.getOrCreateContext());
         Runnable call = () -> {
-            Uni<Void> work;
+            Object work;
             Mdc.put(context); // kept by the duplicated context, dropped with it
             try (Scope scope = trace.makeCurrent()) {
-                work = start(invoker, event, context, batch);
+                work = invoke(invoker, event, context, batch);
             } catch (Throwable failure) {
                 done.accept(failure);
                 return;
             }
-            work.subscribe().with(ignored -> done.accept(null), done);
+            await(invoker, work, done);
         };
         if (own.nettyEventLoop().inEventLoop()) {
             own.dispatch(call);
@@ -108,18 +109,19 @@ public final class HandlerCalls {
         return batch == null ? invoker.invoke(event, context) : invoker.invokeBatch((List<?>) event, batch);
     }
 
-    private static Uni<Void> start(EventInvoker invoker, Object event, KafkaEventContext context,
-            List<EventContext> batch) {
-        Object result = invoke(invoker, event, context, batch);
-        if (result == null) {
-            return Uni.createFrom().voidItem();
+    /**
+     * Passes the outcome of a non-blocking handler's work to {@code done}: its {@code Uni} or {@code CompletionStage}
+     * is subscribed to as it is (no operator is added per call), and {@code null} counts as done.
+     */
+    private static void await(EventInvoker invoker, Object work, Consumer<Throwable> done) {
+        if (work == null) {
+            done.accept(null);
+        } else if (invoker.kind() == EventInvoker.UNI) {
+            ((Uni<?>) work).subscribe().with(ignored -> done.accept(null), done);
+        } else {
+            ((CompletionStage<?>) work).whenComplete((ignored, failure) -> done.accept(
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
         }
-        if (invoker.kind() == EventInvoker.UNI) {
-            @SuppressWarnings("unchecked")
-            Uni<Object> uni = (Uni<Object>) result;
-            return uni.replaceWithVoid();
-        }
-        return Uni.createFrom().completionStage((CompletionStage<?>) result).replaceWithVoid();
     }
 
     /** The failure handler's decision, {@code DEFAULT} when there is none or it failed itself. */
