@@ -262,6 +262,10 @@ public class HandlersProcessor {
             // would then wait a commit interval per consumer for records that will never be acknowledged. Without
             // its wait it still commits what was acknowledged.
             values.put("graceful-shutdown", "false");
+            // a partition paused for its backlog is resumed on the polling thread, between two polls; when every
+            // partition is paused a poll waits its whole timeout with nothing to fetch, so the timeout bounds how long
+            // a lane that emptied waits for its next records (SmallRye's default is 1 s)
+            values.put("poll-timeout", "100");
             values.put("failure-strategy", "ignore");
             // the dispatcher reads CloudEvents itself, per record, so that a bad one is dead-lettered instead of
             // breaking the connector's stream

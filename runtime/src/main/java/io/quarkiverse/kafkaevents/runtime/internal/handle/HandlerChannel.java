@@ -39,6 +39,8 @@ public final class HandlerChannel {
      * event topics with batch handlers, in partition order.
      */
     final boolean batched;
+    /** Whether the channel has blocking handlers: its lanes drain on the worker pool. */
+    final boolean blocking;
     final PartitionLanes lanes;
     public final PartitionProgress progress = new PartitionProgress();
     final LongAdder skipped = new LongAdder();
@@ -64,6 +66,7 @@ public final class HandlerChannel {
         this.consumerGroup = consumerGroup;
         this.retry = retry;
         this.commits = new OffsetCommits(channel, clients);
+        this.blocking = blocking;
         this.lanes = new PartitionLanes(LANE_CAPACITY, new ConsumerPartitionFlow(clients, channel),
                 blocking ? command -> Infrastructure.getDefaultWorkerPool().execute(command) : null);
     }

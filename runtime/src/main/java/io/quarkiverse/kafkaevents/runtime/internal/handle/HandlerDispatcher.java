@@ -130,8 +130,10 @@ public class HandlerDispatcher {
             }
             return handlers.lanes.submit(partition, 0, records.size(), () -> run(handlers, records, revoked));
         }
-        if (handlers.keyLanes == 1) {
-            // one lane: the poll's records of the partition queued under one lock
+        if (handlers.keyLanes == 1 && handlers.blocking) {
+            // one lane drained on a worker: the poll's records of the partition queued under one lock (a lane of
+            // non-blocking handlers is drained in place by each submit instead: the poll's records are handled
+            // while the consumer fetches the next one, and build no backlog)
             PartitionProgress.Slot progress = handlers.progress.slot(partition, 0);
             List<Supplier<Uni<Void>>> tasks = new ArrayList<>(polled.size());
             for (ConsumerRecord<?, ?> consumed : polled) {
