@@ -125,44 +125,7 @@ final class PartitionLanes {
      * task): backlogs, pauses and the bound on queued records count them all.
      */
     Uni<Void> submit(TopicPartition partition, int slot, int records, Supplier<Uni<Void>> task) {
-        CompletableFuture<Void> admitted;
-        boolean pause;
-        Lane start = null;
-        synchronized (this) {
-            Lane lane = lanes.computeIfAbsent(new LaneKey(partition, slot), Lane::new);
-            lane.queue.addLast(task);
-            if (records != 1 || lane.weights != null) {
-                if (lane.weights == null) {
-                    lane.weights = new ArrayDeque<>();
-                    for (int i = 1; i < lane.queue.size(); i++) {
-                        lane.weights.addLast(1);
-                    }
-                }
-                lane.weights.addLast(records);
-            }
-            int backlog = backlogs.merge(partition, records, Integer::sum);
-            largestTask = Math.max(largestTask, records);
-            pause = backlog > pauseAbove()
-                    && (paused.add(partition) || backlog / PAUSE_AGAIN_EVERY != (backlog - records) / PAUSE_AGAIN_EVERY);
-            if (!lane.draining) {
-                lane.draining = true;
-                start = lane;
-            }
-            inFlight += records;
-            if (inFlight <= capacity) {
-                admitted = null;
-            } else {
-                admitted = new CompletableFuture<>();
-                waiting.add(admitted);
-            }
-        }
-        if (pause) {
-            flow.pause(partition);
-        }
-        if (start != null) {
-            schedule(start, worker != null);
-        }
-        return admitted == null ? DONE : Uni.createFrom().completionStage(admitted);
+        return enqueue(partition, slot, List.of(task), records);
     }
 
     /**
@@ -171,34 +134,45 @@ final class PartitionLanes {
      * and the pause are looked up and decided once. Completes when the last task is admitted.
      */
     Uni<Void> submitAll(TopicPartition partition, int slot, List<Supplier<Uni<Void>>> tasks) {
-        int records = tasks.size();
-        if (records == 0) {
-            return DONE;
-        }
+        return tasks.isEmpty() ? DONE : enqueue(partition, slot, tasks, 1);
+    }
+
+    /** Queues tasks that stand for {@code weight} records each; completes when the last one is admitted. */
+    private Uni<Void> enqueue(TopicPartition partition, int slot, List<Supplier<Uni<Void>>> tasks, int weight) {
+        int records = tasks.size() * weight;
         CompletableFuture<Void> admitted = null;
         boolean pause;
         Lane start = null;
         synchronized (this) {
             Lane lane = lanes.computeIfAbsent(new LaneKey(partition, slot), Lane::new);
-            for (Supplier<Uni<Void>> task : tasks) {
-                lane.queue.addLast(task);
-                if (lane.weights != null) {
+            if (weight != 1 && lane.weights == null) {
+                // the first task standing for several records: the tasks queued before it stand for one each
+                lane.weights = new ArrayDeque<>();
+                for (int i = 0; i < lane.queue.size(); i++) {
                     lane.weights.addLast(1);
                 }
             }
+            for (Supplier<Uni<Void>> task : tasks) {
+                lane.queue.addLast(task);
+                if (lane.weights != null) {
+                    lane.weights.addLast(weight);
+                }
+            }
             int backlog = backlogs.merge(partition, records, Integer::sum);
+            largestTask = Math.max(largestTask, weight);
             pause = backlog > pauseAbove()
                     && (paused.add(partition) || backlog / PAUSE_AGAIN_EVERY != (backlog - records) / PAUSE_AGAIN_EVERY);
             if (!lane.draining) {
                 lane.draining = true;
                 start = lane;
             }
-            // as many waiters as records beyond the bound, as if they had been submitted one by one
-            int before = inFlight;
-            inFlight += records;
-            for (int over = inFlight - Math.max(before, capacity); over > 0; over--) {
-                admitted = new CompletableFuture<>();
-                waiting.add(admitted);
+            // a waiter for each task beyond the bound, as if the tasks had been submitted one by one
+            for (int i = 0; i < tasks.size(); i++) {
+                inFlight += weight;
+                if (inFlight > capacity) {
+                    admitted = new CompletableFuture<>();
+                    waiting.add(admitted);
+                }
             }
         }
         if (pause) {
