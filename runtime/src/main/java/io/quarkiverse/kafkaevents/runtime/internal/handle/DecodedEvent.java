@@ -106,7 +106,7 @@ public final class DecodedEvent {
         }
         if (specVersion != null && Arrays.equals(SPEC_VERSION_1_0, specVersion.value())) {
             return binary(headers, value, required(id, "ce_id", null), required(type, "ce_type", texts),
-                    required(source, "ce_source", texts), subject, time);
+                    required(source, "ce_source", texts), subject, time, texts);
         }
         if (!isCloudEvent(specVersion, contentType)) {
             return new DecodedEvent(null, value);
@@ -125,14 +125,19 @@ public final class DecodedEvent {
     private static final byte[] SPEC_VERSION_1_0 = { '1', '.', '0' };
 
     private static DecodedEvent binary(Headers headers, byte[] value, String id, String type, String source,
-            Header subject, Header time) {
-        if (!isPlainPath(source)) {
+            Header subject, Header time, HeaderTexts texts) {
+        if (texts != null && texts.checkedSource(source)) {
+            // the same source as a record before: already found valid
+        } else if (!isPlainPath(source)) {
             try {
                 new URI(source);
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("invalid CloudEvent: ce_source '" + source
                         + "' is not a URI reference: " + e.getMessage(), e);
             }
+        }
+        if (texts != null) {
+            texts.sourceChecked(source);
         }
         byte[] timeBytes = time == null ? null : time.value();
         if (timeBytes != null && !looksLikeRfc3339(timeBytes)) {

@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * Header values that repeat from record to record (a CloudEvents type, a source), decoded once: a small table from a
  * value's bytes to its text. A lookup hashes and compares the bytes; a miss decodes them and takes the slot. The text
- * handed out is the same {@code String} each time, so its hash (the routing key) is computed once too. Thread-safe
+ * handed out is the same {@code String} each time, so its hash (the routing key) is computed once too, and a source
+ * already found valid is recognised by identity. Thread-safe
  * without locks: entries are immutable, and a race at worst decodes a value twice. One per dispatcher.
  */
 final class HeaderTexts {
@@ -19,6 +20,19 @@ final class HeaderTexts {
     }
 
     private final Entry[] entries = new Entry[SLOTS];
+    /**
+     * The last {@code ce_source} found to be a valid URI reference: the table hands out the same {@code String} for the
+     * same bytes, so a record from the same source is recognised by identity and not checked again.
+     */
+    private volatile String checkedSource;
+
+    boolean checkedSource(String source) {
+        return source == checkedSource;
+    }
+
+    void sourceChecked(String source) {
+        checkedSource = source;
+    }
 
     String text(byte[] bytes) {
         if (bytes.length > MAX_LENGTH) {

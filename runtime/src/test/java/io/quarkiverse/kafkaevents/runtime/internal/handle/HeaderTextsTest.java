@@ -2,6 +2,8 @@ package io.quarkiverse.kafkaevents.runtime.internal.handle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 
@@ -42,6 +44,29 @@ class HeaderTextsTest {
         assertEquals("id-1", decoded.id());
         assertEquals(plain.time(), decoded.time());
         assertEquals(2026, decoded.time().getYear());
+    }
+
+    @Test
+    void aSourceCheckedOnceIsTrustedOnlyForTheSameText() {
+        HeaderTexts texts = new HeaderTexts();
+        RecordHeaders good = new RecordHeaders();
+        good.add("ce_specversion", bytes("1.0"));
+        good.add("ce_id", bytes("id-1"));
+        good.add("ce_type", bytes("T"));
+        good.add("ce_source", bytes("https://example.com/orders?region=eu"));
+        assertEquals("https://example.com/orders?region=eu", DecodedEvent.decode(good, bytes("{}"), texts).source());
+        assertTrue(texts.checkedSource(texts.text(bytes("https://example.com/orders?region=eu"))));
+        // a different, invalid source after it is still checked
+        RecordHeaders bad = new RecordHeaders();
+        bad.add("ce_specversion", bytes("1.0"));
+        bad.add("ce_id", bytes("id-2"));
+        bad.add("ce_type", bytes("T"));
+        bad.add("ce_source", bytes("not a uri"));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> DecodedEvent.decode(bad, bytes("{}"), texts));
+        assertTrue(error.getMessage().contains("ce_source 'not a uri'"), error.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DecodedEvent.decode(bad, bytes("{}"), texts),
+                "an invalid source is never remembered as checked");
     }
 
     private static byte[] bytes(String text) {
