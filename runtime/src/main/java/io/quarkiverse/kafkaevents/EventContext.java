@@ -26,7 +26,7 @@ public interface EventContext {
     /** The record key, or {@code null}. */
     String key();
 
-    /** The Kafka record timestamp. */
+    /** The Kafka record timestamp, or {@code null} when the record has none (a negative timestamp). */
     Instant timestamp();
 
     /** The record headers (the last value of each header, decoded as UTF-8). */
