@@ -93,6 +93,10 @@ public final class HandlerCalls {
 
     private static Throwable callBlocking(EventInvoker invoker, Object event, KafkaEventContext context,
             List<EventContext> batch, Context trace) {
+        if (CallContexts.shared(ContextInternal.current())) {
+            // not in a lane's own context (a retry's continuation, say): the MDC and span go to one of the call's own
+            return CallContexts.isolated(() -> callBlocking(invoker, event, context, batch, trace));
+        }
         Mdc.put(context);
         try (Scope scope = trace.makeCurrent()) {
             invoke(invoker, event, context, batch);

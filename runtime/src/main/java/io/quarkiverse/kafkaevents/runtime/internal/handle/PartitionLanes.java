@@ -16,6 +16,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * Runs the records of each partition one after the other, and the partitions of a channel side by side, so that a
@@ -75,6 +76,11 @@ final class PartitionLanes {
         /** The records each queued task stands for, in queue order (present once a task stands for more than one). */
         ArrayDeque<Integer> weights;
         boolean draining;
+        /**
+         * The duplicated Vert.x context the lane's drains run in on worker threads ({@link CallContexts}); made by its
+         * first drain, read and written only by drains (one at a time).
+         */
+        ContextInternal context;
 
         Lane(LaneKey key) {
             this.partition = key.partition();
@@ -208,7 +214,7 @@ final class PartitionLanes {
             Executor executor = worker != null ? worker
                     : io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool();
             try {
-                executor.execute(() -> drain(lane));
+                executor.execute(() -> drainInOwnContext(lane));
                 return;
             } catch (RuntimeException rejected) {
                 // the pool is shutting down: drain here, the records are dropped by their revocation checks
@@ -216,6 +222,22 @@ final class PartitionLanes {
             }
         }
         drain(lane);
+    }
+
+    /**
+     * Drains on a worker thread in the lane's own context: the worker pool runs a task in the context it was handed
+     * over from (the consumer's, shared by all partitions), where the calls' MDC and spans would mix.
+     */
+    private void drainInOwnContext(Lane lane) {
+        ContextInternal current = ContextInternal.current();
+        if (current == null || current == lane.context) {
+            drain(lane);
+            return;
+        }
+        if (lane.context == null) {
+            lane.context = CallContexts.create(current);
+        }
+        lane.context.dispatch(() -> drain(lane));
     }
 
     /**
