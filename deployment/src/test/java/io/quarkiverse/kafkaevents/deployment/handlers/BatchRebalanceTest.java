@@ -44,7 +44,8 @@ import io.quarkus.test.QuarkusUnitTest;
 /**
  * A rebalance in the middle of a batch: a blocking batch handler ({@code List<E>}) is stuck in its first call while
  * the later polls of its only partition are queued behind it as lane tasks, and a second member of the group takes
- * the partition. The new owner gets every record from the start (no finished record was committed: at most offset 0);
+ * the partition. The old member waits the revocation timeout (5 s) for the stuck call, in vain, and commits nothing
+ * it did not finish: the new owner gets every record from the start (at most offset 0 committed);
  * once the stuck call returns, the old member calls the handler no more (the queued batches of the revoked partition
  * are dropped) and the group's committed offset of the partition does not move.
  */

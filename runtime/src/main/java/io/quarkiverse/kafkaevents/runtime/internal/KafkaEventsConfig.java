@@ -178,7 +178,7 @@ public interface KafkaEventsConfig {
     }
 
     /**
-     * Graceful shutdown of the handlers.
+     * Graceful shutdown of the handlers, and graceful hand-over of partitions in a rebalance.
      */
     @ConfigDocSection
     ShutdownConfig shutdown();
@@ -195,6 +195,17 @@ public interface KafkaEventsConfig {
          */
         @WithDefault("10s")
         Duration timeout();
+
+        /**
+         * How long, when a rebalance takes partitions away from this instance (another instance joins, say), handler
+         * calls already running on them may take to finish before their offsets are committed, so that their new
+         * owner does not handle those records again. Records not started yet, and records waiting for a retry, are
+         * left to the new owner at once. The consumer's polling thread waits meanwhile (inside the rebalance, which
+         * the group waits for): keep it well below {@code max.poll.interval.ms}. {@code 0} commits at once; a call
+         * finishing later is then handled again by the new owner.
+         */
+        @WithDefault("5s")
+        Duration revocationTimeout();
     }
 
     /**

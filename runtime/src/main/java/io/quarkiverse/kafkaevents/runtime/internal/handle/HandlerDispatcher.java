@@ -69,6 +69,7 @@ public class HandlerDispatcher {
     private final RecordHandler records;
     private final PartitionRun runs;
     private final Vertx vertx;
+    private final Duration revocationTimeout;
     private volatile boolean stopping;
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
@@ -76,6 +77,7 @@ public class HandlerDispatcher {
             Instance<EventFailureHandler> failureHandlers, EventMonitors monitors, EventTracing tracing,
             KafkaClientService clients, Vertx vertx) {
         this.vertx = vertx;
+        this.revocationTimeout = config.shutdown().revocationTimeout();
         this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), config.handlers(),
                 clients);
         AttemptRunner attempts = new AttemptRunner(monitors, vertx, () -> stopping);
@@ -224,8 +226,8 @@ public class HandlerDispatcher {
 
     /**
      * Called by the rebalance listener, on the consumer's polling thread: records of these partitions still queued or
-     * waiting to retry are dropped, and what was finished of them is committed (unless they were lost: then nothing
-     * can be committed any more).
+     * waiting to retry are dropped, handler calls running on them get up to the revocation timeout to finish, and what
+     * was finished of them is committed (unless they were lost: then nothing can be committed any more).
      */
     void revoked(Consumer<?, ?> consumer, String group,
             Collection<TopicPartition> partitions, boolean lost) {
@@ -243,6 +245,7 @@ public class HandlerDispatcher {
             if (lost) {
                 handlers.commits.forget(mine);
             } else if (!mine.isEmpty()) {
+                HandlerShutdown.awaitRunning(handlers, mine, revocationTimeout);
                 handlers.commits.commitAndForget(consumer, mine);
             }
         }

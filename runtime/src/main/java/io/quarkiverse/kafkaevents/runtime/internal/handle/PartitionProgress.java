@@ -98,6 +98,18 @@ public final class PartitionProgress {
         return running;
     }
 
+    /** The number of handler calls running on records of these partitions. */
+    int handling(java.util.Collection<TopicPartition> partitions) {
+        int running = 0;
+        for (Slot slot : slots.values()) {
+            Activity activity = slot.activity;
+            if (activity != null && activity.state() == State.HANDLING && partitions.contains(slot.partition)) {
+                running++;
+            }
+        }
+        return running;
+    }
+
     /** Partitions whose write is failing right now, described. */
     List<String> failingWrites() {
         long now = System.currentTimeMillis();

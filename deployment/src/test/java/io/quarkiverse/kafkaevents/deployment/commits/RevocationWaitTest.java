@@ -1,0 +1,130 @@
+package io.quarkiverse.kafkaevents.deployment.commits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.kafkaevents.EventHandler;
+import io.quarkiverse.kafkaevents.EventPublisher;
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * A handler call running when a rebalance takes its partition away gets the revocation timeout to finish: the old
+ * member waits for it, commits past its record, and the new owner starts after it instead of handling it again. The
+ * records queued behind it are left to the new owner (not handled by the old member).
+ */
+public class RevocationWaitTest {
+
+    static final String APP = "revocation-wait-test";
+    static final String GROUP = "test." + APP;
+    static final String TOPIC = "test." + APP + ".public.doors-opened";
+    static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
+
+    @EventTopic(value = "doors-opened", pluralize = false)
+    public record DoorOpened(@PartitionKey String door) {
+    }
+
+    public static class Doors {
+        static final CountDownLatch STARTED = new CountDownLatch(1);
+        static final CountDownLatch RELEASE = new CountDownLatch(1);
+        static final Set<String> HANDLED = ConcurrentHashMap.newKeySet();
+
+        @EventHandler
+        void on(DoorOpened opened) throws InterruptedException {
+            if (opened.door().equals("door-0")) {
+                STARTED.countDown();
+                RELEASE.await(60, TimeUnit.SECONDS);
+            }
+            HANDLED.add(opened.door());
+        }
+    }
+
+    static final String HANDLER = "quarkus.kafka-events.handlers.\"" + Doors.class.getName() + "#on\".kafka.";
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(DoorOpened.class, Doors.class, CommitSupport.class))
+            .overrideConfigKey("quarkus.application.name", APP)
+            .overrideConfigKey("quarkus.kafka-events.events.\"DoorOpened\".partitions", "1")
+            .overrideConfigKey("quarkus.kafka-events.shutdown.revocation-timeout", "20s")
+            // the member learns of the rebalance at its next heartbeat: soon
+            .overrideConfigKey(HANDLER + "\"heartbeat.interval.ms\"", "200")
+            .overrideConfigKey(HANDLER + "\"auto.commit.interval.ms\"", "600000");
+
+    @Inject
+    EventPublisher publisher;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void aCallRunningAtTheRevocationFinishesAndIsCommittedBeforeTheNewOwnerStarts() throws Exception {
+        List<DoorOpened> doors = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            doors.add(new DoorOpened("door-" + i));
+        }
+        publisher.publishAll(doors).await().atMost(Duration.ofSeconds(30));
+        assertTrue(Doors.STARTED.await(30, TimeUnit.SECONDS), "the call of door-0 started");
+        Thread releaser = new Thread(() -> {
+            try {
+                // well after the old member entered the rebalance (its heartbeat is every 200 ms)
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Doors.RELEASE.countDown();
+        });
+        try (CommitSupport commits = new CommitSupport(bootstrap); KafkaConsumer<String, byte[]> newOwner = newOwner()) {
+            newOwner.subscribe(List.of(TOPIC));
+            releaser.start();
+            List<String> received = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (received.size() < 4 && System.nanoTime() < deadline) {
+                newOwner.poll(Duration.ofMillis(200)).forEach(record -> received.add(record.key()));
+            }
+            for (int i = 0; i < 5; i++) {
+                newOwner.poll(Duration.ofMillis(200)).forEach(record -> received.add(record.key()));
+            }
+            assertTrue(newOwner.assignment().contains(PARTITION), "the new member owns the partition");
+            assertEquals(List.of("door-1", "door-2", "door-3", "door-4"), received,
+                    "the new owner starts after the call that finished during the revocation");
+            assertEquals(1, commits.committed(GROUP, PARTITION), "committed past door-0 on revocation");
+            assertEquals(Set.of("door-0"), Doors.HANDLED, "the old member handled no record queued behind it");
+        } finally {
+            Doors.RELEASE.countDown();
+            releaser.join(10_000);
+        }
+    }
+
+    /** A member that sorts first, so that the range assignor gives it the only partition; it never commits. */
+    private KafkaConsumer<String, byte[]> newOwner() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "aaa-new-owner");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+}
