@@ -31,9 +31,6 @@ final class OutboxStore {
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
     static final Set<String> COLUMNS = Set.of("id", "seq", "topic", "record_key", "headers", "payload", "created_at",
             "attempts", "next_attempt_at", "locked_until", "locked_by", "status", "last_error", "trace_context");
-    private static final String CLAIMABLE = "status = 'PENDING' AND (locked_until IS NULL OR locked_until < now())"
-            + " AND (record_key IS NULL OR NOT EXISTS (SELECT 1 FROM %1$s e WHERE e.record_key = %2$s.record_key"
-            + " AND e.seq < %2$s.seq))";
 
     /** One row, as sent. */
     record Row(String id, long seq, String topic, String key, byte[] headers, byte[] payload, int attempts,
@@ -89,16 +86,64 @@ final class OutboxStore {
         }
     }
 
-    /** Claims one row for the fast path; {@code false} when it is not claimable (an earlier row of its key is left). */
+    /**
+     * Claims one row for the fast path; {@code false} when it is not claimable (an earlier row of its key is left,
+     * another instance holds it) or when a relay's claim is running, in which case the row is left to the relay.
+     * <p>
+     * The fast path holds the shared side of the claims' lock while it claims, so a relay's claim (the exclusive side)
+     * never runs beside it: a relay that had read a key's rows as free while the fast path took the first of them
+     * would otherwise still claim the later ones (they are free) and send them beside the first, out of order. The
+     * fast path never waits for that lock: a claim running means the relay is at work, and it sends the row in its
+     * next round at the latest.
+     */
     boolean claim(String id, Duration lease) throws SQLException {
-        String sql = "UPDATE " + table + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
-                + " attempts = attempts + 1 WHERE id = ? AND " + String.format(CLAIMABLE, table, table);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement claim = connection.prepareStatement(sql)) {
-            claim.setDouble(1, lease.toMillis() / 1000.0);
-            claim.setString(2, owner);
-            claim.setString(3, id);
-            return claim.executeUpdate() == 1;
+        String sql = "WITH " + OutboxOwnership.LIVE_OWNERS + " UPDATE " + table + " t SET locked_until = now()"
+                + " + make_interval(secs => ?), locked_by = ?, attempts = attempts + 1 WHERE t.id = ? AND t.status ="
+                + " 'PENDING' AND " + OutboxOwnership.free("t") + " AND (t.record_key IS NULL OR NOT EXISTS (SELECT 1"
+                + " FROM " + table + " e WHERE e.record_key = t.record_key AND e.seq < t.seq))";
+        return inTransaction(connection -> {
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT pg_try_advisory_xact_lock_shared(hashtext(?))")) {
+                lock.setString(1, claimLock());
+                try (ResultSet taken = lock.executeQuery()) {
+                    if (!taken.next() || !taken.getBoolean(1)) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement claim = connection.prepareStatement(sql)) {
+                claim.setDouble(1, lease.toMillis() / 1000.0);
+                claim.setString(2, owner);
+                claim.setString(3, id);
+                return claim.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** The advisory lock keeping claims apart: a relay's claim takes it exclusively, a fast path's shared. */
+    private String claimLock() {
+        return "kafka-events-outbox-claim:" + table;
+    }
+
+    /** A piece of work on one connection in one transaction: committed when it returns, rolled back when it throws. */
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
         }
     }
 
@@ -107,15 +152,14 @@ final class OutboxStore {
      * ended: {@link OutboxOwnership}), in row order: a row whose every earlier row of its key is due and free too (so
      * claimed in the same batch, before it: ORDER BY seq), so a backlog of one key drains a batch at a time rather than
      * a row per round. Claims of all instances are serialized by a transaction-scoped advisory lock, taken before the
-     * claim's snapshot: a claim never sees rows another claim is taking as free.
+     * claim's snapshot: a claim never sees rows another claim (a relay's, or a fast path's: {@link #claim}) is taking
+     * as free.
      * <p>
      * Whether all earlier rows of a row's key are due is one pass over the table in key order (a running
      * {@code bool_and} per key), so a claim costs time linear in the backlog whatever the planner knows about the
      * table: a correlated "no earlier row that is not due" subquery per row was quadratic in the rows per key and took
      * seconds with a backlog of some ten thousand rows (the relay then fell further behind with every round). A
-     * candidate is checked again as it is locked (PostgreSQL re-evaluates the condition on the row's latest version):
-     * the fast path claims rows without the claims' lock, and a row it claimed after this claim's snapshot is left
-     * to it.
+     * candidate is checked again as it is locked (PostgreSQL re-evaluates the condition on the row's latest version).
      */
     List<Row> claimDue(int limit, Duration lease) throws SQLException {
         String due = "%1$s.status = 'PENDING' AND %1$s.next_attempt_at <= now() AND " + OutboxOwnership.free("%1$s");
@@ -127,32 +171,25 @@ final class OutboxStore {
                 + " attempts = attempts + 1 WHERE id IN (SELECT t.id FROM " + table + " t WHERE t.id = ANY"
                 + " (ARRAY(SELECT id FROM candidates)) AND " + String.format(due, "t") + " FOR UPDATE SKIP LOCKED)"
                 + " RETURNING id, seq, topic, record_key, headers, payload, attempts, trace_context";
-        List<Row> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+        List<Row> rows = inTransaction(connection -> {
+            List<Row> claimed = new ArrayList<>();
             try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))");
                     PreparedStatement claim = connection.prepareStatement(sql)) {
-                lock.setString(1, "kafka-events-outbox-claim:" + table);
+                lock.setString(1, claimLock());
                 lock.execute();
                 claim.setInt(1, limit);
                 claim.setDouble(2, lease.toMillis() / 1000.0);
                 claim.setString(3, owner);
                 try (ResultSet result = claim.executeQuery()) {
                     while (result.next()) {
-                        rows.add(new Row(result.getString(1), result.getLong(2), result.getString(3),
+                        claimed.add(new Row(result.getString(1), result.getLong(2), result.getString(3),
                                 result.getString(4), result.getBytes(5), result.getBytes(6), result.getInt(7),
                                 result.getString(8)));
                     }
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
-        }
+            return claimed;
+        });
         rows.sort((a, b) -> Long.compare(a.seq(), b.seq()));
         return rows;
     }
