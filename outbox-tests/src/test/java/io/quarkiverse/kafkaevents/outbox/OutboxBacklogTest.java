@@ -23,6 +23,7 @@ import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
+import io.quarkiverse.kafkaevents.deployment.failures.HealthProbe;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -62,6 +63,7 @@ public class OutboxBacklogTest {
             // nothing sent at commit: the relay finds the whole backlog, every 2 s
             .overrideConfigKey("quarkus.kafka-events.outbox.fast-path", "false")
             .overrideConfigKey("quarkus.kafka-events.outbox.relay-interval", "2s")
+            .overrideConfigKey("quarkus.kafka-events.outbox.lag-threshold", "3s")
             .overrideConfigKey("quarkus.kafka-events.events.\"MeterRead\".config.\"max.message.bytes\"", "4096"));
 
     @Inject
@@ -77,6 +79,7 @@ public class OutboxBacklogTest {
         meters.read("m-2", 0, 400, "ok");
         TestDatabase.await(() -> TestDatabase.column("SELECT id FROM " + TABLE).isEmpty(), TABLE, Duration.ofSeconds(40));
         assertEquals(List.of(400, 400), counts(sequences()), "every reading once");
+        assertTrue(HealthProbe.await("well", true).body().contains("\"kafka-events-outbox\""), "wellness UP");
 
         // m-1: 3 readings, then one over the topic's max.message.bytes, then 3 more; m-2 goes on meanwhile
         meters.read("m-1", 400, 3, "ok");
@@ -95,10 +98,27 @@ public class OutboxBacklogTest {
                 assertEquals(i, meter.getValue().get(i), "order of " + meter.getKey() + ": " + tail(meter.getValue()));
             }
         }
+        // an operator is needed: the outbox's wellness check says so (its later rows lag too); this instance stays
+        // ready, since the broker and its topics are fine
+        HealthProbe.Answer well = awaitWellness(body -> body.contains("\"lagging\"") && body.contains("\"refused\""));
+        assertTrue(!well.up() && well.body().contains("\"failed\": 1") && well.body().contains("\"pending\": 3")
+                && well.body().contains("lag-threshold (3000 ms)"), well.body());
+        assertTrue(HealthProbe.get("ready").up(), HealthProbe.get("ready").body());
         // once the refused reading is skipped, the rest of m-1 follows
         TestDatabase.execute("DELETE FROM " + TABLE + " WHERE status = 'FAILED'");
         TestDatabase.await(() -> sequences().get("m-1").size() == 406, TABLE);
         assertEquals(List.of(400, 401, 402, 404, 405, 406), sequences().get("m-1").subList(400, 406));
+        assertTrue(HealthProbe.await("well", true).body().contains("\"failed\": 0"), "wellness UP again");
+    }
+
+    private static HealthProbe.Answer awaitWellness(java.util.function.Predicate<String> body) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HealthProbe.Answer answer = HealthProbe.get("well");
+        while (!body.test(answer.body()) && System.nanoTime() < deadline) {
+            TestDatabase.sleep(200);
+            answer = HealthProbe.get("well");
+        }
+        return answer;
     }
 
     private Map<String, List<Integer>> sequences() {

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsLivenessCheck;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsOutboxCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsReadinessCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsStartupCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.metrics.MicrometerEventMonitor;
@@ -34,6 +35,10 @@ public class ObservabilityProcessor {
                     .addBeanClasses(KafkaEventsReadinessCheck.class, KafkaEventsStartupCheck.class,
                             KafkaEventsLivenessCheck.class)
                     .setUnremovable().build());
+            // the outbox's backlog: only where the outbox can be (EventTypesProcessor#transactionalDelivery)
+            if (capabilities.isPresent(Capability.TRANSACTIONS) && capabilities.isPresent(Capability.AGROAL)) {
+                beans.produce(AdditionalBeanBuildItem.unremovableOf(KafkaEventsOutboxCheck.class));
+            }
         }
     }
 

@@ -42,18 +42,23 @@ final class SampleClient {
 
     /** Polls a health endpoint until the kafka-events check has the status; returns the check. */
     static Map<String, Object> awaitCheck(String path, String status) {
+        return awaitCheck(path, "kafka-events", status);
+    }
+
+    /** Waits (at most 30 s) until the check of that name on that endpoint has the status; returns it. */
+    static Map<String, Object> awaitCheck(String path, String name, String status) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Map<String, Object> check = null;
         while (System.nanoTime() < deadline) {
             JsonPath json = given().get(path).then().extract().jsonPath();
             List<Map<String, Object>> checks = json.getList("checks");
-            check = checks.stream().filter(c -> "kafka-events".equals(c.get("name"))).findFirst().orElse(null);
+            check = checks.stream().filter(c -> name.equals(c.get("name"))).findFirst().orElse(null);
             if (check != null && status.equals(check.get("status"))) {
                 return check;
             }
             sleep(250);
         }
-        throw new AssertionError("kafka-events check never " + status + " on " + path + ", last: " + check);
+        throw new AssertionError(name + " check never " + status + " on " + path + ", last: " + check);
     }
 
     static String scrape() {

@@ -62,7 +62,8 @@ public interface KafkaEventsOutboxConfig {
     boolean fastPath();
 
     /**
-     * The readiness check is DOWN when the oldest pending row is older than this.
+     * The wellness check {@code kafka-events-outbox} ({@code /q/health/well}) is DOWN when the oldest pending row is
+     * older than this. Not readiness: the table is shared by every instance, whose readiness would all go DOWN together.
      */
     @WithDefault("1m")
     Duration lagThreshold();

@@ -29,6 +29,6 @@ public interface Outbox {
     /** Rows the broker refused for good since start-up (marked failed). */
     long refused();
 
-    /** The readiness check is DOWN when the oldest pending row is older than this, in milliseconds. */
+    /** The outbox's wellness check is DOWN when the oldest pending row is older than this, in milliseconds. */
     long lagThresholdMillis();
 }

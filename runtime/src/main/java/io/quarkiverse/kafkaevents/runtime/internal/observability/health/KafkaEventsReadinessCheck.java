@@ -12,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -30,7 +29,6 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
-import io.quarkiverse.kafkaevents.runtime.internal.publish.Outbox;
 import io.quarkiverse.kafkaevents.runtime.internal.topics.AdminClients;
 import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicProvisioning;
 import io.smallrye.common.annotation.Identifier;
@@ -40,7 +38,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 /**
  * Readiness of Kafka Events: the broker answers, every topic the application needs exists with a leader for each of
  * its partitions, no dead-letter or retry write is being refused, and the consumers of the handler channels have their
- * partitions (or are waiting for a first assignment).
+ * partitions (or are waiting for a first assignment). The outbox's backlog is a wellness check
+ * ({@link KafkaEventsOutboxCheck}): shared by all instances, it says nothing about this one.
  * <p>
  * The broker is asked with one bounded admin round trip (cluster and all topics together) at most once per
  * {@code quarkus.kafka-events.health.cache-for}; probes in between reuse the answer. Only the bootstrap servers, topic
@@ -60,7 +59,6 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
     private final TopicProvisioning provisioning;
     private final HandlerDispatcher dispatcher;
     private final KafkaClientService clients;
-    private final Instance<Outbox> outbox;
     private Admin admin;
     private BrokerStatus cached;
     /** Per channel, since when its consumers have had no partition. */
@@ -68,8 +66,7 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
 
     KafkaEventsReadinessCheck(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             KafkaEventsConfig config, TopicProvisioning provisioning, HandlerDispatcher dispatcher,
-            KafkaClientService clients, Instance<Outbox> outbox) {
-        this.outbox = outbox;
+            KafkaClientService clients) {
         this.kafkaConfig = kafkaConfig;
         this.config = config;
         this.provisioning = provisioning;
@@ -91,23 +88,7 @@ public class KafkaEventsReadinessCheck implements HealthCheck {
             response.withData("failing-writes." + failing.getKey(), String.join("; ", failing.getValue()));
         }
         up &= failingWrites.isEmpty();
-        up &= outbox(response);
         return response.status(up).build();
-    }
-
-    /** The outbox's backlog, when it is used: DOWN when its oldest pending row is older than the threshold. */
-    private boolean outbox(HealthCheckResponseBuilder response) {
-        if (!outbox.isResolvable()) {
-            return true;
-        }
-        long[] backlog = outbox.get().backlog();
-        if (backlog == null) {
-            return true;
-        }
-        response.withData("outbox.pending", backlog[0]);
-        response.withData("outbox.failed", backlog[1]);
-        response.withData("outbox.oldest-pending", backlog[2] + " ms");
-        return backlog[2] <= outbox.get().lagThresholdMillis();
     }
 
     private synchronized BrokerStatus broker() {
