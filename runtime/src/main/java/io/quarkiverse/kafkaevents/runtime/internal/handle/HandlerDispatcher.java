@@ -245,7 +245,10 @@ public class HandlerDispatcher {
             if (lost) {
                 handlers.commits.forget(mine);
             } else if (!mine.isEmpty()) {
-                HandlerShutdown.awaitRunning(handlers, mine, revocationTimeout);
+                if (!stopping) {
+                    // on shutdown the drain has waited already (the consumers are closed after it)
+                    HandlerShutdown.awaitRunning(handlers, mine, revocationTimeout);
+                }
                 handlers.commits.commitAndForget(consumer, mine);
             }
         }
