@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -14,11 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -95,8 +91,8 @@ public class RevocationWaitTest {
             }
             Doors.RELEASE.countDown();
         });
-        try (CommitSupport commits = new CommitSupport(bootstrap); KafkaConsumer<String, byte[]> newOwner = newOwner()) {
-            newOwner.subscribe(List.of(TOPIC));
+        try (CommitSupport commits = new CommitSupport(bootstrap);
+                KafkaConsumer<String, byte[]> newOwner = CommitSupport.takeOver(bootstrap, GROUP, TOPIC)) {
             releaser.start();
             List<String> received = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -115,16 +111,5 @@ public class RevocationWaitTest {
             Doors.RELEASE.countDown();
             releaser.join(10_000);
         }
-    }
-
-    /** A member that sorts first, so that the range assignor gives it the only partition; it never commits. */
-    private KafkaConsumer<String, byte[]> newOwner() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "aaa-new-owner");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 }

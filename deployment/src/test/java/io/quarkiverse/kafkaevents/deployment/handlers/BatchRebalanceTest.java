@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,15 +20,12 @@ import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -148,7 +144,7 @@ public class BatchRebalanceTest {
                 assertTrue(committedWhileStuck <= 0,
                         "committed past records not finished while the first call is stuck: " + committedWhileStuck);
 
-                try (KafkaConsumer<String, byte[]> newOwner = newOwner()) {
+                try (KafkaConsumer<String, byte[]> newOwner = CommitSupport.takeOver(bootstrap, GROUP, TOPIC)) {
                     // a second member takes the only partition; it reads it from the start: nothing finished was committed
                     Set<String> received = new TreeSet<>();
                     long takenOver = 0;
@@ -183,23 +179,6 @@ public class BatchRebalanceTest {
                 Tasks.RELEASE.countDown();
             }
         }
-    }
-
-    /**
-     * A plain consumer joining the application's group with a client id that sorts first, so that the range assignor
-     * gives it the only partition. It never commits.
-     */
-    private KafkaConsumer<String, byte[]> newOwner() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "aaa-new-owner");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer());
-        consumer.subscribe(List.of(TOPIC));
-        return consumer;
     }
 
     private static void await(BooleanSupplier condition, Duration timeout, Supplier<String> message)
