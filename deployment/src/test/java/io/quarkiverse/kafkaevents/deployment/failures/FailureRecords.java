@@ -7,15 +7,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
@@ -75,24 +71,6 @@ final class FailureRecords {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /**
-     * A plain consumer joining {@code group} on {@code topic} with a client id that sorts first, so that the range
-     * assignor gives it the partition of a one-partition topic: the application's consumer loses it. Close it to
-     * leave the group.
-     */
-    static KafkaConsumer<String, byte[]> newOwner(String bootstrap, String group, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "aaa-new-owner");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topic));
-        return consumer;
     }
 
     /** Polls until the consumer receives the record of the key, within 60 seconds. */

@@ -18,6 +18,7 @@ import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkiverse.kafkaevents.deployment.commits.CommitSupport;
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -46,7 +47,7 @@ public class RebalanceTest {
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(JobQueued.class, JobHandler.class, RawRecords.class,
-                    FailureRecords.class))
+                    FailureRecords.class, CommitSupport.class))
             .overrideConfigKey("quarkus.application.name", "rebalance-test")
             .overrideConfigKey("quarkus.kafka-events.events.\"JobQueued\".partitions", "1")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "30")
@@ -71,7 +72,7 @@ public class RebalanceTest {
 
         // a second member joins the group and takes the only partition: this instance loses it in the middle of its
         // retries
-        try (KafkaConsumer<String, byte[]> newOwner = FailureRecords.newOwner(bootstrap, "test.rebalance-test", TOPIC)) {
+        try (KafkaConsumer<String, byte[]> newOwner = CommitSupport.takeOver(bootstrap, "test.rebalance-test", TOPIC)) {
             FailureRecords.awaitRecord(newOwner, "stuck-1");
             Instant takenOver = Instant.now();
             int attemptsAtTakeOver = JobHandler.ATTEMPTS.size();

@@ -17,6 +17,7 @@ import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkiverse.kafkaevents.deployment.commits.CommitSupport;
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -47,7 +48,7 @@ public class RetryTopicsRebalanceTest {
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(ImportRequested.class, ImportHandler.class, RawRecords.class,
-                    FailureRecords.class))
+                    FailureRecords.class, CommitSupport.class))
             .overrideConfigKey("quarkus.application.name", "retry-rebalance-test")
             .overrideConfigKey("quarkus.kafka-events.failure.mode", "retry-topics")
             .overrideConfigKey("quarkus.kafka-events.events.\"ImportRequested\".partitions", "1")
@@ -69,7 +70,7 @@ public class RetryTopicsRebalanceTest {
         assertEquals(1, ImportHandler.ATTEMPTS.get());
 
         // a second member joins the retry consumers' group and takes the only retry-1 partition while the record waits
-        try (KafkaConsumer<String, byte[]> newOwner = FailureRecords.newOwner(bootstrap, "test.retry-rebalance-test-retry",
+        try (KafkaConsumer<String, byte[]> newOwner = CommitSupport.takeOver(bootstrap, "test.retry-rebalance-test-retry",
                 RETRY_1)) {
             FailureRecords.awaitRecord(newOwner, "waiting-1");
             assertTrue(System.currentTimeMillis() < due, "the partition changed hands before the retry was due");

@@ -30,14 +30,14 @@ final class Publishing {
     private final CountDownLatch finished;
     private final Thread thread;
 
-    private Publishing(EventPublisher publisher, String run, int keys, int perKey, int perSecond) {
+    private Publishing(EventPublisher publisher, String run, int keys, int firstSeq, int perKey, int perSecond) {
         this.run = run;
         this.total = keys * perKey;
         this.finished = new CountDownLatch(total);
         Semaphore inFlight = new Semaphore(500);
         this.thread = new Thread(() -> {
             long start = System.nanoTime();
-            for (int seq = 1; seq <= perKey; seq++) {
+            for (int seq = firstSeq; seq < firstSeq + perKey; seq++) {
                 for (int k = 0; k < keys; k++) {
                     long due = start + TimeUnit.SECONDS.toNanos(sent.get()) / perSecond;
                     long wait = due - System.nanoTime();
@@ -67,7 +67,12 @@ final class Publishing {
     }
 
     static Publishing start(EventPublisher publisher, String run, int keys, int perKey, int perSecond) {
-        Publishing publishing = new Publishing(publisher, run, keys, perKey, perSecond);
+        return start(publisher, run, keys, 1, perKey, perSecond);
+    }
+
+    /** Publishes {@code seq-<firstSeq>} onwards: the continuation of a publishing of the same run that has sent all. */
+    static Publishing start(EventPublisher publisher, String run, int keys, int firstSeq, int perKey, int perSecond) {
+        Publishing publishing = new Publishing(publisher, run, keys, firstSeq, perKey, perSecond);
         publishing.thread.start();
         return publishing;
     }
