@@ -41,5 +41,7 @@ public class PublisherChannelProcessor {
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "max.in.flight.requests.per.connection", "5"));
         // the publisher writes the CloudEvents headers itself, with the CloudEvents SDK
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "cloud-events", "false"));
+        // readiness is about this instance: the broker, shared by every instance, is a wellness check
+        defaults.produce(new RunTimeConfigurationDefaultBuildItem(PREFIX + "health-readiness-enabled", "false"));
     }
 }

@@ -29,6 +29,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.EnvironmentConfigBuilder;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.KafkaDeadLetterReplayer;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.RetryTopics;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.ConsumerAssignments;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerKafkaSettings;
@@ -77,7 +78,8 @@ public class HandlersProcessor {
     AdditionalBeanBuildItem dispatcher() {
         return AdditionalBeanBuildItem.builder()
                 .addBeanClasses(HandlerDispatcher.class, KafkaDeadLetterReplayer.class, EventTracing.class,
-                        RebalanceListener.class, StaticMembership.class, HandlerKafkaSettings.class)
+                        RebalanceListener.class, ConsumerAssignments.class, StaticMembership.class,
+                        HandlerKafkaSettings.class)
                 .setUnremovable()
                 .build();
     }
@@ -275,6 +277,10 @@ public class HandlersProcessor {
             // attributes per record) and sit between it and the publisher's span
             values.put("tracing-enabled", "false");
             values.put("consumer-rebalance-listener.name", RebalanceListener.NAME);
+            // SmallRye's readiness of a Kafka channel is DOWN while the broker does not answer: a cause every instance
+            // shares, which would take them all out of service together. The extension's own readiness check is
+            // about this instance; the broker is its wellness check (KafkaEventsBrokerCheck)
+            values.put("health-readiness-enabled", "false");
             produce(defaults, prefix, values);
             if (retryTopics) {
                 // the retry channel: every retry topic of the event topics, in a consumer group of its own (so that

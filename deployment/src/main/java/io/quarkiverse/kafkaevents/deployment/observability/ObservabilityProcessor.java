@@ -3,6 +3,7 @@ package io.quarkiverse.kafkaevents.deployment.observability;
 import java.util.Optional;
 
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsBrokerCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsLivenessCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsOutboxCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsReadinessCheck;
@@ -33,7 +34,7 @@ public class ObservabilityProcessor {
         if (capabilities.isPresent(Capability.SMALLRYE_HEALTH)) {
             beans.produce(AdditionalBeanBuildItem.builder()
                     .addBeanClasses(KafkaEventsReadinessCheck.class, KafkaEventsStartupCheck.class,
-                            KafkaEventsLivenessCheck.class)
+                            KafkaEventsLivenessCheck.class, KafkaEventsBrokerCheck.class)
                     .setUnremovable().build());
             // the outbox's backlog: only where the outbox can be (EventTypesProcessor#transactionalDelivery)
             if (capabilities.isPresent(Capability.TRANSACTIONS) && capabilities.isPresent(Capability.AGROAL)) {

@@ -23,6 +23,7 @@ import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkiverse.kafkaevents.deployment.failures.HealthProbe;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -60,7 +61,7 @@ public class RevocationWaitTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(DoorOpened.class, Doors.class, CommitSupport.class))
+            .withApplicationRoot(jar -> jar.addClasses(DoorOpened.class, Doors.class, CommitSupport.class, HealthProbe.class))
             .overrideConfigKey("quarkus.application.name", APP)
             .overrideConfigKey("quarkus.kafka-events.events.\"DoorOpened\".partitions", "1")
             .overrideConfigKey("quarkus.kafka-events.shutdown.revocation-timeout", "20s")
@@ -80,12 +81,20 @@ public class RevocationWaitTest {
         for (int i = 0; i < 5; i++) {
             doors.add(new DoorOpened("door-" + i));
         }
+        HealthProbe.await("ready", true); // the first request of the application pays its warm-up
         publisher.publishAll(doors).await().atMost(Duration.ofSeconds(30));
         assertTrue(Doors.STARTED.await(30, TimeUnit.SECONDS), "the call of door-0 started");
+        long[] probe = new long[] { -1 };
+        HealthProbe.Answer[] readiness = new HealthProbe.Answer[1];
         Thread releaser = new Thread(() -> {
             try {
-                // well after the old member entered the rebalance (its heartbeat is every 200 ms)
-                Thread.sleep(3000);
+                // well after the old member entered the rebalance (its heartbeat is every 200 ms): its polling thread
+                // waits for the running call; a readiness probe must not wait for it
+                Thread.sleep(1500);
+                long start = System.nanoTime();
+                readiness[0] = HealthProbe.get("ready");
+                probe[0] = (System.nanoTime() - start) / 1_000_000;
+                Thread.sleep(1500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -107,6 +116,10 @@ public class RevocationWaitTest {
                     "the new owner starts after the call that finished during the revocation");
             assertEquals(1, commits.committed(GROUP, PARTITION), "committed past door-0 on revocation");
             assertEquals(Set.of("door-0"), Doors.HANDLED, "the old member handled no record queued behind it");
+            releaser.join(10_000);
+            // before, the probe asked the consumer for its assignment and waited up to 1 s for its polling thread
+            assertTrue(probe[0] >= 0 && probe[0] < 500, "readiness answered in " + probe[0] + " ms during the wait");
+            assertTrue(readiness[0].up(), readiness[0].body());
         } finally {
             Doors.RELEASE.countDown();
             releaser.join(10_000);

@@ -40,6 +40,9 @@ import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkiverse.kafkaevents.deployment.failures.HealthProbe;
 import io.quarkiverse.kafkaevents.devbroker.DevBrokerCluster;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -53,9 +56,20 @@ public class DevBrokerClusterFailoverTest {
     private static final String TOPIC = "cluster-failover";
     private static final int RECORDS = 500;
 
+    /** Its topic has one replica per partition: a partition on a killed node has no leader until the node is back. */
+    @EventTopic(value = "unreplicated", pluralize = false)
+    public record Unreplicated(@PartitionKey String id) {
+    }
+
+    static final String UNREPLICATED = "test.cluster-failover-test.public.unreplicated";
+
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(DevBrokerProcesses.class))
+            .withApplicationRoot(jar -> jar.addClasses(DevBrokerProcesses.class, Unreplicated.class, HealthProbe.class))
+            .overrideConfigKey("quarkus.application.name", "cluster-failover-test")
+            .overrideConfigKey("quarkus.kafka-events.events.\"Unreplicated\".partitions", "3")
+            .overrideConfigKey("quarkus.kafka-events.events.\"Unreplicated\".replication-factor", "1")
+            .overrideConfigKey("quarkus.kafka-events.health.cache-for", "200ms")
             .overrideConfigKey("quarkus.kafka-events.devservices.nodes", "3")
             .overrideConfigKey("quarkus.http.test-port", "0")
             // a killed node is fenced (and its partitions move) after 3 s instead of 9 s
@@ -111,6 +125,15 @@ public class DevBrokerClusterFailoverTest {
 
                 assertEquals(expected, consumeAll(expected.size()), "acknowledged records lost or duplicated");
 
+                // a partition of the unreplicated topic lived on the killed node: once the node is fenced it has no
+                // leader. Every instance shares that cause: the wellness check says so, readiness stays UP
+                int lost = unreplicatedOn(admin, leader);
+                HealthProbe.Answer well = HealthProbe.await("well", false);
+                assertTrue(well.body().contains("topic." + UNREPLICATED)
+                        && well.body().contains("3 partitions, without leader: [" + lost + "]"), well.body());
+                HealthProbe.Answer ready = HealthProbe.get("ready");
+                assertTrue(ready.up(), ready.body());
+
                 long restartAt = System.nanoTime();
                 node.start(Duration.ofSeconds(60));
                 assertTrue(node.isRunning());
@@ -118,8 +141,18 @@ public class DevBrokerClusterFailoverTest {
                 LOG.infof("Node %d restarted (pid %d) and back in the ISR in %d ms", leader, node.pid(),
                         (System.nanoTime() - restartAt) / 1_000_000);
                 assertEquals(3, DevBrokerProcesses.children().size(), "broker JVMs: " + DevBrokerProcesses.children());
+                HealthProbe.await("well", true);
             }
         }
+    }
+
+    /** The partition of the unreplicated topic whose only replica is on the node. */
+    private static int unreplicatedOn(Admin admin, int node) throws Exception {
+        TopicDescription description = admin.describeTopics(List.of(UNREPLICATED)).allTopicNames()
+                .get(30, TimeUnit.SECONDS).get(UNREPLICATED);
+        return description.partitions().stream().filter(p -> p.replicas().get(0).id() == node).findFirst()
+                .orElseThrow(() -> new AssertionError("no partition on node " + node + ": " + description))
+                .partition();
     }
 
     private static TopicPartitionInfo describe(Admin admin) throws Exception {

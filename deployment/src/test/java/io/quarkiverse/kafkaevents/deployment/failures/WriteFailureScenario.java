@@ -117,8 +117,11 @@ abstract class WriteFailureScenario {
             publish("t-fail", true);
             publish("t-after", false);
             FailureRecords.await(() -> handled("t-fail"));
-            HealthProbe.Answer ready = HealthProbe.await("ready", false);
-            assertTrue(ready.body().contains("failing-writes.") && ready.body().contains(refusedTopic()), ready.body());
+            // a refused write is a cause every instance shares (the topic): wellness, never readiness
+            HealthProbe.Answer well = HealthProbe.await("well", false);
+            assertTrue(well.body().contains("failing-writes.") && well.body().contains(refusedTopic()), well.body());
+            HealthProbe.Answer ready = HealthProbe.get("ready");
+            assertTrue(ready.up(), ready.body());
             HealthProbe.Answer live = HealthProbe.await("live", false);
             assertTrue(live.body().contains("stalled.") && live.body().contains(topic() + "-0@"), live.body());
             FailureRecords.sleep(5500); // more than one commit interval (throttled strategy commits every 5 s)
@@ -137,7 +140,7 @@ abstract class WriteFailureScenario {
             FailureRecords.awaitSingle(bootstrap, refusedTopic(), "t-fail");
             awaitCommitted(admin, partition, failedOffset + 2);
             HealthProbe.await("live", true);
-            HealthProbe.await("ready", true);
+            HealthProbe.await("well", true);
         }
     }
 

@@ -13,7 +13,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 /**
  * Tells the dispatcher which partitions this instance gives up, so that what was handled of them is committed (on the
  * polling thread, before the new owner starts) and records of them still queued, or waiting for a retry, are dropped
- * instead of handled a second time next to their new owner. Used by every handler channel.
+ * instead of handled a second time next to their new owner; keeps each consumer's partitions for the health checks
+ * ({@link ConsumerAssignments}). Used by every handler channel.
  */
 @ApplicationScoped
 @Identifier(RebalanceListener.NAME)
@@ -22,18 +23,27 @@ public class RebalanceListener implements KafkaConsumerRebalanceListener {
     public static final String NAME = "kafka-events-rebalance-listener";
 
     private final HandlerDispatcher dispatcher;
+    private final ConsumerAssignments assignments;
 
-    RebalanceListener(HandlerDispatcher dispatcher) {
+    RebalanceListener(HandlerDispatcher dispatcher, ConsumerAssignments assignments) {
         this.dispatcher = dispatcher;
+        this.assignments = assignments;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        assignments.added(consumer, partitions);
     }
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        assignments.removed(consumer, partitions);
         dispatcher.revoked(consumer, consumer.groupMetadata().groupId(), partitions, false);
     }
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        assignments.removed(consumer, partitions);
         dispatcher.revoked(consumer, consumer.groupMetadata().groupId(), partitions, true);
     }
 }
