@@ -37,9 +37,18 @@ public class StaticMembershipTest {
         }
     }
 
+    /** A handler in a group of its own, with a static id set by hand. */
+    public static class Audit {
+        @EventHandler(group = "membership-audit")
+        void on(BeaconSeen beacon) {
+        }
+    }
+
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(BeaconSeen.class, Beacons.class))
+            .withApplicationRoot(jar -> jar.addClasses(BeaconSeen.class, Beacons.class, Audit.class))
+            .overrideConfigKey("quarkus.kafka-events.handlers.\"" + Audit.class.getName() + "#on\".kafka."
+                    + "\"group.instance.id\"", "audit-static")
             .overrideConfigKey("quarkus.application.name", "membership-test")
             .overrideConfigKey("quarkus.kafka-events.instance-id", "orders-0")
             .overrideConfigKey("quarkus.kafka-events.concurrency", "2");
@@ -52,19 +61,37 @@ public class StaticMembershipTest {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(props)) {
-            Set<String> instanceIds = new TreeSet<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (instanceIds.size() < 2 && System.nanoTime() < deadline) {
-                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("test.membership-test"))
-                        .describedGroups().get("test.membership-test").get();
-                instanceIds.clear();
-                for (MemberDescription member : group.members()) {
-                    member.groupInstanceId().ifPresent(instanceIds::add);
-                }
-                Thread.sleep(200);
-            }
+            Set<String> instanceIds = staticMembers(admin, "test.membership-test");
             assertEquals(2, instanceIds.size(), "static members: " + instanceIds);
             assertTrue(instanceIds.stream().allMatch(id -> id.startsWith("orders-0.")), instanceIds.toString());
         }
+    }
+
+    @Test
+    void aStaticIdSetByHandIsMadeDistinctPerConsumer() throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            // the same id for both consumers of the channel would make them fence each other: one member left
+            Set<String> instanceIds = staticMembers(admin, "membership-audit");
+            assertEquals(2, instanceIds.size(), "static members: " + instanceIds);
+            assertTrue(instanceIds.stream().allMatch(id -> id.startsWith("audit-static.")), instanceIds.toString());
+        }
+    }
+
+    /** The static ids of the group's members, once it has two (at most 30 s). */
+    private static Set<String> staticMembers(Admin admin, String groupId) throws Exception {
+        Set<String> instanceIds = new TreeSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (instanceIds.size() < 2 && System.nanoTime() < deadline) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).describedGroups()
+                    .get(groupId).get();
+            instanceIds.clear();
+            for (MemberDescription member : group.members()) {
+                member.groupInstanceId().ifPresent(instanceIds::add);
+            }
+            Thread.sleep(200);
+        }
+        return instanceIds;
     }
 }

@@ -133,6 +133,11 @@ public class HandlerKafkaSettings implements ClientCustomizer<Map<String, Object
         Map<String, String> settings = byChannel.get(channel);
         if (settings != null) {
             kafkaConfig.putAll(settings);
+            String staticId = settings.get(StaticMembership.GROUP_INSTANCE_ID);
+            if (staticId != null) {
+                kafkaConfig.put(StaticMembership.GROUP_INSTANCE_ID,
+                        StaticMembership.explicit(staticId, channelConfig, kafkaConfig, channel));
+            }
         }
         return kafkaConfig;
     }
