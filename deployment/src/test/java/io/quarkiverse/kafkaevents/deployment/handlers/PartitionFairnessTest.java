@@ -99,7 +99,9 @@ public class PartitionFairnessTest {
         long backlogAtFewDone = Seen.BACKLOG_AT_FEW_DONE.get();
         System.out.println("PartitionFairnessTest: the few records were done when " + backlogAtFewDone + " of "
                 + BACKLOG + " backlog records were handled");
-        assertTrue(backlogAtFewDone >= 0 && backlogAtFewDone < BACKLOG / 2,
+        // both partitions' first records come in the first polls and their lanes run side by side: the few must not
+        // wait for more than one poll's worth of the backlog (max.poll.records, 500); 1 was measured (2026-12-07)
+        assertTrue(backlogAtFewDone >= 0 && backlogAtFewDone <= 500,
                 "the few records must not wait for the backlog: they were done when " + backlogAtFewDone + " of "
                         + BACKLOG + " backlog records were handled");
     }

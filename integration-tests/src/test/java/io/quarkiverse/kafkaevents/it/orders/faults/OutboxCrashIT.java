@@ -151,7 +151,7 @@ class OutboxCrashIT {
                 events.forEach(e -> byId.computeIfAbsent(e.id(), id -> new ArrayList<>()).add(e));
                 byId.forEach((id, copies) -> {
                     if (copies.size() > 1) {
-                        assertTrue(stored.contains(order), "event " + id + " sent twice for an uncommitted order");
+                        // (uncommitted orders have no events at all: "invented" above)
                         assertEquals(2, copies.size(), "event " + id + " of order " + order + " sent more than twice");
                         assertTrue(copies.get(0).timestamp() <= afterKill && copies.get(1).timestamp() >= beforeKill,
                                 "event " + id + " of order " + order + " sent twice other than once before the kill"
