@@ -1,9 +1,11 @@
 package io.quarkiverse.kafkaevents.runtime.internal.handle;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,33 +15,54 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The partitions each handler consumer holds, as its rebalance listener was told (on the consumer's polling thread):
  * health probes read them from here instead of asking each consumer (which answers only between two polls, and not
- * at all while a revocation waits for running handler calls).
+ * at all while a revocation waits for running handler calls), and listeners (the lag gauges) follow them.
  */
 @ApplicationScoped
 public class ConsumerAssignments {
 
-    /** Keyed by the Kafka consumer itself (identity: consumers do not override equals). */
-    private final Map<Consumer<?, ?>, Set<TopicPartition>> assigned = new ConcurrentHashMap<>();
+    /** Told of partitions a consumer of a consumer group gains and loses, on its polling thread. */
+    public interface Listener {
+        void assigned(String consumerGroup, Collection<TopicPartition> partitions);
 
-    void added(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        assigned.computeIfAbsent(consumer, c -> ConcurrentHashMap.newKeySet()).addAll(partitions);
+        void revoked(String consumerGroup, Collection<TopicPartition> partitions);
     }
 
-    void removed(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        Set<TopicPartition> held = assigned.get(consumer);
+    private record Held(String group, Set<TopicPartition> partitions) {
+    }
+
+    /** Keyed by the Kafka consumer itself (identity: consumers do not override equals). */
+    private final Map<Consumer<?, ?>, Held> assigned = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    void added(Consumer<?, ?> consumer, String group, Collection<TopicPartition> partitions) {
+        assigned.computeIfAbsent(consumer, c -> new Held(group, ConcurrentHashMap.newKeySet())).partitions()
+                .addAll(partitions);
+        for (Listener listener : listeners) {
+            listener.assigned(group, partitions);
+        }
+    }
+
+    void removed(Consumer<?, ?> consumer, String group, Collection<TopicPartition> partitions) {
+        Held held = assigned.get(consumer);
         if (held != null) {
-            held.removeAll(partitions);
+            held.partitions().removeAll(partitions);
+        }
+        for (Listener listener : listeners) {
+            listener.revoked(group, partitions);
+        }
+    }
+
+    /** Adds a listener, told at once of the partitions held now. */
+    public void listen(Listener listener) {
+        listeners.add(listener);
+        for (Held held : assigned.values()) {
+            listener.assigned(held.group(), List.copyOf(held.partitions()));
         }
     }
 
     /** How many partitions the consumer holds (0 before its first assignment). */
     public int count(Consumer<?, ?> consumer) {
-        Set<TopicPartition> held = assigned.get(consumer);
-        return held == null ? 0 : held.size();
-    }
-
-    /** Whether the consumer has been through at least one assignment. */
-    public boolean seen(Consumer<?, ?> consumer) {
-        return assigned.containsKey(consumer);
+        Held held = assigned.get(consumer);
+        return held == null ? 0 : held.partitions().size();
     }
 }

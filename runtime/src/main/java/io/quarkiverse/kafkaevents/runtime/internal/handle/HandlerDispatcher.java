@@ -375,4 +375,17 @@ public class HandlerDispatcher {
         HandlerChannel handlers = topology.channel(channel);
         return handlers == null ? 0 : handlers.undecodable.sum();
     }
+
+    /**
+     * The handlers' group of a channel whose consumers are in {@code consumerGroup} and read {@code topic} (for a
+     * retry channel, its own consumer group and a retry topic), or {@code null}.
+     */
+    public String handlerGroup(String consumerGroup, String topic) {
+        for (HandlerChannel handlers : topology.channels()) {
+            if (handlers.consumerGroup.equals(consumerGroup) && handlers.reads(topic)) {
+                return handlers.group;
+            }
+        }
+        return null;
+    }
 }

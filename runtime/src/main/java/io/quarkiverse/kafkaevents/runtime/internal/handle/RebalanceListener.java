@@ -32,18 +32,18 @@ public class RebalanceListener implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        assignments.added(consumer, partitions);
+        assignments.added(consumer, consumer.groupMetadata().groupId(), partitions);
     }
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        assignments.removed(consumer, partitions);
+        assignments.removed(consumer, consumer.groupMetadata().groupId(), partitions);
         dispatcher.revoked(consumer, consumer.groupMetadata().groupId(), partitions, false);
     }
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        assignments.removed(consumer, partitions);
+        assignments.removed(consumer, consumer.groupMetadata().groupId(), partitions);
         dispatcher.revoked(consumer, consumer.groupMetadata().groupId(), partitions, true);
     }
 }

@@ -1,9 +1,9 @@
 package io.quarkiverse.kafkaevents.runtime.internal.observability.metrics;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.inject.Instance;
@@ -11,14 +11,17 @@ import jakarta.inject.Singleton;
 
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkiverse.kafkaevents.EventMonitor;
 import io.quarkiverse.kafkaevents.EventObservation;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.ConsumerAssignments;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
@@ -28,7 +31,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
  * group, partition, outcome; never event ids or keys.
  * <p>
  * Consumer lag costs no broker round trip: records behind come from the consumers' own fetch metrics, seconds behind
- * from the timestamp of the oldest record not handled yet.
+ * from the timestamp of the oldest record not handled yet. Its gauges follow the partitions this instance holds.
  */
 @Singleton
 public class MicrometerEventMonitor implements EventMonitor {
@@ -55,12 +58,14 @@ public class MicrometerEventMonitor implements EventMonitor {
     private final KafkaClientService clients;
     private final Map<Tags, Counter> counters = new ConcurrentHashMap<>();
     private final Map<Tags, Timer> timers = new ConcurrentHashMap<>();
-    private final Set<String> lagGauges = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<Meter>> lagGauges = new ConcurrentHashMap<>();
 
-    MicrometerEventMonitor(MeterRegistry registry, Instance<HandlerDispatcher> dispatcher, KafkaClientService clients) {
+    MicrometerEventMonitor(MeterRegistry registry, Instance<HandlerDispatcher> dispatcher, KafkaClientService clients,
+            ConsumerAssignments assignments) {
         this.registry = registry;
         this.dispatcher = dispatcher;
         this.clients = clients;
+        assignments.listen(new LagGauges());
     }
 
     @Override
@@ -77,7 +82,6 @@ public class MicrometerEventMonitor implements EventMonitor {
     @Override
     public void received(EventObservation o) {
         counter(RECEIVED, consumerTags(o), "Records read and routed to handlers").increment();
-        registerLag(o);
     }
 
     @Override
@@ -118,7 +122,6 @@ public class MicrometerEventMonitor implements EventMonitor {
     @Override
     public void skipped(EventObservation o) {
         handledOutcome(o, "skipped");
-        registerLag(o);
     }
 
     private void handledOutcome(EventObservation o, String outcome) {
@@ -146,20 +149,50 @@ public class MicrometerEventMonitor implements EventMonitor {
         });
     }
 
-    /** Lag gauges per (topic, partition, group), registered when the partition is first seen. */
-    private void registerLag(EventObservation o) {
-        if (o.partition() < 0 || !lagGauges.add(o.topic() + "|" + o.partition() + "|" + o.group())) {
-            return;
+    /**
+     * Lag gauges per (topic, partition, group), registered when the partition is assigned to one of this instance's
+     * consumers (before its first record: a partition stuck since start-up has them too) and removed when it is
+     * revoked or lost (a partition now read by another instance has none here, rather than a stale value).
+     */
+    private final class LagGauges implements ConsumerAssignments.Listener {
+
+        @Override
+        public void assigned(String consumerGroup, Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                String group = dispatcher.get().handlerGroup(consumerGroup, partition.topic());
+                if (group == null) {
+                    continue;
+                }
+                lagGauges.computeIfAbsent(key(partition, group), k -> register(partition.topic(),
+                        partition.partition(), group));
+            }
         }
-        String topic = o.topic();
-        int partition = o.partition();
-        String group = o.group();
+
+        @Override
+        public void revoked(String consumerGroup, Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                String group = dispatcher.get().handlerGroup(consumerGroup, partition.topic());
+                List<Meter> gauges = group == null ? null : lagGauges.remove(key(partition, group));
+                if (gauges != null) {
+                    gauges.forEach(registry::remove);
+                }
+            }
+        }
+
+        private static String key(TopicPartition partition, String group) {
+            return partition.topic() + "|" + partition.partition() + "|" + group;
+        }
+    }
+
+    private List<Meter> register(String topic, int partition, String group) {
         Tags tags = Tags.of("topic", topic, "partition", Integer.toString(partition), "group", group);
-        Gauge.builder(LAG, () -> recordsLag(topic, partition, group)).tags(tags)
-                .description("Records of the partition not yet read by the group").register(registry);
-        Gauge.builder(LAG_SECONDS, () -> secondsLag(topic, partition, group)).tags(tags)
-                .description("Age of the oldest record of the partition not yet handled by the group, in seconds")
-                .baseUnit("seconds").register(registry);
+        return List.of(
+                Gauge.builder(LAG, () -> recordsLag(topic, partition, group)).tags(tags)
+                        .description("Records of the partition not yet read by the group").register(registry),
+                Gauge.builder(LAG_SECONDS, () -> secondsLag(topic, partition, group)).tags(tags)
+                        .description("Age of the oldest record of the partition not yet handled by the group, in"
+                                + " seconds")
+                        .baseUnit("seconds").register(registry));
     }
 
     private double secondsLag(String topic, int partition, String group) {
