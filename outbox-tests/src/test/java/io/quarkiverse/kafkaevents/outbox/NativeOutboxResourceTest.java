@@ -35,6 +35,10 @@ public class NativeOutboxResourceTest {
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(ParcelShipped.class))
             .overrideConfigKey("quarkus.http.test-port", "0")
+            // a datasource that is never connected to (no event type uses the outbox here): no database needed
+            .overrideConfigKey("quarkus.datasource.db-kind", "postgresql")
+            .overrideConfigKey("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/unused")
+            .overrideConfigKey("quarkus.datasource.devservices.enabled", "false")
             .addBuildChainCustomizer(capture());
 
     private static Consumer<BuildChainBuilder> capture() {
