@@ -21,8 +21,8 @@ import io.quarkiverse.kafkaevents.PublishException;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
- * Run-time configuration decides topic names (environment, default domain), and a record the broker refuses fails
- * the publication, naming event type and topic.
+ * Run-time configuration decides topic names (environment, default domain) and the CloudEvents source, and a record
+ * the broker refuses fails the publication, naming event type and topic.
  */
 public class PublishConfigTest {
 
@@ -39,6 +39,7 @@ public class PublishConfigTest {
             .withApplicationRoot(jar -> jar.addClasses(ShipmentSent.class, AttachmentAdded.class, RawRecords.class))
             .overrideRuntimeConfigKey("quarkus.kafka-events.environment", "staging")
             .overrideRuntimeConfigKey("quarkus.kafka-events.domain", "logistics")
+            .overrideRuntimeConfigKey("quarkus.kafka-events.source", "urn:logistics:shipping")
             // the broker refuses records over 1 KiB on this topic
             .overrideRuntimeConfigKey("quarkus.kafka-events.events.\"AttachmentAdded\".config.\"max.message.bytes\"",
                     "1024");
@@ -54,6 +55,9 @@ public class PublishConfigTest {
         publisher.publish(new ShipmentSent("s-1")).await().atMost(Duration.ofSeconds(30));
         List<ConsumerRecord<String, byte[]>> records = RawRecords.readAll(bootstrap, "staging.logistics.public.shipments");
         assertEquals(List.of("s-1"), records.stream().map(ConsumerRecord::key).toList());
+        // the CloudEvents source comes from quarkus.kafka-events.source instead of /<application name>
+        assertEquals("urn:logistics:shipping", new String(records.get(0).headers().lastHeader("ce_source").value(),
+                java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

@@ -31,6 +31,8 @@ import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.EventFailure;
 import io.quarkiverse.kafkaevents.EventFailureHandler;
 import io.quarkiverse.kafkaevents.EventHandler;
+import io.quarkiverse.kafkaevents.EventMonitor;
+import io.quarkiverse.kafkaevents.EventObservation;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
@@ -38,8 +40,9 @@ import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
- * Retries with backoff, dead-letter records with their reasons, poison records, and a partition in backoff that does
- * not hold up the others.
+ * Retries with backoff, dead-letter records with their reasons, poison records, a partition in backoff that does not
+ * hold up the others, an application's failure handler deciding against the configured lists, and an application's
+ * {@code EventMonitor} seeing every step.
  */
 public class FailureHandlingTest {
 
@@ -64,6 +67,9 @@ public class FailureHandlingTest {
                 case "always-fails" -> throw new IllegalStateException("gateway down for " + payment.paymentId());
                 case "invalid" -> throw new IllegalArgumentException("invalid card");
                 case "skip-me" -> throw new UnsupportedOperationException("legacy payment");
+                case "force-retry" -> throw new IllegalArgumentException("force-retry: card reader busy");
+                case "dead-letter-now" -> throw new IllegalStateException("dead-letter-now: fraud suspected");
+                case "not-retryable" -> throw new ArithmeticException("amount overflow");
                 case "fails-twice" -> {
                     if (attempt < 3) {
                         throw new IllegalStateException("transient");
@@ -81,20 +87,69 @@ public class FailureHandlingTest {
     public static class SkipLegacy implements EventFailureHandler {
         @Override
         public Decision decide(EventFailure failure) {
-            return failure.cause() instanceof UnsupportedOperationException ? Decision.SKIP : Decision.DEFAULT;
+            if (failure.cause() instanceof UnsupportedOperationException) {
+                return Decision.SKIP;
+            }
+            String message = String.valueOf(failure.cause().getMessage());
+            // an application's decision wins over the configured lists, both ways
+            if (message.startsWith("force-retry")) {
+                return Decision.RETRY;
+            }
+            return message.startsWith("dead-letter-now") ? Decision.DEAD_LETTER : Decision.DEFAULT;
+        }
+    }
+
+    /** An application's own monitor: told of every step of a record's life. */
+    @ApplicationScoped
+    public static class Steps implements EventMonitor {
+        static final Map<String, List<String>> OF_PARTITION_OFFSET = new ConcurrentHashMap<>();
+        static final List<String> PUBLISHED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void published(EventObservation o) {
+            PUBLISHED.add(o.eventType() + "@" + o.topic() + (o.failure() == null ? "" : " failed"));
+        }
+
+        @Override
+        public void received(EventObservation o) {
+            add("received", o);
+        }
+
+        @Override
+        public void failed(EventObservation o) {
+            add("failed#" + o.attempt() + " " + o.failure().getClass().getSimpleName(), o);
+        }
+
+        @Override
+        public void retried(EventObservation o) {
+            add("retried#" + o.attempt(), o);
+        }
+
+        @Override
+        public void deadLettered(EventObservation o) {
+            add("dead-lettered", o);
+        }
+
+        private static void add(String step, EventObservation o) {
+            OF_PARTITION_OFFSET.computeIfAbsent(o.topic() + "-" + o.partition() + "@" + o.offset(),
+                    k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(step + " " + o.eventType() + " " + o.group());
         }
     }
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(PaymentTaken.class, Seen.class, PaymentHandler.class,
-                    SkipLegacy.class, RawRecords.class, FailureRecords.class))
+                    SkipLegacy.class, Steps.class, RawRecords.class, FailureRecords.class))
             .overrideConfigKey("quarkus.application.name", "failure-test")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "3")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "300ms")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.multiplier", "2")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.jitter", "0")
-            .overrideConfigKey("quarkus.kafka-events.failure.non-retryable", "java.lang.IllegalArgumentException");
+            .overrideConfigKey("quarkus.kafka-events.failure.non-retryable", "java.lang.IllegalArgumentException")
+            // only these are retried: an ArithmeticException goes straight to the dead-letter topic
+            .overrideConfigKey("quarkus.kafka-events.failure.retryable",
+                    "java.lang.IllegalStateException,java.lang.IllegalArgumentException");
 
     @Inject
     EventPublisher publisher;
@@ -122,6 +177,14 @@ public class FailureHandlingTest {
         assertEquals(Integer.toString(original.partition()), headers.get("kafka-events-dlt-original-partition"));
         assertEquals(Long.toString(original.offset()), headers.get("kafka-events-dlt-original-offset"));
         assertEquals("PaymentTaken", headers.get("ce_type"));
+        // the application's EventMonitor saw each step of that record, in order
+        assertTrue(Steps.PUBLISHED.contains("PaymentTaken@" + TOPIC), Steps.PUBLISHED.toString());
+        String steps = TOPIC + "-" + original.partition() + "@" + original.offset();
+        await(() -> Steps.OF_PARTITION_OFFSET.getOrDefault(steps, List.of()).size() == 7);
+        String group = " PaymentTaken test.failure-test";
+        assertEquals(List.of("received" + group, "failed#1 IllegalStateException" + group, "retried#1" + group,
+                "failed#2 IllegalStateException" + group, "retried#2" + group, "failed#3 IllegalStateException" + group,
+                "dead-lettered" + group), Steps.OF_PARTITION_OFFSET.get(steps));
         // the timeline follows the policy: 300 ms, then 600 ms between attempts, from the first failure to the
         // dead-letter write (record timestamps, not sleeps)
         long timeline = dead.timestamp() - Instant.parse(headers.get("kafka-events-dlt-first-failure-time")).toEpochMilli();
@@ -151,6 +214,29 @@ public class FailureHandlingTest {
         FailureRecords.sleep(1500); // longer than the first backoff: a retry would have happened by now
         assertEquals(1, Seen.ATTEMPTS.get("p-skip").get());
         assertTrue(deadLetters("p-skip").isEmpty());
+    }
+
+    @Test
+    void failureHandlerDecisionsWinOverTheConfiguredLists() {
+        // RETRY for an exception configured as non-retryable: every attempt, then the dead-letter topic
+        publisher.publish(new PaymentTaken("p-force-retry", "force-retry")).await().atMost(Duration.ofSeconds(30));
+        // DEAD_LETTER for a retryable one: at once
+        publisher.publish(new PaymentTaken("p-dead-now", "dead-letter-now")).await().atMost(Duration.ofSeconds(30));
+        assertEquals("3", headers(awaitDeadLetter("p-force-retry")).get("kafka-events-dlt-attempts"));
+        assertEquals(3, Seen.ATTEMPTS.get("p-force-retry").get());
+        Map<String, String> now = headers(awaitDeadLetter("p-dead-now"));
+        assertEquals("1", now.get("kafka-events-dlt-attempts"));
+        assertEquals("dead-letter-now: fraud suspected", now.get("kafka-events-dlt-exception-message"));
+        assertEquals(1, Seen.ATTEMPTS.get("p-dead-now").get());
+    }
+
+    @Test
+    void anExceptionOutsideTheRetryableListIsNotRetried() {
+        publisher.publish(new PaymentTaken("p-overflow", "not-retryable")).await().atMost(Duration.ofSeconds(30));
+        Map<String, String> dead = headers(awaitDeadLetter("p-overflow"));
+        assertEquals("1", dead.get("kafka-events-dlt-attempts"));
+        assertEquals(ArithmeticException.class.getName(), dead.get("kafka-events-dlt-exception-class"));
+        assertEquals(1, Seen.ATTEMPTS.get("p-overflow").get());
     }
 
     @Test
