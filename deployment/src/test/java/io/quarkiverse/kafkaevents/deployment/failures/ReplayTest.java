@@ -53,7 +53,9 @@ public class ReplayTest {
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(InvoiceSent.class, Handler.class, RawRecords.class))
             .overrideConfigKey("quarkus.application.name", "replay-test")
-            .overrideConfigKey("quarkus.kafka-events.failure.mode", "none");
+            .overrideConfigKey("quarkus.kafka-events.failure.mode", "none")
+            // dead-letter topics named with a suffix of the application's: written to, and replayed from
+            .overrideConfigKey("quarkus.kafka-events.failure.dead-letter.suffix", ".parked");
 
     @Inject
     EventPublisher publisher;
@@ -70,10 +72,10 @@ public class ReplayTest {
         publisher.publishAll(List.of(new InvoiceSent("i-1"), new InvoiceSent("i-2"), new InvoiceSent("i-3")))
                 .await().atMost(Duration.ofSeconds(30));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (RawRecords.readAll(bootstrap, TOPIC + ".dead-letter").size() < 3 && System.nanoTime() < deadline) {
+        while (RawRecords.readAll(bootstrap, TOPIC + ".parked").size() < 3 && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        assertEquals(3, RawRecords.readAll(bootstrap, TOPIC + ".dead-letter").size());
+        assertEquals(3, RawRecords.readAll(bootstrap, TOPIC + ".parked").size());
 
         Handler.broken = false;
         // outside the time range: nothing

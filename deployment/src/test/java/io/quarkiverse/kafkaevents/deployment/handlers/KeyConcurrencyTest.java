@@ -24,11 +24,13 @@ import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
 import io.quarkiverse.kafkaevents.deployment.commits.CommitSupport;
 import io.quarkus.test.QuarkusUnitTest;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Ordering by key ({@code key-concurrency}): on a single partition, records of different keys are handled side by
  * side, each key's records one at a time and in order; every record is handled once and the partition's offset is
- * committed to its end.
+ * committed to its end. The same for blocking handlers and for non-blocking ones ({@code Uni}) whose calls finish
+ * later.
  */
 public class KeyConcurrencyTest {
 
@@ -65,12 +67,44 @@ public class KeyConcurrencyTest {
         }
     }
 
+    /** The same readings for a non-blocking handler, whose calls finish later on a timer. */
+    @EventTopic(value = "gauge-readings", pluralize = false)
+    public record GaugeRead(@PartitionKey String gauge, int sequence) {
+    }
+
+    public static class SeenAsync {
+        static final Map<String, List<Integer>> BY_KEY = new ConcurrentHashMap<>();
+        static final Map<String, AtomicInteger> RUNNING_PER_KEY = new ConcurrentHashMap<>();
+        static final AtomicInteger RUNNING = new AtomicInteger();
+        static final AtomicInteger MAX_RUNNING = new AtomicInteger();
+        static final AtomicInteger MAX_RUNNING_PER_KEY = new AtomicInteger();
+    }
+
+    public static class Gauges {
+        @EventHandler
+        Uni<Void> on(GaugeRead reading) {
+            AtomicInteger perKey = SeenAsync.RUNNING_PER_KEY.computeIfAbsent(reading.gauge(), k -> new AtomicInteger());
+            SeenAsync.MAX_RUNNING_PER_KEY.accumulateAndGet(perKey.incrementAndGet(), Math::max);
+            SeenAsync.MAX_RUNNING.accumulateAndGet(SeenAsync.RUNNING.incrementAndGet(), Math::max);
+            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(5)).invoke(() -> {
+                SeenAsync.BY_KEY.computeIfAbsent(reading.gauge(), k -> new CopyOnWriteArrayList<>())
+                        .add(reading.sequence());
+                SeenAsync.RUNNING.decrementAndGet();
+                perKey.decrementAndGet();
+            });
+        }
+    }
+
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(MeterRead.class, Seen.class, Meters.class, CommitSupport.class))
+            .withApplicationRoot(jar -> jar.addClasses(MeterRead.class, Seen.class, Meters.class, GaugeRead.class,
+                    SeenAsync.class, Gauges.class, CommitSupport.class))
             .overrideConfigKey("quarkus.application.name", "key-concurrency-test")
             .overrideConfigKey("quarkus.kafka-events.events.\"MeterRead\".partitions", "1")
             .overrideConfigKey("quarkus.kafka-events.handlers.\"" + Meters.class.getName() + "#on\".key-concurrency",
+                    "4")
+            .overrideConfigKey("quarkus.kafka-events.events.\"GaugeRead\".partitions", "1")
+            .overrideConfigKey("quarkus.kafka-events.handlers.\"" + Gauges.class.getName() + "#on\".key-concurrency",
                     "4");
 
     @Inject
@@ -111,6 +145,37 @@ public class KeyConcurrencyTest {
             assertEquals(KEYS * PER_KEY, end);
             assertEquals(end, commits.awaitCommitted("test.key-concurrency-test", partition, c -> c == end,
                     Duration.ofSeconds(30)), "committed offset");
+        }
+    }
+
+    @Test
+    void nonBlockingHandlersKeepEachKeyInOrderToo() throws Exception {
+        List<GaugeRead> readings = new ArrayList<>();
+        for (int sequence = 0; sequence < PER_KEY; sequence++) {
+            for (int key = 0; key < KEYS; key++) {
+                readings.add(new GaugeRead("gauge-" + key, sequence));
+            }
+        }
+        publisher.publishAll(readings).await().atMost(Duration.ofSeconds(60));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (SeenAsync.BY_KEY.values().stream().mapToInt(List::size).sum() < KEYS * PER_KEY
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < PER_KEY; i++) {
+            expected.add(i);
+        }
+        for (int key = 0; key < KEYS; key++) {
+            assertEquals(expected, SeenAsync.BY_KEY.get("gauge-" + key), "order of gauge-" + key);
+        }
+        assertEquals(1, SeenAsync.MAX_RUNNING_PER_KEY.get(), "calls of one key running at the same time");
+        assertTrue(SeenAsync.MAX_RUNNING.get() > 1 && SeenAsync.MAX_RUNNING.get() <= 4,
+                "calls of one partition running at the same time: " + SeenAsync.MAX_RUNNING.get());
+        TopicPartition partition = new TopicPartition("test.key-concurrency-test.public.gauge-readings", 0);
+        try (CommitSupport commits = new CommitSupport(bootstrap)) {
+            assertEquals(KEYS * PER_KEY, commits.awaitCommitted("test.key-concurrency-test", partition,
+                    c -> c == KEYS * PER_KEY, Duration.ofSeconds(30)), "committed offset");
         }
     }
 
