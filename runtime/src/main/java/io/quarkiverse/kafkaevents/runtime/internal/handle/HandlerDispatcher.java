@@ -68,6 +68,7 @@ public class HandlerDispatcher {
     private final FailureOutcome failures;
     private final RecordHandler records;
     private final PartitionRun runs;
+    private final UnexpectedFailures unexpected;
     private final Vertx vertx;
     private final Duration revocationTimeout;
     private volatile boolean stopping;
@@ -86,7 +87,8 @@ public class HandlerDispatcher {
         attempts.failures(failures);
         this.records = new RecordHandler(topology, mapper, failures, attempts, tracing,
                 new SkippedRecords(config.logUnhandledTypes()));
-        this.runs = new PartitionRun(records, attempts, tracing, vertx);
+        this.unexpected = new UnexpectedFailures(failures);
+        this.runs = new PartitionRun(records, attempts, tracing, vertx, unexpected);
     }
 
     /** Queues the records of one poll of the channel ({@link PolledBatch}); called by the generated channel bean. */
@@ -166,7 +168,10 @@ public class HandlerDispatcher {
         return new PolledRecord(record, partition, offsets, progress);
     }
 
-    /** One record at the head of its lane. */
+    /**
+     * One record at the head of its lane. An unexpected failure of its routing or handling (thrown here, or failing
+     * its work) ends in a decision ({@link UnexpectedFailures}), never in a record left unfinished in silence.
+     */
     private Uni<Void> handle(HandlerChannel handlers, PolledRecord record, Revocation revoked) {
         long offset = record.offset();
         if (revoked.getAsBoolean()) {
@@ -176,15 +181,17 @@ public class HandlerDispatcher {
         try {
             work = handlers.retry ? records.handleWhenDue(handlers, record, revoked)
                     : records.handle(handlers, record, null, revoked);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Kafka Events failed to handle record %s; it is left unacknowledged", record);
-            work = PartitionLanes.DONE;
+        } catch (Throwable e) {
+            work = unexpected.decide(handlers, record, e, revoked);
         }
         if (work == PartitionLanes.DONE) {
             record.progress().done(offset, offset);
             return work;
         }
-        return work.onTermination().invoke(() -> record.progress().done(offset, offset));
+        return work.onFailure().recoverWithUni(failure -> {
+            Uni<Void> decided = unexpected.decide(handlers, record, failure, revoked);
+            return decided == PartitionLanes.DONE ? Uni.createFrom().voidItem() : decided;
+        }).onTermination().invoke(() -> record.progress().done(offset, offset));
     }
 
     /** The records of a partition from one poll, on a channel with batch handlers. */
@@ -194,13 +201,16 @@ public class HandlerDispatcher {
         }
         try {
             return runs.handle(handlers, revoked.partition, polled, revoked);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // routing failed: the poll's records not finished yet are decided for, one after the other
             PolledRecord first = polled.get(0);
             long last = polled.get(polled.size() - 1).offset();
-            LOG.errorf(e, "Kafka Events failed to handle records %s@%d..%d; they are left unacknowledged",
-                    revoked.partition, first.offset(), last);
-            first.progress().done(first.offset(), last);
-            return PartitionLanes.DONE;
+            Uni<Void> decided = unexpected.decideAll(handlers, polled, e, revoked);
+            if (decided == PartitionLanes.DONE) {
+                first.progress().done(first.offset(), last);
+                return decided;
+            }
+            return decided.onTermination().invoke(() -> first.progress().done(first.offset(), last));
         }
     }
 
