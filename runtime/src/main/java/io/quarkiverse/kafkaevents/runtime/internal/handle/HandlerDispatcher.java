@@ -54,7 +54,7 @@ import io.vertx.core.Vertx;
  * acknowledged by the broker; such a write is tried until it succeeds ({@link PersistentWrites}), so a record is never
  * acknowledged before what it leads to is written.</li>
  * <li>Offsets are committed by the extension ({@link OffsetCommits}), per partition up to the first record not
- * acknowledged: periodically, on revocation and on shutdown.</li>
+ * acknowledged: every {@code commit-interval} (1 s by default), on revocation and on shutdown.</li>
  * </ul>
  * Handlers of one type are called one after the other, in the order of their class and method names; only the failed
  * ones are retried.
@@ -71,6 +71,7 @@ public class HandlerDispatcher {
     private final UnexpectedFailures unexpected;
     private final Vertx vertx;
     private final Duration revocationTimeout;
+    private final Duration commitInterval;
     private volatile boolean stopping;
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
@@ -79,6 +80,7 @@ public class HandlerDispatcher {
             KafkaClientService clients, Vertx vertx) {
         this.vertx = vertx;
         this.revocationTimeout = config.shutdown().revocationTimeout();
+        this.commitInterval = config.commitInterval();
         this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), config.handlers(),
                 clients);
         AttemptRunner attempts = new AttemptRunner(monitors, vertx, () -> stopping);
@@ -125,7 +127,7 @@ public class HandlerDispatcher {
         }
         Revocation revoked = new Revocation(handlers, partition, handlers.generation(partition));
         PartitionOffsets offsets = handlers.commits.of(partition);
-        handlers.commits.start(vertx);
+        handlers.commits.start(vertx, commitInterval);
         if (handlers.batched) {
             PartitionProgress.Slot progress = handlers.progress.slot(partition, 0);
             List<PolledRecord> records = new ArrayList<>(polled.size());
