@@ -127,6 +127,19 @@ public interface KafkaEventsConfig {
     int concurrency();
 
     /**
+     * How often the handlers' consumers commit the offsets of the records finished since their last commit. A commit
+     * is sent only when a partition's offset moved, so an idle consumer costs the broker nothing. After a crash (a
+     * {@code kill -9}, an out-of-memory kill) the records finished within the last interval, and those in flight, are
+     * handled again by the partitions' next owner: a shorter interval means fewer records handled twice, at the cost
+     * of one commit request per consumer and interval while records are handled. Revocations and shutdowns commit at
+     * once, whatever the interval. A handler's own Kafka setting {@code auto.commit.interval.ms}
+     * ({@code quarkus.kafka-events.handlers."<handler>".kafka."auto.commit.interval.ms"}, or {@code kafka.*} for all
+     * channels) takes precedence for its channel.
+     */
+    @WithDefault("1s")
+    Duration commitInterval();
+
+    /**
      * Settings of one event type, keyed by its CloudEvents type (by default the simple class name, for example
      * {@code quarkus.kafka-events.events."OrderPlaced".topic=legacy-orders}).
      */

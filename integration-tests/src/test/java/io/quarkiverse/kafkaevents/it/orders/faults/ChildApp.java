@@ -89,8 +89,7 @@ final class ChildApp {
                     "-Dquarkus.kafka-events.topics.provisioning=create",
                     "-Dquarkus.kafka-events.auto-offset-reset=earliest",
                     "-Dquarkus.kafka-events.health.cache-for=500ms",
-                    // offsets of handled records are committed every second (SmallRye's throttled strategy)
-                    "-Dkafka.auto.commit.interval.ms=1000",
+                    // offsets of handled records are committed at the extension's default commit-interval (1 s)
                     "-Dorders.fault-ledger.file=" + ledger.toAbsolutePath()));
             // the dev PostgreSQL of the test JVM's application, whose tables it created (prod mode only validates)
             Config config = ConfigProvider.getConfig();

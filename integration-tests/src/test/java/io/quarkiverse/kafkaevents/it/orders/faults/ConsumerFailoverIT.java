@@ -29,6 +29,22 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(FaultClusterProfile.class)
 class ConsumerFailoverIT {
 
+    /** Events per second of the kill-and-restart scenario. */
+    static final int RATE = 150;
+    /**
+     * Events handled again after the kill, at most: the work of one default commit interval (1 s) and one poll (at
+     * this rate a poll holds what arrived during its 100 ms timeout) at {@link #RATE}, 165 events, plus half of that as
+     * the margin for a busy machine (a late commit timer, a busy polling thread). Measured: 42 (one run, 2 cores under
+     * load); with the former 5 s interval up to about 750 could be handled again.
+     */
+    static final int REHANDLED_AT_MOST = 250;
+    /**
+     * Longest pause of a partition's handling after its group coordinator is killed, at most: measured 5.3 s and 6.0 s
+     * (the killed node is fenced after the suite's 3 s {@code broker.session.timeout.ms}, then the group moves to a
+     * new coordinator), with a margin of 2.5 times for a busy machine.
+     */
+    static final long RECOVERY_AT_MOST_MILLIS = 15_000;
+
     @Inject
     EventPublisher publisher;
 
@@ -72,7 +88,7 @@ class ConsumerFailoverIT {
 
             assertTrue(app.process.isAlive(), "the instance died");
             assertEquals(Set.of(), unhandled);
-            assertTrue(pause < 30_000, "a partition's handling paused for " + pause + " ms");
+            assertTrue(pause < RECOVERY_AT_MOST_MILLIS, "a partition's handling paused for " + pause + " ms");
             FaultSupport.healCluster(admin);
         }
     }
@@ -107,7 +123,7 @@ class ConsumerFailoverIT {
                     : Map.of();
             ChildApp first = ChildApp.launch(run + "-1", group, identity).awaitReady(Duration.ofSeconds(90));
 
-            Publishing publishing = Publishing.start(publisher, run, 20, 150, 150);
+            Publishing publishing = Publishing.start(publisher, run, 20, 150, RATE);
             FaultSupport.awaitTrue("handling under way", Duration.ofSeconds(30),
                     () -> first.ledger().done(run).size() >= 500);
             first.kill();
@@ -148,12 +164,16 @@ class ConsumerFailoverIT {
 
             assertEquals(Set.of(), unhandled);
             assertEquals(Set.of(), beyondInFlight, "handled again though committed before the kill");
-            assertTrue(handledAgain.size() <= inFlight.size());
+            // the extension commits finished records every commit-interval (1 s by default): what is handled again
+            // is at most about one interval and one poll of work at the test's rate
+            assertTrue(handledAgain.size() <= REHANDLED_AT_MOST, handledAgain.size() + " events handled again (at most "
+                    + REHANDLED_AT_MOST + ")");
             if (staticMembership) {
                 // JVM start-up alone took 3 to 16 s on a busy 2-core machine: the part static membership governs,
                 // from start-up to the first handled event, gets the tight bound (without it: about 35 s)
                 assertTrue(started > 0, "no start-up line in " + second.log);
-                assertTrue(resumeMillis - started < 10_000, "first event handled " + (resumeMillis - started)
+                // measured 0.7 s (one run); 5 s leaves room for a busy machine
+                assertTrue(resumeMillis - started < 5_000, "first event handled " + (resumeMillis - started)
                         + " ms after start-up");
                 assertTrue(resumeMillis < 30_000, "restart to first handled event took " + resumeMillis + " ms");
             }

@@ -28,6 +28,11 @@ public final class PersistentWrites {
         }
     }
 
+    /** Whether the failure is a write given up (partition revoked, application stopping): an expected outcome. */
+    public static boolean abandoned(Throwable failure) {
+        return failure instanceof Abandoned;
+    }
+
     private final Duration maxBackoff;
 
     PersistentWrites(Duration maxBackoff) {

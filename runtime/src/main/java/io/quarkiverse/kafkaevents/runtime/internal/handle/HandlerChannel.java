@@ -104,6 +104,7 @@ public final class HandlerChannel {
 
     void revoke(TopicPartition partition) {
         generations.computeIfAbsent(partition, p -> new AtomicInteger()).incrementAndGet();
+        progress.revoked(java.util.List.of(partition));
     }
 
     /** Revokes every partition seen so far: queued records are dropped, pending retries cancelled. */

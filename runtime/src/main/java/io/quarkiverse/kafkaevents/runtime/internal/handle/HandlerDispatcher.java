@@ -54,7 +54,7 @@ import io.vertx.core.Vertx;
  * acknowledged by the broker; such a write is tried until it succeeds ({@link PersistentWrites}), so a record is never
  * acknowledged before what it leads to is written.</li>
  * <li>Offsets are committed by the extension ({@link OffsetCommits}), per partition up to the first record not
- * acknowledged: periodically, on revocation and on shutdown.</li>
+ * acknowledged: every {@code commit-interval} (1 s by default), on revocation and on shutdown.</li>
  * </ul>
  * Handlers of one type are called one after the other, in the order of their class and method names; only the failed
  * ones are retried.
@@ -68,8 +68,10 @@ public class HandlerDispatcher {
     private final FailureOutcome failures;
     private final RecordHandler records;
     private final PartitionRun runs;
+    private final UnexpectedFailures unexpected;
     private final Vertx vertx;
     private final Duration revocationTimeout;
+    private final Duration commitInterval;
     private volatile boolean stopping;
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
@@ -78,6 +80,7 @@ public class HandlerDispatcher {
             KafkaClientService clients, Vertx vertx) {
         this.vertx = vertx;
         this.revocationTimeout = config.shutdown().revocationTimeout();
+        this.commitInterval = config.commitInterval();
         this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), config.handlers(),
                 clients);
         AttemptRunner attempts = new AttemptRunner(monitors, vertx, () -> stopping);
@@ -86,7 +89,8 @@ public class HandlerDispatcher {
         attempts.failures(failures);
         this.records = new RecordHandler(topology, mapper, failures, attempts, tracing,
                 new SkippedRecords(config.logUnhandledTypes()));
-        this.runs = new PartitionRun(records, attempts, tracing, vertx);
+        this.unexpected = new UnexpectedFailures(failures);
+        this.runs = new PartitionRun(records, attempts, tracing, vertx, unexpected);
     }
 
     /** Queues the records of one poll of the channel ({@link PolledBatch}); called by the generated channel bean. */
@@ -123,7 +127,7 @@ public class HandlerDispatcher {
         }
         Revocation revoked = new Revocation(handlers, partition, handlers.generation(partition));
         PartitionOffsets offsets = handlers.commits.of(partition);
-        handlers.commits.start(vertx);
+        handlers.commits.start(vertx, commitInterval);
         if (handlers.batched) {
             PartitionProgress.Slot progress = handlers.progress.slot(partition, 0);
             List<PolledRecord> records = new ArrayList<>(polled.size());
@@ -166,7 +170,10 @@ public class HandlerDispatcher {
         return new PolledRecord(record, partition, offsets, progress);
     }
 
-    /** One record at the head of its lane. */
+    /**
+     * One record at the head of its lane. An unexpected failure of its routing or handling (thrown here, or failing
+     * its work) ends in a decision ({@link UnexpectedFailures}), never in a record left unfinished in silence.
+     */
     private Uni<Void> handle(HandlerChannel handlers, PolledRecord record, Revocation revoked) {
         long offset = record.offset();
         if (revoked.getAsBoolean()) {
@@ -176,15 +183,17 @@ public class HandlerDispatcher {
         try {
             work = handlers.retry ? records.handleWhenDue(handlers, record, revoked)
                     : records.handle(handlers, record, null, revoked);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Kafka Events failed to handle record %s; it is left unacknowledged", record);
-            work = PartitionLanes.DONE;
+        } catch (Throwable e) {
+            work = unexpected.decide(handlers, record, e, revoked);
         }
         if (work == PartitionLanes.DONE) {
             record.progress().done(offset, offset);
             return work;
         }
-        return work.onTermination().invoke(() -> record.progress().done(offset, offset));
+        return work.onFailure().recoverWithUni(failure -> {
+            Uni<Void> decided = unexpected.decide(handlers, record, failure, revoked);
+            return decided == PartitionLanes.DONE ? Uni.createFrom().voidItem() : decided;
+        }).onTermination().invoke(() -> record.progress().done(offset, offset));
     }
 
     /** The records of a partition from one poll, on a channel with batch handlers. */
@@ -194,13 +203,16 @@ public class HandlerDispatcher {
         }
         try {
             return runs.handle(handlers, revoked.partition, polled, revoked);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // routing failed: the poll's records not finished yet are decided for, one after the other
             PolledRecord first = polled.get(0);
             long last = polled.get(polled.size() - 1).offset();
-            LOG.errorf(e, "Kafka Events failed to handle records %s@%d..%d; they are left unacknowledged",
-                    revoked.partition, first.offset(), last);
-            first.progress().done(first.offset(), last);
-            return PartitionLanes.DONE;
+            Uni<Void> decided = unexpected.decideAll(handlers, polled, e, revoked);
+            if (decided == PartitionLanes.DONE) {
+                first.progress().done(first.offset(), last);
+                return decided;
+            }
+            return decided.onTermination().invoke(() -> first.progress().done(first.offset(), last));
         }
     }
 

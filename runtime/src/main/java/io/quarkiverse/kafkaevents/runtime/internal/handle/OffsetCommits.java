@@ -21,8 +21,9 @@ import io.vertx.core.Vertx;
  * {@code ignore}): per partition up to the first record not finished ({@link PartitionOffsets}), whatever order the
  * records finish in, and however long one takes (no limit on records waiting, unlike SmallRye's strategies).
  * <ul>
- * <li>every commit interval ({@code auto.commit.interval.ms} of the channel's consumers, 5 s by default),
- * asynchronously, on each consumer's polling thread, for the partitions it owns;</li>
+ * <li>every commit interval ({@code quarkus.kafka-events.commit-interval}, 1 s by default, or the channel consumers'
+ * {@code auto.commit.interval.ms} when set), asynchronously, on each consumer's polling thread, for the partitions it
+ * owns whose offset moved;</li>
  * <li>synchronously when partitions are revoked (in the rebalance listener, on the polling thread), before they go to
  * their new owner;</li>
  * <li>synchronously on shutdown, once running handler calls finished or the shutdown timeout passed.</li>
@@ -45,12 +46,16 @@ final class OffsetCommits {
         this.clients = clients;
     }
 
-    /** Starts the periodic commits, once (on the channel's first record: its consumers exist by then). */
-    void start(Vertx vertx) {
+    /**
+     * Starts the periodic commits, once (on the channel's first record: its consumers exist by then): every
+     * {@code interval} ({@code quarkus.kafka-events.commit-interval}), or every {@code auto.commit.interval.ms} when
+     * the channel's consumers have it set.
+     */
+    void start(Vertx vertx, Duration interval) {
         if (timer < 0 && !stopped) {
             synchronized (this) {
                 if (timer < 0 && !stopped) {
-                    timer = vertx.setPeriodic(intervalMillis(), id -> commitAsync());
+                    timer = vertx.setPeriodic(intervalMillis(interval), id -> commitAsync());
                 }
             }
         }
@@ -82,22 +87,22 @@ final class OffsetCommits {
         return partitions.keySet();
     }
 
-    /** The commit interval of the channel's consumers ({@code auto.commit.interval.ms}), or 5 s. */
-    private long intervalMillis() {
+    /** The channel consumers' {@code auto.commit.interval.ms} when set, else {@code interval}; at least 10 ms. */
+    private long intervalMillis(Duration interval) {
         List<KafkaConsumer<Object, Object>> consumers = clients.getConsumers(channel);
         if (consumers != null) {
             for (KafkaConsumer<Object, Object> consumer : consumers) {
-                Object interval = consumer.configuration().get("auto.commit.interval.ms");
-                if (interval != null) {
+                Object set = consumer.configuration().get("auto.commit.interval.ms");
+                if (set != null) {
                     try {
-                        return Math.max(10, Long.parseLong(interval.toString()));
+                        return Math.max(10, Long.parseLong(set.toString()));
                     } catch (NumberFormatException e) {
                         break;
                     }
                 }
             }
         }
-        return 5_000;
+        return Math.max(10, interval.toMillis());
     }
 
     /** Commits, on each consumer's polling thread and without waiting, what moved on the partitions it owns. */

@@ -281,7 +281,7 @@ final class PartitionLanes {
                 }
                 return;
             }
-            Uni<Void> result = run(task);
+            Uni<Void> result = run(lane.partition, task);
             if (result != DONE && !completedInline(lane, result, records)) {
                 return;
             }
@@ -304,17 +304,24 @@ final class PartitionLanes {
                 schedule(lane, worker != null);
             }
         };
-        result.subscribe().with(ignored -> completed.run(), failure -> completed.run());
+        result.subscribe().with(ignored -> completed.run(), failure -> {
+            // the dispatcher turns every failure of a record into a decision: one reaching here is a defect
+            LOG.errorf(failure, "Kafka Events: a record task of partition %s failed unexpectedly; the lane goes on",
+                    lane.partition);
+            completed.run();
+        });
         return !state.compareAndSet(0, 2);
     }
 
-    private static Uni<Void> run(Supplier<Uni<Void>> task) {
+    private static Uni<Void> run(TopicPartition partition, Supplier<Uni<Void>> task) {
         try {
             Uni<Void> result = task.get();
             // a failed task must not break the lane: the next record of the partition still runs
             return result == null ? DONE : result;
-        } catch (RuntimeException e) {
-            LOG.debugf(e, "A record task failed");
+        } catch (Throwable e) {
+            // the dispatcher turns every failure of a record into a decision: one reaching here is a defect
+            LOG.errorf(e, "Kafka Events: a record task of partition %s failed unexpectedly; the lane goes on",
+                    partition);
             return DONE;
         }
     }

@@ -79,6 +79,12 @@ final class PartitionOffsets {
         return size > 0 ? timestamps[head] : -1;
     }
 
+    /** Whether the record was received and is not finished yet. */
+    synchronized boolean pending(long offset) {
+        int index = indexOf(offset);
+        return index >= 0 && !finished[(head + index) % offsets.length];
+    }
+
     /** Records received and not finished. */
     synchronized int unfinished() {
         int count = 0;

@@ -26,7 +26,12 @@ public final class PartitionProgress {
         /** The record waits for its retry backoff (or for its retry record to be due). */
         WAITING,
         /** The broker refused the record's dead-letter or retry record; the write is being tried again. */
-        WRITE_FAILING
+        WRITE_FAILING,
+        /**
+         * An unexpected failure left the record unfinished, and no decision (dead letter) could be taken for it: the
+         * partition's committed offset cannot pass it until the partition is revoked or the application restarts.
+         */
+        STUCK
     }
 
     /**
@@ -44,6 +49,8 @@ public final class PartitionProgress {
     public static final class Slot {
         private final TopicPartition partition;
         private volatile Activity activity;
+        /** The first record of the lane left unfinished by an unexpected failure, until the partition is revoked. */
+        private volatile Activity stuck;
 
         Slot(TopicPartition partition) {
             this.partition = partition;
@@ -68,6 +75,16 @@ public final class PartitionProgress {
             activity = new Activity(offset, State.WRITE_FAILING, since, detail);
         }
 
+        /**
+         * The record was left unfinished by an unexpected failure: reported as stalled (whatever the bound) until its
+         * partition is revoked; the first such record of the lane is kept.
+         */
+        void stuck(long offset, String detail) {
+            if (stuck == null) {
+                stuck = new Activity(offset, State.STUCK, System.currentTimeMillis(), detail);
+            }
+        }
+
         /** The records from {@code first} to {@code last} are finished with (or dropped). */
         void done(long first, long last) {
             Activity current = activity;
@@ -84,6 +101,15 @@ public final class PartitionProgress {
         Lane key = new Lane(partition, lane);
         Slot slot = slots.get(key);
         return slot != null ? slot : slots.computeIfAbsent(key, k -> new Slot(partition));
+    }
+
+    /** The partitions were revoked (all of them when {@code null}): records left stuck on them are no longer ours. */
+    void revoked(java.util.Collection<TopicPartition> partitions) {
+        for (Slot slot : slots.values()) {
+            if (partitions == null || partitions.contains(slot.partition)) {
+                slot.stuck = null;
+            }
+        }
     }
 
     /** The number of handler calls running. */
@@ -128,6 +154,12 @@ public final class PartitionProgress {
         long now = System.currentTimeMillis();
         List<String> stalled = new ArrayList<>();
         for (Slot slot : slots.values()) {
+            Activity stuck = slot.stuck;
+            if (stuck != null) {
+                // never moves on by itself: reported at once
+                stalled.add(describe(slot.partition, stuck, now));
+                continue;
+            }
             Activity activity = slot.activity;
             if (activity != null && activity.state() != State.WAITING
                     && now - activity.sinceMillis() > bound.toMillis()) {

@@ -43,8 +43,11 @@ final class PartitionRun {
     private final AttemptRunner attempts;
     private final EventTracing tracing;
     private final Vertx vertx;
+    private final UnexpectedFailures unexpected;
 
-    PartitionRun(RecordHandler records, AttemptRunner attempts, EventTracing tracing, Vertx vertx) {
+    PartitionRun(RecordHandler records, AttemptRunner attempts, EventTracing tracing, Vertx vertx,
+            UnexpectedFailures unexpected) {
+        this.unexpected = unexpected;
         this.records = records;
         this.attempts = attempts;
         this.tracing = tracing;
@@ -127,10 +130,15 @@ final class PartitionRun {
                     case ALONE -> records.attempt(segment.routed.get(0), segment.invokers);
                     case OUTCOME -> segment.outcome;
                 };
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "Kafka Events failed to handle records %s@%d..%d; they are left unacknowledged",
-                        partition, segment.first(), segment.last());
-                work = PartitionLanes.DONE;
+            } catch (Throwable e) {
+                work = unexpected(handlers, segment, e);
+            }
+            if (work != PartitionLanes.DONE) {
+                // a segment's work failing unexpectedly ends in a decision for its records too
+                work = work.onFailure().recoverWithUni(failure -> {
+                    Uni<Void> decided = unexpected(handlers, segment, failure);
+                    return decided == PartitionLanes.DONE ? Uni.createFrom().voidItem() : decided;
+                });
             }
             if (work != PartitionLanes.DONE) {
                 CompletableFuture<Void> end = finished != null ? finished : new CompletableFuture<>();
@@ -272,6 +280,15 @@ final class PartitionRun {
             }
             return alone;
         }
+    }
+
+    /** A segment whose work failed unexpectedly: a decision for each of its records still pending. */
+    private Uni<Void> unexpected(HandlerChannel handlers, Segment segment, Throwable failure) {
+        List<PolledRecord> pending = new ArrayList<>(segment.routed.size());
+        for (RecordHandler.Routed record : segment.routed) {
+            pending.add(record.record);
+        }
+        return unexpected.decideAll(handlers, pending, failure, segment.routed.get(0).revoked);
     }
 
     private static boolean allBatch(List<EventInvoker> invokers) {

@@ -89,6 +89,11 @@ public final class PolledRecord {
         return PartitionLanes.DONE;
     }
 
+    /** Whether the record is still to be finished (not handled, skipped or dead-lettered yet). */
+    boolean pending() {
+        return offsets.pending(record.offset());
+    }
+
     @Override
     public String toString() {
         return record.topic() + "-" + record.partition() + "@" + record.offset();
