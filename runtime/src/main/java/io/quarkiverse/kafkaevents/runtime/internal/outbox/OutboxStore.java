@@ -60,19 +60,13 @@ final class OutboxStore {
         return new OutboxOwnership(dataSource, owner);
     }
 
-    /** Writes a row with the connection of the caller's transaction (or in a transaction of its own). */
+    /**
+     * Writes a row with the connection of the caller's transaction. Rows that have a key are numbered again in commit
+     * order before their transaction commits ({@link #sequence}).
+     */
     void insert(String id, String topic, String key, byte[] headers, byte[] payload, String traceContext)
             throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            if (key != null) {
-                // same-key transactions commit one after the other: row order is commit order for every key
-                try (PreparedStatement lock = connection.prepareStatement(
-                        "SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
-                    lock.setString(1, table);
-                    lock.setString(2, key);
-                    lock.execute();
-                }
-            }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
                     + " (id, topic, record_key, headers, payload, trace_context) VALUES (?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, id);
@@ -82,6 +76,35 @@ final class OutboxStore {
                 insert.setBytes(5, payload);
                 insert.setString(6, traceContext);
                 insert.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Just before a transaction commits, with its connection: takes the transaction-scoped lock of each key (sorted by
+     * the lock's own number, so that any two transactions take their common locks in the same order and never
+     * deadlock) and gives the transaction's keyed rows new sequence numbers, in the order they were written. A
+     * same-key transaction committing meanwhile waits for the lock, so it numbers its rows only after this one has
+     * committed: the rows of a key are in commit order, and a row is visible only once every earlier row of its key
+     * is. The locks are held from here to the end of the commit only, never across the caller's work.
+     */
+    void sequence(List<String> keys, List<String> ids) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            // the outer query takes the locks in the order the sorted subquery yields them
+            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?),"
+                    + " sorted.lock) FROM (SELECT DISTINCT hashtext(k) AS lock FROM unnest(?::text[]) AS k ORDER BY 1"
+                    + " OFFSET 0) AS sorted")) {
+                lock.setString(1, table);
+                lock.setArray(2, connection.createArrayOf("text", keys.toArray()));
+                lock.execute();
+            }
+            try (PreparedStatement renumber = connection.prepareStatement("UPDATE " + table
+                    + " SET seq = DEFAULT WHERE id = ?")) {
+                for (String id : ids) {
+                    renumber.setString(1, id);
+                    renumber.addBatch();
+                }
+                renumber.executeBatch();
             }
         }
     }

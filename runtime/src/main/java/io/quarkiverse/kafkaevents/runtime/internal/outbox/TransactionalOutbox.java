@@ -10,7 +10,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,6 +51,8 @@ public class TransactionalOutbox implements Outbox {
     private volatile OutboxStore store;
     private volatile OutboxRelay relay;
     private volatile Backlog backlog;
+    /** The key of this outbox's {@link OutboxCommit} among the resources of a transaction. */
+    private final Object commitKey = new Object();
 
     TransactionalOutbox(KafkaEventsConfig config, TransactionSynchronizationRegistry registry,
             KafkaEventPublisher publisher, EventRouting routing) {
@@ -110,46 +111,48 @@ public class TransactionalOutbox implements Outbox {
         String trace = OutboxTraceContext.capture();
         int status = registry.getTransactionStatus();
         if (status == Status.STATUS_NO_TRANSACTION) {
-            QuarkusTransaction.requiringNew().run(() -> insert(current, id, record, headers, trace));
-            sendSoon(id, record, trace);
+            QuarkusTransaction.requiringNew().run(() -> write(current, id, record, headers, trace));
             return;
         }
         if (status != Status.STATUS_ACTIVE) {
             throw new IllegalStateException("the current transaction cannot take an event any more (status " + status
                     + ", for example marked for rollback)");
         }
-        insert(current, id, record, headers, trace);
-        registry.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int outcome) {
-                if (outcome == Status.STATUS_COMMITTED) {
-                    sendSoon(id, record, trace);
-                }
-            }
-        });
+        write(current, id, record, headers, trace);
     }
 
-    private static void insert(OutboxStore store, String id, ProducerRecord<String, byte[]> record, byte[] headers,
+    /** Inserts the row in the current transaction; its commit numbers the keyed rows, then sends them. */
+    private void write(OutboxStore current, String id, ProducerRecord<String, byte[]> record, byte[] headers,
             String trace) {
         try {
-            store.insert(id, record.topic(), record.key(), headers, record.value(), trace);
+            current.insert(id, record.topic(), record.key(), headers, record.value(), trace);
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not write event " + id + " to the outbox table " + store.table()
+            throw new IllegalStateException("Could not write event " + id + " to the outbox table " + current.table()
                     + ": " + e.getMessage(), e);
         }
+        OutboxCommit commit = (OutboxCommit) registry.getResource(commitKey);
+        if (commit == null) {
+            commit = new OutboxCommit(current, this::sendSoon);
+            registry.putResource(commitKey, commit);
+            registry.registerInterposedSynchronization(commit);
+        }
+        commit.add(id, record, trace);
     }
 
-    /** The fast path, off the committing thread (which may still be associated with the finished transaction). */
-    private void sendSoon(String id, ProducerRecord<String, byte[]> record, String trace) {
+    /**
+     * The fast path, off the committing thread (which may still be associated with the finished transaction): the
+     * rows of one transaction in the order they were written.
+     */
+    private void sendSoon(List<OutboxCommit.Written> written) {
         OutboxRelay current = relay;
         if (!config.fastPath() || current == null) {
             return;
         }
-        Infrastructure.getDefaultWorkerPool().execute(() -> current.sendNow(id, record, trace));
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            for (OutboxCommit.Written row : written) {
+                current.sendNow(row.id(), row.record(), row.trace());
+            }
+        });
     }
 
     @Override
