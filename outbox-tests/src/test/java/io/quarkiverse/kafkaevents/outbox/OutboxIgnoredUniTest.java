@@ -1,0 +1,118 @@
+package io.quarkiverse.kafkaevents.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkiverse.kafkaevents.EventPublisher;
+import io.quarkiverse.kafkaevents.EventTopic;
+import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
+import io.quarkus.test.QuarkusUnitTest;
+
+/**
+ * A {@code @Transactional} method that calls {@code publish} and ignores the returned {@code Uni} (as code that
+ * "fires and forgets" does): with {@code outbox} delivery the row is written in the transaction and the record reaches
+ * the topic after the commit; with {@code after-commit} delivery the event is held and sent after the commit; a
+ * rolled-back transaction publishes neither.
+ */
+public class OutboxIgnoredUniTest {
+
+    static final String TABLE = "ignored_outbox";
+    static final String PARCELS = "test.ignored.public.parcels";
+    static final String NOTICES = "test.ignored.public.notices";
+
+    @EventTopic(value = "parcels", domain = "ignored")
+    public record ParcelSent(@PartitionKey String id) {
+    }
+
+    @EventTopic(value = "notices", domain = "ignored")
+    public record NoticeSent(@PartitionKey String id) {
+    }
+
+    @ApplicationScoped
+    public static class Parcels {
+        @Inject
+        EventPublisher publisher;
+
+        @Inject
+        AgroalDataSource dataSource;
+
+        /** Publishes without looking at the outcome; returns the outbox rows this transaction sees for the parcel. */
+        @Transactional
+        int send(String id) throws SQLException {
+            publisher.publish(new ParcelSent(id));
+            publisher.publish(new NoticeSent(id));
+            return rowsFor(id);
+        }
+
+        @Transactional
+        void sendThenFail(String id) {
+            publisher.publish(new ParcelSent(id));
+            publisher.publish(new NoticeSent(id));
+            throw new IllegalStateException("parcel " + id + " lost its label");
+        }
+
+        private int rowsFor(String id) throws SQLException {
+            try (Connection connection = dataSource.getConnection();
+                    PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM " + TABLE
+                            + " WHERE topic = ? AND convert_from(payload, 'UTF8') LIKE ?")) {
+                query.setString(1, PARCELS);
+                query.setString(2, "%\"" + id + "\"%");
+                try (ResultSet result = query.executeQuery()) {
+                    result.next();
+                    return result.getInt(1);
+                }
+            }
+        }
+    }
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = TestDatabase.withDatabase(new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(ParcelSent.class, NoticeSent.class, Parcels.class,
+                    RawRecords.class, TestDatabase.class))
+            .overrideConfigKey("quarkus.application.name", "ignored-test")
+            .overrideConfigKey("quarkus.kafka-events.outbox.table", TABLE)
+            .overrideConfigKey("quarkus.kafka-events.outbox.relay-interval", "500ms")
+            .overrideConfigKey("quarkus.kafka-events.events.\"NoticeSent\".delivery", "after-commit"));
+
+    @Inject
+    Parcels parcels;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void ignoredUnisPublishOnCommitAndNeverOnRollback() throws Exception {
+        assertEquals(1, parcels.send("p-commit"), "the outbox row is written in the caller's transaction");
+        assertThrows(IllegalStateException.class, () -> parcels.sendThenFail("p-rollback"));
+
+        TestDatabase.await(() -> keys(PARCELS).contains("p-commit") && keys(NOTICES).contains("p-commit"), TABLE);
+        TestDatabase.await(() -> TestDatabase.column("SELECT id FROM " + TABLE).isEmpty(), TABLE);
+        // after the ones that must arrive, give a wrongly published one time to show up
+        TestDatabase.sleep(1500);
+        assertEquals(List.of("p-commit"), keys(PARCELS), "outbox delivery");
+        assertEquals(List.of("p-commit"), keys(NOTICES), "after-commit delivery");
+        assertTrue(TestDatabase.column("SELECT id FROM " + TABLE).isEmpty());
+    }
+
+    private List<String> keys(String topic) {
+        return RawRecords.readAll(bootstrap, topic).stream().map(ConsumerRecord::key).toList();
+    }
+}
