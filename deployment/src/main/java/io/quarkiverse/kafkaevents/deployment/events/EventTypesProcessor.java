@@ -19,6 +19,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicProvisioning;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
+import io.quarkus.deployment.ApplicationArchive;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -74,9 +75,14 @@ public class EventTypesProcessor {
     SyntheticBeanBuildItem eventTypesBean(List<EventTypeBuildItem> eventTypes, ApplicationArchivesBuildItem archives,
             KafkaEventsRecorder recorder) {
         IndexView application = archives.getRootArchive().getIndex();
+        List<IndexView> modules = new ArrayList<>();
+        for (ApplicationArchive archive : archives.getApplicationArchives()) {
+            modules.add(archive.getIndex());
+        }
         List<EventTypeInfo> infos = new ArrayList<>();
         for (EventTypeBuildItem eventType : eventTypes) {
-            infos.add(eventType.toInfo().usedByApplication(usedByApplication(application, eventType.className())));
+            infos.add(eventType.toInfo().usedByApplication(usedByApplication(application, eventType.className())
+                    || usedByModule(modules, eventType.className())));
         }
         infos.sort((a, b) -> a.getClassName().compareTo(b.getClassName()));
         return SyntheticBeanBuildItem.configure(EventTypes.class)
@@ -86,9 +92,25 @@ public class EventTypesProcessor {
     }
 
     /**
-     * Whether the application's own classes declare the type or refer to it (any use in their constant pool, such as
-     * creating an event to publish it). Types of dependencies that the application never mentions are not its topics.
+     * Whether the application's own classes (its root archive) declare the type or refer to it (any use in their
+     * constant pool, such as creating an event to publish it). Types of dependencies that the application never mentions
+     * are not its topics.
      */
+    /**
+     * Whether a class of another archive of the application (a module of a multi-module application, a library that
+     * publishes the type) refers to the type; the archive that declares it does not count, so a shared contracts jar
+     * does not make every type it declares "used".
+     */
+    static boolean usedByModule(List<IndexView> modules, String className) {
+        DotName name = DotName.createSimple(className);
+        for (IndexView module : modules) {
+            if (module.getClassByName(name) == null && !module.getKnownUsers(name).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean usedByApplication(IndexView application, String className) {
         DotName name = DotName.createSimple(className);
         if (application.getClassByName(name) != null) {

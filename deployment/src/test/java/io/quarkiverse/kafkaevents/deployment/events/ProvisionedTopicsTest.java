@@ -21,9 +21,9 @@ import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
- * Only the topics a service uses are provisioned: of the types it handles, of the types its own code refers to, and
- * of those configured with {@code provision=true}; another team's type that merely sits in a shared contracts jar is
- * left alone.
+ * Only the topics a service uses are provisioned: of the types it handles, of the types its own code refers to (in its
+ * root archive or in another of its modules), and of those configured with {@code provision=true}; another team's type
+ * that merely sits in a shared contracts jar is left alone.
  */
 public class ProvisionedTopicsTest {
 
@@ -46,7 +46,11 @@ public class ProvisionedTopicsTest {
             .withApplicationRoot(jar -> jar.addClasses(Shipping.class))
             // named by string: a class literal here would make this test class (part of the application) a user
             .withAdditionalDependency(jar -> jar.addClasses(contracts("", "$InvoiceIssued", "$ParcelLost",
-                    "$RefundGranted", "$ClaimFiled")).addAsManifestResource(EmptyAsset.INSTANCE, "beans.xml"))
+                    "$RefundGranted", "$ClaimFiled", "$ShipmentDelayed"))
+                    .addAsManifestResource(EmptyAsset.INSTANCE, "beans.xml"))
+            // a library module of the application, beside its root archive
+            .withAdditionalDependency(jar -> jar.addClasses(contracts("ShippingModule"))
+                    .addAsManifestResource(EmptyAsset.INSTANCE, "beans.xml"))
             .overrideConfigKey("quarkus.application.name", "provisioned-topics-test")
             .overrideConfigKey("quarkus.kafka-events.events.\"RefundGranted\".provision", "true");
 
@@ -54,8 +58,9 @@ public class ProvisionedTopicsTest {
         Class<?>[] classes = new Class<?>[suffixes.length];
         for (int i = 0; i < suffixes.length; i++) {
             try {
-                classes[i] = Class.forName(ProvisionedTopicsTest.class.getPackageName() + ".SharedContracts"
-                        + suffixes[i]);
+                String name = suffixes[i].isEmpty() || suffixes[i].startsWith("$") ? "SharedContracts" + suffixes[i]
+                        : suffixes[i];
+                classes[i] = Class.forName(ProvisionedTopicsTest.class.getPackageName() + "." + name);
             } catch (ClassNotFoundException e) {
                 throw new IllegalStateException(e);
             }
@@ -76,6 +81,8 @@ public class ProvisionedTopicsTest {
             assertTrue(topics.contains("test.contracts.public.claims.dead-letter"), "handled: " + topics);
             assertTrue(topics.contains("test.contracts.public.parcels"), "referred to by the code: " + topics);
             assertTrue(topics.contains("test.contracts.public.refunds"), "provision=true: " + topics);
+            assertTrue(topics.contains("test.contracts.public.delays"), "published by a module of the application: "
+                    + topics);
             assertFalse(topics.contains("test.contracts.public.invoices"), "another team's type: " + topics);
         }
     }

@@ -30,4 +30,9 @@ public final class SharedContracts {
     @EventTopic(value = "claims", domain = "contracts")
     public record ClaimFiled(@PartitionKey String id) {
     }
+
+    /** Published by a library module of the application under test (another archive than its root). */
+    @EventTopic(value = "delays", domain = "contracts")
+    public record ShipmentDelayed(@PartitionKey String id) {
+    }
 }
