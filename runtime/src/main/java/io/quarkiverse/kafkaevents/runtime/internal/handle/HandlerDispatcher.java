@@ -75,6 +75,7 @@ public class HandlerDispatcher {
     private final Duration commitInterval;
     private final ShutdownBudget budget;
     private volatile boolean stopping;
+    private final IntakeGate intake = new IntakeGate();
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
             KafkaEventsFixedConfig fixedConfig, KafkaEventPublisher publisher, EventRouting routing,
@@ -124,10 +125,24 @@ public class HandlerDispatcher {
                     channel, polled.size(), partition);
             return PartitionLanes.DONE;
         }
-        if (stopping || polled.isEmpty()) {
+        if (polled.isEmpty()) {
+            return PartitionLanes.DONE;
+        }
+        // the stopping check and the generation read as one decision against the shutdown's drain (IntakeGate)
+        if (!intake.enter()) {
             // not finished: their offsets are not committed, the next owner of the partition handles them
             return PartitionLanes.DONE;
         }
+        try {
+            return queue(handlers, partition, polled);
+        } finally {
+            intake.exit();
+        }
+    }
+
+    /** {@link #dispatch}, inside the intake gate. */
+    private Uni<Void> queue(HandlerChannel handlers, TopicPartition partition,
+            List<? extends ConsumerRecord<?, ?>> polled) {
         Revocation revoked = new Revocation(handlers, partition, handlers.generation(partition));
         PartitionOffsets offsets = handlers.commits.of(partition);
         handlers.commits.start(vertx, commitInterval);
@@ -277,6 +292,11 @@ public class HandlerDispatcher {
     void onStop(@Observes ShutdownEvent event) {
         long start = System.nanoTime();
         stopping = true;
+        int inside = intake.close(budget.remaining());
+        if (inside > 0) {
+            LOG.warnf("Kafka Events: %d poll(s) still being queued at the shutdown timeout; their records may be handled"
+                    + " after the final commit and delivered again", inside);
+        }
         HandlerShutdown.drain(topology.channels(), budget.remaining());
         HandlerShutdown.commit(topology.channels(), vertx, budget);
         LOG.infof("Kafka Events handlers stopped in %d ms (shutdown.timeout %d ms)",
