@@ -27,6 +27,7 @@ import io.quarkiverse.kafkaevents.deployment.events.DefinitionProblemBuildItem;
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.runtime.internal.EnvironmentConfigBuilder;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.ShutdownBudget;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.KafkaDeadLetterReplayer;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.RetryTopics;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.ConsumerAssignments;
@@ -79,7 +80,7 @@ public class HandlersProcessor {
         return AdditionalBeanBuildItem.builder()
                 .addBeanClasses(HandlerDispatcher.class, KafkaDeadLetterReplayer.class, EventTracing.class,
                         RebalanceListener.class, ConsumerAssignments.class, StaticMembership.class,
-                        HandlerKafkaSettings.class)
+                        HandlerKafkaSettings.class, ShutdownBudget.class)
                 .setUnremovable()
                 .build();
     }

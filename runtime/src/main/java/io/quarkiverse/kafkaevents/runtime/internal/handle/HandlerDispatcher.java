@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkiverse.kafkaevents.EventFailureHandler;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.ShutdownBudget;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.FailureOutcome;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.PersistentWrites;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
@@ -72,13 +73,16 @@ public class HandlerDispatcher {
     private final Vertx vertx;
     private final Duration revocationTimeout;
     private final Duration commitInterval;
+    private final ShutdownBudget budget;
     private volatile boolean stopping;
+    private final IntakeGate intake = new IntakeGate();
 
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
             KafkaEventsFixedConfig fixedConfig, KafkaEventPublisher publisher, EventRouting routing,
             Instance<EventFailureHandler> failureHandlers, EventMonitors monitors, EventTracing tracing,
-            KafkaClientService clients, Vertx vertx) {
+            KafkaClientService clients, Vertx vertx, ShutdownBudget budget) {
         this.vertx = vertx;
+        this.budget = budget;
         this.revocationTimeout = config.shutdown().revocationTimeout();
         this.commitInterval = config.commitInterval();
         this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), config.handlers(),
@@ -121,10 +125,24 @@ public class HandlerDispatcher {
                     channel, polled.size(), partition);
             return PartitionLanes.DONE;
         }
-        if (stopping || polled.isEmpty()) {
+        if (polled.isEmpty()) {
+            return PartitionLanes.DONE;
+        }
+        // the stopping check and the generation read as one decision against the shutdown's drain (IntakeGate)
+        if (!intake.enter()) {
             // not finished: their offsets are not committed, the next owner of the partition handles them
             return PartitionLanes.DONE;
         }
+        try {
+            return queue(handlers, partition, polled);
+        } finally {
+            intake.exit();
+        }
+    }
+
+    /** {@link #dispatch}, inside the intake gate. */
+    private Uni<Void> queue(HandlerChannel handlers, TopicPartition partition,
+            List<? extends ConsumerRecord<?, ?>> polled) {
         Revocation revoked = new Revocation(handlers, partition, handlers.generation(partition));
         PartitionOffsets offsets = handlers.commits.of(partition);
         handlers.commits.start(vertx, commitInterval);
@@ -256,23 +274,33 @@ public class HandlerDispatcher {
             }
             if (lost) {
                 handlers.commits.forget(mine);
-            } else if (!mine.isEmpty()) {
-                if (!stopping) {
-                    // on shutdown the drain has waited already (the consumers are closed after it)
-                    HandlerShutdown.awaitRunning(handlers, mine, revocationTimeout);
-                }
+            } else if (!mine.isEmpty() && !stopping) {
+                HandlerShutdown.awaitRunning(handlers, mine, revocationTimeout);
                 handlers.commits.commitAndForget(consumer, mine);
+            } else if (!mine.isEmpty()) {
+                // SmallRye closing the consumers after the stop: the drain has waited and the final commit was tried
+                // already; what is left of the shutdown budget, if anything, goes to one more try
+                handlers.commits.commitAndForget(consumer, mine, budget.remaining());
             }
         }
     }
 
-    /** On shutdown, before SmallRye closes the consumers: drains, then commits what was acknowledged. */
-    void onStop(@Observes ShutdownEvent event, KafkaEventsConfig config) {
+    /**
+     * On shutdown, before SmallRye closes the consumers: drains, then commits what was acknowledged, both within the
+     * one shutdown budget shared with the outbox's stop.
+     */
+    void onStop(@Observes ShutdownEvent event) {
+        long start = System.nanoTime();
         stopping = true;
-        HandlerShutdown.drain(topology.channels(), config.shutdown().timeout());
-        for (HandlerChannel handlers : topology.channels()) {
-            handlers.commits.stop(vertx, config.shutdown().timeout());
+        int inside = intake.close(budget.remaining());
+        if (inside > 0) {
+            LOG.warnf("Kafka Events: %d poll(s) still being queued at the shutdown timeout; their records may be handled"
+                    + " after the final commit and delivered again", inside);
         }
+        HandlerShutdown.drain(topology.channels(), budget.remaining());
+        HandlerShutdown.commit(topology.channels(), vertx, budget);
+        LOG.infof("Kafka Events handlers stopped in %d ms (shutdown.timeout %d ms)",
+                Duration.ofNanos(System.nanoTime() - start).toMillis(), budget.timeout().toMillis());
     }
 
     /** Per channel, the partitions without progress for longer than {@code bound}, described. */

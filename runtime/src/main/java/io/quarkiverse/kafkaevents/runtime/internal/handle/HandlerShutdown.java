@@ -1,15 +1,23 @@
 package io.quarkiverse.kafkaevents.runtime.internal.handle;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import io.quarkiverse.kafkaevents.runtime.internal.ShutdownBudget;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
 /**
- * The drain on shutdown: records not started yet and pending retries are dropped (left unacknowledged, for
- * redelivery); handler calls already running get up to the shutdown timeout to finish, so their records are
- * acknowledged, and their offsets committed ({@link OffsetCommits}) before SmallRye closes the consumers.
+ * The stop of the handlers, within one budget ({@link ShutdownBudget}, {@code quarkus.kafka-events.shutdown.timeout},
+ * shared with the outbox's stop) whatever the broker does: the drain (records not started yet and pending retries are
+ * dropped, left unacknowledged for redelivery; handler calls already running get what is left of the budget to finish,
+ * so their records are acknowledged), then the final commits of every consumer of every channel at once
+ * ({@link OffsetCommits}), before SmallRye closes the consumers. What is left for redelivery is logged per channel.
  */
 final class HandlerShutdown {
 
@@ -67,6 +75,39 @@ final class HandlerShutdown {
             LOG.warnf("Kafka Events: %d handler call(s) on partitions %s still running after the revocation timeout of"
                     + " %d ms (group %s); their records are not committed and their new owner handles them again",
                     running, partitions, timeout.toMillis(), handlers.group);
+        }
+    }
+
+    /**
+     * After the drain: stops the periodic commits and commits what was finished, every consumer of every channel at
+     * once, waiting at most what is left of the budget; then logs, per channel, the partitions whose records will be
+     * delivered again and from which offset.
+     */
+    static void commit(Iterable<HandlerChannel> channels, Vertx vertx, ShutdownBudget budget) {
+        List<Uni<Void>> commits = new ArrayList<>();
+        for (HandlerChannel handlers : channels) {
+            handlers.commits.stop(vertx);
+        }
+        for (HandlerChannel handlers : channels) {
+            commits.addAll(handlers.commits.commitOnStop(budget.remaining()));
+        }
+        if (!commits.isEmpty()) {
+            Duration left = budget.remaining();
+            try {
+                Uni.join().all(commits).andCollectFailures().await()
+                        .atMost(left.isZero() ? Duration.ofMillis(1) : left);
+            } catch (RuntimeException e) {
+                LOG.warnf("Kafka Events: the final commits did not finish within the shutdown timeout of %d ms (%s);"
+                        + " records handled since the last commit are delivered again", budget.timeout().toMillis(),
+                        e.toString());
+            }
+        }
+        for (HandlerChannel handlers : channels) {
+            List<String> left = handlers.commits.leftForRedelivery();
+            if (!left.isEmpty()) {
+                LOG.infof("Kafka Events stopped channel %s (group %s); left for redelivery to the next owner: %s",
+                        handlers.channel, handlers.consumerGroup, String.join(", ", left));
+            }
         }
     }
 

@@ -1,10 +1,12 @@
 package io.quarkiverse.kafkaevents.runtime.internal.handle;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -12,6 +14,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.vertx.core.Vertx;
@@ -26,7 +29,8 @@ import io.vertx.core.Vertx;
  * owns whose offset moved;</li>
  * <li>synchronously when partitions are revoked (in the rebalance listener, on the polling thread), before they go to
  * their new owner;</li>
- * <li>synchronously on shutdown, once running handler calls finished or the shutdown timeout passed.</li>
+ * <li>synchronously on shutdown, once running handler calls finished, all consumers of all channels at once, within
+ * what is left of the shutdown budget ({@code ShutdownBudget}).</li>
  * </ul>
  */
 final class OffsetCommits {
@@ -61,15 +65,57 @@ final class OffsetCommits {
         }
     }
 
-    /** On shutdown: no periodic commit any more; commits what was finished, waiting for at most {@code timeout}. */
-    void stop(Vertx vertx, Duration timeout) {
+    /** On shutdown: no periodic commit any more. */
+    void stop(Vertx vertx) {
         synchronized (this) {
             stopped = true;
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
         }
-        commitSync(timeout);
+    }
+
+    /**
+     * On shutdown, after {@link #stop}: commits what was finished, on each consumer's polling thread, each commit
+     * waiting for the broker at most {@code timeout}. One {@code Uni} per consumer, completing (never failing) when
+     * its commit is done or given up; the caller awaits them all together.
+     */
+    List<Uni<Void>> commitOnStop(Duration timeout) {
+        List<KafkaConsumer<Object, Object>> consumers = clients.getConsumers(channel);
+        if (consumers == null || consumers.isEmpty()) {
+            return List.of();
+        }
+        List<Uni<Void>> commits = new ArrayList<>(consumers.size());
+        for (KafkaConsumer<Object, Object> consumer : consumers) {
+            java.util.function.Consumer<Consumer<Object, Object>> commit = c -> commitSync(c, c.assignment(), timeout);
+            commits.add(consumer.runOnPollingThread(commit).onFailure().recoverWithItem(failure -> {
+                LOG.warnf("Kafka Events could not commit the offsets of channel %s on shutdown: %s", channel,
+                        failure.toString());
+                return null;
+            }));
+        }
+        return commits;
+    }
+
+    /**
+     * The partitions whose records will be delivered again to their next owner, each with the offset from which
+     * ({@code topic-partition from offset}); empty when every record received was finished and committed.
+     */
+    List<String> leftForRedelivery() {
+        List<String> left = new ArrayList<>();
+        Map<TopicPartition, PartitionOffsets> sorted = new TreeMap<>(partitionOrder());
+        sorted.putAll(partitions);
+        for (Map.Entry<TopicPartition, PartitionOffsets> entry : sorted.entrySet()) {
+            long from = entry.getValue().redeliveredFrom();
+            if (from >= 0) {
+                left.add(entry.getKey() + " from offset " + from);
+            }
+        }
+        return left;
+    }
+
+    private static java.util.Comparator<TopicPartition> partitionOrder() {
+        return java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
     }
 
     /** The offsets of a partition, created on its first record. */
@@ -124,7 +170,9 @@ final class OffsetCommits {
             return;
         }
         consumer.commitAsync(offsets, (committed, failure) -> {
-            if (failure != null) {
+            if (failure == null) {
+                confirmed(offsets);
+            } else {
                 LOG.debugf("Committing offsets %s of channel %s failed: %s; they are committed with the next round",
                         offsets, channel, failure.toString());
                 failed(offsets);
@@ -144,40 +192,52 @@ final class OffsetCommits {
         }
     }
 
+    /**
+     * {@link #commitAndForget(Consumer, Collection)} waiting for the broker at most {@code timeout}; no commit at all
+     * when it is zero (the shutdown budget is spent).
+     */
+    void commitAndForget(Consumer<?, ?> consumer, Collection<TopicPartition> revoked, Duration timeout) {
+        try {
+            if (!timeout.isZero()) {
+                commitSync(consumer, revoked, timeout);
+            }
+        } finally {
+            revoked.forEach(partitions::remove);
+        }
+    }
+
     /** Forgets partitions lost without a chance to commit (their records are handled again by their new owner). */
     void forget(Collection<TopicPartition> lost) {
         lost.forEach(partitions::remove);
     }
 
-    private void commitSync(Duration timeout) {
-        List<KafkaConsumer<Object, Object>> consumers = clients.getConsumers(channel);
-        if (consumers == null) {
-            return;
-        }
-        for (KafkaConsumer<Object, Object> consumer : consumers) {
-            try {
-                java.util.function.Consumer<Consumer<Object, Object>> commit = c -> commitSync(c, c.assignment());
-                consumer.runOnPollingThread(commit).await().atMost(timeout);
-            } catch (RuntimeException e) {
-                LOG.warnf("Kafka Events could not commit the offsets of channel %s on shutdown: %s; records handled"
-                        + " since the last commit are delivered again", channel, e.toString());
-            }
-        }
+    private void commitSync(Consumer<?, ?> consumer, Collection<TopicPartition> owned) {
+        commitSync(consumer, owned, SYNC_COMMIT_TIMEOUT);
     }
 
-    private void commitSync(Consumer<?, ?> consumer, Collection<TopicPartition> owned) {
+    private void commitSync(Consumer<?, ?> consumer, Collection<TopicPartition> owned, Duration timeout) {
         Map<TopicPartition, OffsetAndMetadata> offsets = due(owned);
         if (offsets.isEmpty()) {
             return;
         }
         try {
-            consumer.commitSync(offsets, SYNC_COMMIT_TIMEOUT);
+            consumer.commitSync(offsets, timeout);
+            confirmed(offsets);
             LOG.debugf("Committed offsets %s of channel %s", offsets, channel);
         } catch (RuntimeException e) {
             failed(offsets);
             LOG.warnf("Kafka Events could not commit offsets %s of channel %s: %s; records handled since the last"
                     + " commit are delivered again", offsets, channel, e.toString());
         }
+    }
+
+    private void confirmed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((partition, offset) -> {
+            PartitionOffsets tracked = partitions.get(partition);
+            if (tracked != null) {
+                tracked.commitConfirmed(offset.offset());
+            }
+        });
     }
 
     private Map<TopicPartition, OffsetAndMetadata> due(Collection<TopicPartition> owned) {

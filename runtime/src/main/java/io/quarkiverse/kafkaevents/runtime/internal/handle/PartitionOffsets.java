@@ -22,6 +22,10 @@ final class PartitionOffsets {
     private long next = -1;
     /** The offset committed last (or being committed), or -1. */
     private long committed = -1;
+    /** The offset the broker confirmed committed last, or -1. */
+    private long confirmed = -1;
+    /** The first offset received since the tracking (re)started, or -1. */
+    private long first = -1;
 
     /**
      * A record was received. An offset not after the last one received (the consumer was moved back: a new
@@ -32,6 +36,11 @@ final class PartitionOffsets {
             head = 0;
             size = 0;
             committed = -1;
+            confirmed = -1;
+            first = -1;
+        }
+        if (first < 0) {
+            first = offset;
         }
         if (size == offsets.length) {
             grow();
@@ -72,6 +81,23 @@ final class PartitionOffsets {
         if (committed == offset) {
             committed = -1;
         }
+    }
+
+    /** The broker confirmed a commit of this offset. */
+    synchronized void commitConfirmed(long offset) {
+        if (offset > confirmed) {
+            confirmed = offset;
+        }
+    }
+
+    /**
+     * The offset from which this partition's records will be delivered again to its next owner: the offset the broker
+     * confirmed last (the first offset received when none was), or -1 when every record received was finished and
+     * that commit confirmed.
+     */
+    synchronized long redeliveredFrom() {
+        long from = confirmed >= 0 ? confirmed : first;
+        return from >= 0 && from < next ? from : -1;
     }
 
     /** The timestamp of the oldest record not finished, or -1 when all are. */
