@@ -95,8 +95,9 @@ class RebalanceIT {
             assertEquals(List.of(), outOfOrder);
             assertEquals(Set.of(), ledgers.get(1).halfDone(run), "the leaving instance left handler calls unfinished");
             assertTrue(ledgers.get(0).done(run).size() > 0 && ledgers.get(1).done(run).size() > 0);
-            // each rebalance may hand over at most what was handled but not committed yet (about one second's worth)
-            assertTrue(duplicates <= 2 * 120, duplicates + " events handled twice");
+            // a join waits for running calls and commits before giving partitions up (shutdown.revocation-timeout), a
+            // graceful leave drains and commits: nothing handled is handed over (0 measured, 2026-12-07)
+            assertEquals(0, duplicates, "events handled twice");
         }
     }
 
