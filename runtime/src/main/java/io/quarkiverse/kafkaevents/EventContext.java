@@ -26,7 +26,11 @@ public interface EventContext {
     /** The record key, or {@code null}. */
     String key();
 
-    /** The Kafka record timestamp, or {@code null} when the record has none (a negative timestamp). */
+    /**
+     * The Kafka record timestamp, or {@code null} when the record has none (a negative timestamp). For a record
+     * redelivered from a retry topic, the timestamp of the original record, like {@link #topic()}, {@link #partition()}
+     * and {@link #offset()}.
+     */
     Instant timestamp();
 
     /** The record headers (the last value of each header, decoded as UTF-8). */
@@ -56,6 +60,9 @@ public interface EventContext {
     /** The delivery attempt, starting at 1. */
     int attempt();
 
-    /** How long ago the record was written: now minus the record timestamp. */
+    /**
+     * How long ago the record was written: now minus {@link #timestamp()} (for a redelivered retry record, since the
+     * original record was written).
+     */
     Duration lag();
 }

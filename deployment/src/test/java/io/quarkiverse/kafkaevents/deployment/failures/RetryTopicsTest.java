@@ -58,6 +58,8 @@ public class RetryTopicsTest {
         static final Map<String, Instant> HANDLED_AT = new ConcurrentHashMap<>();
         static final Map<String, String> CONTEXT = new ConcurrentHashMap<>();
         static final Map<String, AtomicInteger> AUDITED = new ConcurrentHashMap<>();
+        static final Map<String, Long> TIMESTAMP = new ConcurrentHashMap<>();
+        static final Map<String, Long> LAG = new ConcurrentHashMap<>();
     }
 
     public static class ParcelHandler {
@@ -76,6 +78,8 @@ public class RetryTopicsTest {
                 }
             }
             Seen.CONTEXT.put(parcel.parcelId(), context.attempt() + "|" + context.topic() + "|" + context.group());
+            Seen.TIMESTAMP.put(parcel.parcelId(), context.timestamp().toEpochMilli());
+            Seen.LAG.put(parcel.parcelId(), context.lag().toMillis());
             Seen.HANDLED_AT.put(parcel.parcelId(), Instant.now());
         }
     }
@@ -169,6 +173,11 @@ public class RetryTopicsTest {
         long secondWait = Seen.HANDLED_AT.get("p-transient").toEpochMilli() - second.timestamp();
         assertTrue(secondWait >= 950, "third attempt " + secondWait + " ms after the second retry record");
         assertTrue(deadLetters("p-transient").isEmpty());
+        // the timestamp and lag describe the original record too, not the retry record it came in
+        assertEquals(original.timestamp(), Seen.TIMESTAMP.get("p-transient"));
+        assertEquals(Long.toString(original.timestamp()), headers(second).get("kafka-events-retry-original-timestamp"));
+        assertTrue(Seen.LAG.get("p-transient") >= Seen.HANDLED_AT.get("p-transient").toEpochMilli()
+                - original.timestamp() - 50, "lag " + Seen.LAG.get("p-transient") + " ms");
     }
 
     @Test

@@ -35,6 +35,8 @@ public final class RetryTopics {
     static final String ORIGINAL_TOPIC = PREFIX + "original-topic";
     static final String ORIGINAL_PARTITION = PREFIX + "original-partition";
     static final String ORIGINAL_OFFSET = PREFIX + "original-offset";
+    /** The original record's timestamp (epoch milliseconds); absent from records of earlier versions. */
+    static final String ORIGINAL_TIMESTAMP = PREFIX + "original-timestamp";
     /** The consumer group whose handlers failed: the retry consumers of other groups skip the record. */
     static final String GROUP = PREFIX + "group";
     static final String FIRST_FAILURE = PREFIX + "first-failure-time";
@@ -104,7 +106,10 @@ public final class RetryTopics {
             throw new IllegalArgumentException("header " + ATTEMPTS + " must be at least 1: " + attempts);
         }
         String handlers = value(headers, HANDLERS);
-        return new State(new RecordOrigin(topic, partition, offset), required(headers, GROUP), attempts, due,
+        String timestamp = value(headers, ORIGINAL_TIMESTAMP);
+        long originalTimestamp = timestamp == null ? -1 : number(headers, ORIGINAL_TIMESTAMP, Long::parseLong);
+        return new State(new RecordOrigin(topic, partition, offset, originalTimestamp), required(headers, GROUP),
+                attempts, due,
                 firstFailure, handlers == null || handlers.isEmpty() ? List.of() : Arrays.asList(handlers.split(",")));
     }
 
@@ -120,6 +125,9 @@ public final class RetryTopics {
         DeadLetters.add(headers, ORIGINAL_TOPIC, origin.topic());
         DeadLetters.add(headers, ORIGINAL_PARTITION, Integer.toString(origin.partition()));
         DeadLetters.add(headers, ORIGINAL_OFFSET, Long.toString(origin.offset()));
+        if (origin.timestamp() >= 0) {
+            DeadLetters.add(headers, ORIGINAL_TIMESTAMP, Long.toString(origin.timestamp()));
+        }
         DeadLetters.add(headers, GROUP, group);
         DeadLetters.add(headers, FIRST_FAILURE, firstFailure.toString());
         DeadLetters.add(headers, HANDLERS, String.join(",", failedHandlers));

@@ -53,7 +53,13 @@ public final class KafkaEventContext implements EventContext {
 
     @Override
     public Instant timestamp() {
-        return record.timestamp();
+        long timestamp = timestampMillis();
+        return timestamp < 0 ? null : Instant.ofEpochMilli(timestamp);
+    }
+
+    /** The original record's timestamp, like topic, partition and offset (a retry record's own is its retry time). */
+    private long timestampMillis() {
+        return origin.timestamp() >= 0 ? origin.timestamp() : record.timestampMillis();
     }
 
     @Override
@@ -106,7 +112,7 @@ public final class KafkaEventContext implements EventContext {
 
     @Override
     public Duration lag() {
-        long timestamp = record.timestampMillis();
+        long timestamp = timestampMillis();
         return timestamp < 0 ? Duration.ZERO : Duration.ofMillis(System.currentTimeMillis() - timestamp);
     }
 
