@@ -200,11 +200,12 @@ public interface KafkaEventsConfig {
     interface ShutdownConfig {
 
         /**
-         * How long, on shutdown, handler calls already running may take to finish; their records are then acknowledged
-         * and their offsets committed. Records not started yet, and records waiting for a retry, are left for
-         * redelivery (their offsets are not committed), and their number is logged. With the outbox, it is also how
-         * long outbox rows already sent may wait for the broker's answer, so that their rows are deleted rather than
-         * sent again by the next relay.
+         * The time budget of the extension's whole stop: handler calls already running finish within it, then the
+         * offsets of what was handled are committed (every consumer at once) and, with the outbox, rows already sent
+         * wait for the broker's answer (so that they are deleted rather than sent again by the next relay), all from
+         * the same budget, so the stop never takes longer than this even with the broker gone. Keep it below the
+         * platform's grace period (Kubernetes: 30 s). Records not started yet, records waiting for a retry, and
+         * records whose commit did not get through are left for redelivery, and logged per partition.
          */
         @WithDefault("10s")
         Duration timeout();
