@@ -9,8 +9,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
@@ -124,8 +126,12 @@ public class TransactionalOutbox implements Outbox, StartupCheck {
         return List.of();
     }
 
-    /** Starts the relay, once the outbox is ready and SmallRye's channels (the producer) are. */
-    void start(@Observes StartupEvent startup) {
+    /**
+     * Starts the relay right after SmallRye started its channels (the producer), before the application's own
+     * start-up observers: an event they publish in outbox mode is sent by the fast path. A row written earlier still
+     * (an observer of a higher priority) waits in the table for the relay's first round.
+     */
+    void start(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE + 1) StartupEvent startup) {
         OutboxStore created = store;
         if (created == null) {
             return;
@@ -146,7 +152,9 @@ public class TransactionalOutbox implements Outbox, StartupCheck {
     public void write(String id, ProducerRecord<String, byte[]> record) {
         OutboxStore current = store;
         if (current == null) {
-            throw new IllegalStateException("The outbox is not started: no event type uses delivery=outbox");
+            throw new IllegalStateException("The outbox is not ready: either no event type uses delivery=outbox, or"
+                    + " this runs before start-up checked the outbox's table (a StartupEvent observer with a priority"
+                    + " below Interceptor.Priority.LIBRARY_BEFORE - 100)");
         }
         byte[] headers = OutboxHeaders.encode(record.headers());
         String trace = OutboxTraceContext.capture();
