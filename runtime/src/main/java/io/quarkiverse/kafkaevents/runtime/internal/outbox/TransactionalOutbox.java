@@ -3,7 +3,6 @@ package io.quarkiverse.kafkaevents.runtime.internal.outbox;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,6 +22,7 @@ import org.jboss.logging.Logger;
 import io.agroal.api.AgroalDataSource;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsOutboxConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.ShutdownBudget;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.Outbox;
@@ -45,7 +45,7 @@ public class TransactionalOutbox implements Outbox, StartupCheck {
     private static final Logger LOG = Logger.getLogger(TransactionalOutbox.class);
 
     private final KafkaEventsOutboxConfig config;
-    private final Duration shutdownTimeout;
+    private final ShutdownBudget shutdownBudget;
     private final TransactionSynchronizationRegistry registry;
     private final KafkaEventPublisher publisher;
     private final EventRouting routing;
@@ -61,9 +61,9 @@ public class TransactionalOutbox implements Outbox, StartupCheck {
     private final Object commitKey = new Object();
 
     TransactionalOutbox(KafkaEventsConfig config, TransactionSynchronizationRegistry registry,
-            KafkaEventPublisher publisher, EventRouting routing) {
+            KafkaEventPublisher publisher, EventRouting routing, ShutdownBudget shutdownBudget) {
         this.config = config.outbox();
-        this.shutdownTimeout = config.shutdown().timeout();
+        this.shutdownBudget = shutdownBudget;
         this.registry = registry;
         this.publisher = publisher;
         this.routing = routing;
@@ -280,7 +280,7 @@ public class TransactionalOutbox implements Outbox, StartupCheck {
     void close() {
         OutboxRelay current = relay;
         if (current != null) {
-            current.stop(shutdownTimeout);
+            current.stop(shutdownBudget);
         }
     }
 
