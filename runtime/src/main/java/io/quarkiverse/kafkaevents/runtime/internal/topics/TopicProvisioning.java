@@ -73,7 +73,8 @@ public class TopicProvisioning {
                 if (!created.isEmpty()) {
                     LOG.infof("Created Kafka topics %s", created);
                 }
-            } catch (TopicProvisioningException e) {
+            } catch (TopicProvisioningException | IllegalStateException e) {
+                // no broker configured, none reachable, topics missing: reported with the other problems
                 if (problems.isEmpty()) {
                     throw e;
                 }
