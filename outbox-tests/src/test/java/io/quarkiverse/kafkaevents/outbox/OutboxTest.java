@@ -12,8 +12,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Transactional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +32,7 @@ import io.quarkiverse.kafkaevents.PartitionKey;
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
 import io.quarkiverse.kafkaevents.deployment.failures.HealthProbe;
 import io.quarkiverse.kafkaevents.runtime.internal.outbox.TransactionalOutbox;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -74,9 +78,25 @@ public class OutboxTest {
         }
     }
 
+    /**
+     * An application start-up observer that publishes in outbox mode, before the extension's observers of the default
+     * priority: the outbox's table is checked and the store ready before any application observer runs.
+     */
+    @ApplicationScoped
+    public static class Opening {
+        @Inject
+        EventPublisher publisher;
+
+        @Transactional
+        void open(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent startup) {
+            publisher.publish(new OrderPlaced("c-startup", "o-startup", "opened at start-up")).await()
+                    .atMost(Duration.ofSeconds(10));
+        }
+    }
+
     @RegisterExtension
     static final QuarkusUnitTest app = TestDatabase.withDatabase(new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(OrderPlaced.class, Orders.class, RawRecords.class,
+            .withApplicationRoot(jar -> jar.addClasses(OrderPlaced.class, Orders.class, Opening.class, RawRecords.class,
                     TestDatabase.class, HealthProbe.class))
             .overrideConfigKey("quarkus.application.name", "outbox-test")
             .overrideConfigKey("quarkus.kafka-events.events.\"OrderPlaced\".config.\"max.message.bytes\"", "4096")
@@ -94,6 +114,13 @@ public class OutboxTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @Test
+    void anEventPublishedByAStartupObserverArrives() {
+        await(() -> keysAndIds().stream().anyMatch(r -> r.startsWith("c-startup ") && r.contains("o-startup")));
+        await(() -> TestDatabase.column("SELECT id FROM kafka_events_outbox WHERE record_key = 'c-startup'")
+                .isEmpty());
+    }
 
     @Test
     void publishedIfAndOnlyIfCommitted() throws Exception {

@@ -19,6 +19,7 @@ import org.apache.kafka.common.header.Headers;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsOutboxConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.ShutdownBudget;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 
 /**
@@ -42,9 +43,8 @@ final class OutboxRelay {
     private final OutboxAcks acks;
     private final LongAdder relayed = new LongAdder();
     private final LongAdder refused = new LongAdder();
-    /** Sends waiting for the broker's answer (and their row's delete or update). */
-    private int inFlight;
-    private volatile boolean stopping;
+    /** Claims running and sends waiting for the broker's answer (and their row's delete or update). */
+    private final SendGate gate = new SendGate();
 
     OutboxRelay(OutboxStore store, KafkaEventPublisher publisher, KafkaEventsOutboxConfig config) {
         this.store = store;
@@ -71,44 +71,45 @@ final class OutboxRelay {
     }
 
     /**
-     * Claims nothing more, waits (for at most {@code timeout}) for the sends in flight to be answered and their rows
-     * deleted, so that a successor does not send them again, then lets go of the rows it still holds.
+     * Claims nothing more, waits (for what is left of the stop's budget) for the claims running and the sends in
+     * flight to be answered and their rows deleted, so that a successor does not send them again, then lets go of the
+     * rows it still holds.
      */
-    void stop(Duration timeout) {
-        stopping = true;
-        timer.shutdownNow();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this) {
-            try {
-                for (long left; inFlight > 0 && (left = deadline - System.nanoTime()) > 0;) {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (inFlight > 0) {
-                LOG.warnf("The outbox stopped with %d send(s) not answered within %d ms; their rows are sent again"
-                        + " by the next relay, possibly twice", inFlight, timeout.toMillis());
-            }
+    void stop(ShutdownBudget budget) {
+        if (gate.closed()) {
+            return; // stopped already (the shutdown event, then the bean's destruction)
         }
-        acks.stop(Math.max(1_000, (deadline - System.nanoTime()) / 1_000_000));
+        Duration timeout = budget.remaining();
+        int unanswered = gate.close(timeout);
+        timer.shutdownNow();
+        if (unanswered > 0) {
+            LOG.warnf("The outbox stopped with %d send(s) or claim(s) not finished within %d ms"
+                    + " (quarkus.kafka-events.shutdown.timeout, shared with the handlers' stop); their rows are sent"
+                    + " again by the next relay, possibly twice", unanswered, timeout.toMillis());
+        }
+        acks.stop(budget.remaining().toMillis());
         ownership.close();
     }
 
     /** The fast path: claims the row (unless an earlier row of its key is left: the relay keeps the order), sends it. */
     void sendNow(String id, ProducerRecord<String, byte[]> record, String traceContext) {
-        if (stopping) {
-            return; // left to the relay (of this instance's successor, or another instance)
+        if (!gate.enter()) {
+            return; // stopping: left to the relay (of this instance's successor, or another instance)
         }
+        boolean sending = false;
         try {
-            if (!store.claim(id, config.lease())) {
-                return;
+            if (store.claim(id, config.lease())) {
+                // not waited for: the worker thread is free again once the row is claimed
+                send(new OutboxStore.Row(id, -1, record.topic(), record.key(), null, record.value(), 1, traceContext),
+                        record.headers());
+                sending = true;
             }
-            // not waited for: the worker thread is free again once the row is claimed
-            send(new OutboxStore.Row(id, -1, record.topic(), record.key(), null, record.value(), 1, traceContext),
-                    record.headers());
         } catch (SQLException | RuntimeException e) {
             LOG.debugf(e, "The fast path could not send outbox row %s; the relay will", id);
+        } finally {
+            if (!sending) {
+                gate.leave();
+            }
         }
     }
 
@@ -118,13 +119,18 @@ final class OutboxRelay {
             List<OutboxStore.Row> rows;
             ownership.hold();
             do {
-                if (stopping) {
-                    return;
+                if (!gate.enter()) {
+                    return; // stopping
                 }
-                rows = store.claimDue(config.relayBatchSize(), config.lease());
                 List<CompletableFuture<Void>> sends = new ArrayList<>();
-                for (List<OutboxStore.Row> chain : chainsByKey(rows)) {
-                    sends.add(sendChain(chain, 0));
+                try {
+                    rows = store.claimDue(config.relayBatchSize(), config.lease());
+                    for (List<OutboxStore.Row> chain : chainsByKey(rows)) {
+                        gate.add(); // the chain's first send, counted while the claim is
+                        sends.add(sendChain(chain, 0));
+                    }
+                } finally {
+                    gate.leave();
                 }
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                         .get(config.lease().toMillis(), TimeUnit.MILLISECONDS);
@@ -152,15 +158,23 @@ final class OutboxRelay {
 
     /**
      * Sends the rows of one key one after the other, each once the previous one was acknowledged (keys side by side):
-     * a row the broker did not take stops its key, and the rest of the chain is given back unsent.
+     * a row the broker did not take stops its key, and the rest of the chain is given back unsent, as it is when the
+     * outbox stops meanwhile. The send of row {@code next} is already counted in flight.
      */
     private CompletableFuture<Void> sendChain(List<OutboxStore.Row> chain, int next) {
-        if (next == chain.size()) {
-            return CompletableFuture.completedFuture(null);
-        }
         OutboxStore.Row row = chain.get(next);
-        return send(row, OutboxHeaders.decode(row.headers())).thenCompose(sent -> {
-            if (sent) {
+        Headers headers;
+        try {
+            headers = OutboxHeaders.decode(row.headers());
+        } catch (RuntimeException e) {
+            gate.leave();
+            return CompletableFuture.failedFuture(e);
+        }
+        return send(row, headers).thenCompose(sent -> {
+            if (next + 1 == chain.size()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (sent && gate.enter()) {
                 return sendChain(chain, next + 1);
             }
             List<String> rest = chain.subList(next + 1, chain.size()).stream().map(OutboxStore.Row::id).toList();
@@ -174,26 +188,24 @@ final class OutboxRelay {
         });
     }
 
-    /** Sends one row; completes with whether it was acknowledged, after its row was deleted or updated. */
+    /**
+     * Sends one row, already counted in flight; completes with whether it was acknowledged, after its row was deleted
+     * or updated (and counted out).
+     */
     private CompletableFuture<Boolean> send(OutboxStore.Row row, Headers headers) {
-        synchronized (this) {
-            inFlight++;
+        CompletableFuture<?> answer;
+        try {
+            answer = publisher.sendStored(row.topic(), row.key(), row.payload(), headers,
+                    OutboxTraceContext.restore(row.traceContext())).subscribeAsCompletionStage();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
         }
-        return publisher.sendStored(row.topic(), row.key(), row.payload(), headers,
-                OutboxTraceContext.restore(row.traceContext()))
-                .subscribeAsCompletionStage()
-                .toCompletableFuture()
+        return answer
                 // off the producer's network thread: what follows talks to the database
                 .handleAsync((ignored, failure) -> failure, acks.executor())
                 .thenCompose(failure -> failure == null ? acknowledged(row)
                         : CompletableFuture.completedFuture(notSent(row, failure)))
-                .whenComplete((sent, failure) -> answered());
-    }
-
-    private synchronized void answered() {
-        if (--inFlight == 0) {
-            notifyAll();
-        }
+                .whenComplete((sent, failure) -> gate.leave());
     }
 
     /** Counts the row relayed and deletes it with the next batch; completes with {@code true} once deleted. */

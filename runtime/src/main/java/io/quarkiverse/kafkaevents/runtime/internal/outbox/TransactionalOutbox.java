@@ -1,14 +1,17 @@
 package io.quarkiverse.kafkaevents.runtime.internal.outbox;
 
 import java.lang.management.ManagementFactory;
+import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
@@ -16,11 +19,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsOutboxConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.ShutdownBudget;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.Outbox;
+import io.quarkiverse.kafkaevents.runtime.internal.topics.StartupCheck;
 import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
 import io.quarkus.datasource.common.runtime.DataSourceUtil;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -34,12 +40,12 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * {@link OutboxRelay} sends what the fast path did not (a crash between commit and send, a broker that was down).
  */
 @Singleton
-public class TransactionalOutbox implements Outbox {
+public class TransactionalOutbox implements Outbox, StartupCheck {
 
     private static final Logger LOG = Logger.getLogger(TransactionalOutbox.class);
 
     private final KafkaEventsOutboxConfig config;
-    private final Duration shutdownTimeout;
+    private final ShutdownBudget shutdownBudget;
     private final TransactionSynchronizationRegistry registry;
     private final KafkaEventPublisher publisher;
     private final EventRouting routing;
@@ -55,30 +61,51 @@ public class TransactionalOutbox implements Outbox {
     private final Object commitKey = new Object();
 
     TransactionalOutbox(KafkaEventsConfig config, TransactionSynchronizationRegistry registry,
-            KafkaEventPublisher publisher, EventRouting routing) {
+            KafkaEventPublisher publisher, EventRouting routing, ShutdownBudget shutdownBudget) {
         this.config = config.outbox();
-        this.shutdownTimeout = config.shutdown().timeout();
+        this.shutdownBudget = shutdownBudget;
         this.registry = registry;
         this.publisher = publisher;
         this.routing = routing;
     }
 
-    /** At start-up, when an event type uses the outbox: checks the datasource and the table, starts the relay. */
-    void start(@Observes StartupEvent startup) {
+    /**
+     * At start-up, before SmallRye starts any consumer (called by the topics' provisioning, whose failure lists every
+     * start-up problem at once): when an event type uses the outbox, checks that its datasource is there and can be
+     * connected to, creates or validates the table, and makes the outbox ready for writes.
+     */
+    @Override
+    public List<String> problems() {
         boolean used = routing.routes().stream()
                 .anyMatch(route -> route.delivery() == KafkaEventsConfig.Delivery.OUTBOX);
         if (!used) {
-            return;
+            return List.of();
         }
         String name = config.datasource().orElse(DataSourceUtil.DEFAULT_DATASOURCE_NAME);
-        javax.sql.DataSource dataSource = AgroalDataSourceUtil.dataSourceIfActive(name).orElseThrow(
-                () -> new IllegalStateException("Kafka Events configuration error: delivery=outbox needs the "
-                        + (DataSourceUtil.isDefault(name) ? "default datasource" : "datasource '" + name + "'")
-                        + ", which is not configured or not active: set quarkus.datasource"
-                        + (DataSourceUtil.isDefault(name) ? "" : ".\"" + name + "\"") + ".jdbc.url (or choose another"
-                        + " one with quarkus.kafka-events.outbox.datasource)"));
-        OutboxStore created = new OutboxStore(dataSource, config.table(), owner());
+        String described = DataSourceUtil.isDefault(name) ? "the default datasource" : "the datasource '" + name + "'";
+        Optional<AgroalDataSource> found = AgroalDataSourceUtil.dataSourceIfActive(name);
+        if (found.isEmpty()) {
+            return List.of("delivery=outbox needs " + described + ", which is not configured or not active: set"
+                    + " quarkus.datasource" + (DataSourceUtil.isDefault(name) ? "" : ".\"" + name + "\"")
+                    + ".jdbc.url (or choose another one with quarkus.kafka-events.outbox.datasource)");
+        }
+        AgroalDataSource dataSource = found.get();
+        String url = dataSource.getConfiguration().connectionPoolConfiguration().connectionFactoryConfiguration()
+                .jdbcUrl();
+        if (url != null) {
+            url = url.replaceAll("(?i)(password=)[^&;]*", "$1***"); // never a secret in a message
+        }
+        OutboxStore created;
         try {
+            created = new OutboxStore(dataSource, config.table(), owner());
+        } catch (IllegalArgumentException e) {
+            return List.of(e.getMessage());
+        }
+        try {
+            try (Connection connection = dataSource.getConnection()) {
+                // a wrong address or password fails here, whatever the schema action
+                connection.isValid(5);
+            }
             switch (config.schema()) {
                 case CREATE -> created.create();
                 case VALIDATE -> created.validate();
@@ -86,8 +113,28 @@ public class TransactionalOutbox implements Outbox {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Kafka Events could not " + config.schema().name().toLowerCase()
-                    + " the outbox table " + config.table() + ": " + e.getMessage(), e);
+            return List.of("the outbox could not " + (config.schema() == KafkaEventsOutboxConfig.SchemaAction.NONE
+                    ? "connect to"
+                    : config.schema().name().toLowerCase() + " its table " + config.table() + " on")
+                    + " " + described + " (" + url + "): " + e.getMessage() + ". Check quarkus.datasource"
+                    + (DataSourceUtil.isDefault(name) ? "" : ".\"" + name + "\"") + ".jdbc.url, .username and"
+                    + " .password, and that the database accepts connections from here");
+        } catch (IllegalStateException e) {
+            return List.of(e.getMessage());
+        }
+        this.store = created;
+        return List.of();
+    }
+
+    /**
+     * Starts the relay right after SmallRye started its channels (the producer), before the application's own
+     * start-up observers: an event they publish in outbox mode is sent by the fast path. A row written earlier still
+     * (an observer of a higher priority) waits in the table for the relay's first round.
+     */
+    void start(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE + 1) StartupEvent startup) {
+        OutboxStore created = store;
+        if (created == null) {
+            return;
         }
         long deliveryTimeout = ConfigProvider.getConfig().getOptionalValue("mp.messaging.outgoing."
                 + KafkaEventPublisher.CHANNEL + ".delivery.timeout.ms", Long.class).orElse(120_000L);
@@ -96,16 +143,18 @@ public class TransactionalOutbox implements Outbox {
                     + " (%d ms): while the broker is down, a row whose send still waits in the producer may be sent"
                     + " again by another claim", config.lease().toMillis(), deliveryTimeout);
         }
-        this.store = created;
-        this.relay = new OutboxRelay(created, publisher, config);
-        relay.start();
+        OutboxRelay started = new OutboxRelay(created, publisher, config);
+        started.start();
+        this.relay = started;
     }
 
     @Override
     public void write(String id, ProducerRecord<String, byte[]> record) {
         OutboxStore current = store;
         if (current == null) {
-            throw new IllegalStateException("The outbox is not started: no event type uses delivery=outbox");
+            throw new IllegalStateException("The outbox is not ready: either no event type uses delivery=outbox, or"
+                    + " this runs before start-up checked the outbox's table (a StartupEvent observer with a priority"
+                    + " below Interceptor.Priority.LIBRARY_BEFORE - 100)");
         }
         byte[] headers = OutboxHeaders.encode(record.headers());
         String trace = OutboxTraceContext.capture();
@@ -231,7 +280,7 @@ public class TransactionalOutbox implements Outbox {
     void close() {
         OutboxRelay current = relay;
         if (current != null) {
-            current.stop(shutdownTimeout);
+            current.stop(shutdownBudget);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 
@@ -45,34 +46,62 @@ public class TopicProvisioning {
         return topics;
     }
 
+    /**
+     * Checks everything start-up needs, before SmallRye starts any consumer (so a failing instance never joins its
+     * groups and rebalances the healthy ones), and fails once with every problem found: unknown setting keys, the
+     * prerequisites of other parts ({@link StartupCheck}: the outbox's datasource and table), an unreachable broker,
+     * missing topics.
+     */
     void provision(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE - 100) StartupEvent startup,
             EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config,
             HandlerKafkaSettings consumerSettings,
-            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
-        checkSettingKeys(routing, dispatcher, config, consumerSettings.problems());
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, Instance<StartupCheck> checks) {
+        List<String> problems = new ArrayList<>(settingKeyProblems(routing, dispatcher, config,
+                consumerSettings.problems()));
+        for (StartupCheck check : checks) {
+            problems.addAll(check.problems());
+        }
         List<TopicSpec> topics = topics(routing, config, dispatcher.handledTypes());
         topics.addAll(derivedTopics(topics, dispatcher, config));
         this.topics = topics.stream().map(TopicSpec::name).distinct().sorted().toList();
-        if (topics.isEmpty() || config.topics().provisioning() == KafkaEventsConfig.Provisioning.NONE) {
-            done = true;
-            return;
+        if (!topics.isEmpty() && config.topics().provisioning() != KafkaEventsConfig.Provisioning.NONE) {
+            try {
+                // one clear message for a missing or unreachable broker, before any Kafka client starts warning
+                BrokerProbe.check(kafkaConfig, config.topics().timeout());
+                List<String> created = new TopicProvisioner(kafkaConfig, config.topics().timeout()).provision(topics,
+                        config.topics().provisioning());
+                if (!created.isEmpty()) {
+                    LOG.infof("Created Kafka topics %s", created);
+                }
+            } catch (TopicProvisioningException | IllegalStateException e) {
+                // no broker configured, none reachable, topics missing: reported with the other problems
+                if (problems.isEmpty()) {
+                    throw e;
+                }
+                problems.add(e.getMessage());
+            }
         }
-        // one clear message for a missing or unreachable broker, before any Kafka client starts warning
-        BrokerProbe.check(kafkaConfig, config.topics().timeout());
-        List<String> created = new TopicProvisioner(kafkaConfig, config.topics().timeout()).provision(topics,
-                config.topics().provisioning());
-        if (!created.isEmpty()) {
-            LOG.infof("Created Kafka topics %s", created);
+        if (problems.size() == 1) {
+            throw new IllegalStateException(problems.get(0).startsWith("Kafka Events") ? problems.get(0)
+                    : "Kafka Events configuration error: " + problems.get(0));
+        }
+        if (!problems.isEmpty()) {
+            StringBuilder message = new StringBuilder("Kafka Events cannot start: ").append(problems.size())
+                    .append(" problems");
+            for (int i = 0; i < problems.size(); i++) {
+                message.append("\n").append(i + 1).append(". ").append(problems.get(i));
+            }
+            throw new IllegalStateException(message.toString());
         }
         done = true;
     }
 
     /**
-     * Fails start-up when {@code quarkus.kafka-events.events} or {@code handlers} has a key that names no event type or
-     * handler method (a typo would otherwise silently leave the defaults in place), listing every such key and what
-     * exists.
+     * The keys of {@code quarkus.kafka-events.events} or {@code handlers} that name no event type or handler method (a
+     * typo would otherwise silently leave the defaults in place), each with what exists, and the problems of the
+     * handlers' Kafka settings: start-up fails with them.
      */
-    static void checkSettingKeys(EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config,
+    static List<String> settingKeyProblems(EventRouting routing, HandlerDispatcher dispatcher, KafkaEventsConfig config,
             List<String> consumerSettingProblems) {
         List<String> problems = new ArrayList<>();
         Set<String> types = new TreeSet<>();
@@ -93,9 +122,7 @@ public class TopicProvisioning {
             }
         }
         problems.addAll(consumerSettingProblems);
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("Kafka Events configuration error: " + String.join("; ", problems));
-        }
+        return problems;
     }
 
     /**
