@@ -10,7 +10,6 @@ import org.jboss.jandex.DotName;
 import org.jboss.jandex.IndexView;
 
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsRecorder;
-import io.quarkiverse.kafkaevents.runtime.internal.ShutdownBudget;
 import io.quarkiverse.kafkaevents.runtime.internal.jta.JtaDeferredSends;
 import io.quarkiverse.kafkaevents.runtime.internal.outbox.TransactionalOutbox;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
@@ -66,8 +65,6 @@ public class EventTypesProcessor {
             beans.produce(AdditionalBeanBuildItem.unremovableOf(JtaDeferredSends.class));
             if (capabilities.isPresent(Capability.AGROAL)) {
                 beans.produce(AdditionalBeanBuildItem.unremovableOf(TransactionalOutbox.class));
-                // the outbox's stop takes its waits from the stop's shared budget (registering it twice is harmless)
-                beans.produce(AdditionalBeanBuildItem.unremovableOf(ShutdownBudget.class));
             }
         }
     }
