@@ -42,28 +42,41 @@ public class KeyConcurrencyTest {
     public record MeterRead(@PartitionKey String meter, int sequence) {
     }
 
-    public static class Seen {
-        static final Map<String, List<Integer>> BY_KEY = new ConcurrentHashMap<>();
-        static final Map<String, AtomicInteger> RUNNING_PER_KEY = new ConcurrentHashMap<>();
-        static final AtomicInteger RUNNING = new AtomicInteger();
-        static final AtomicInteger MAX_RUNNING = new AtomicInteger();
-        static final AtomicInteger MAX_RUNNING_PER_KEY = new AtomicInteger();
+    /** What one handler's calls did: each key's sequence numbers in order, and how many ran at once. */
+    public static class Calls {
+        final Map<String, List<Integer>> byKey = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> runningPerKey = new ConcurrentHashMap<>();
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger maxRunning = new AtomicInteger();
+        final AtomicInteger maxRunningPerKey = new AtomicInteger();
+
+        static final Calls BLOCKING = new Calls();
+        static final Calls NON_BLOCKING = new Calls();
+
+        AtomicInteger start(String key) {
+            AtomicInteger perKey = runningPerKey.computeIfAbsent(key, k -> new AtomicInteger());
+            maxRunningPerKey.accumulateAndGet(perKey.incrementAndGet(), Math::max);
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            return perKey;
+        }
+
+        void end(String key, int sequence, AtomicInteger perKey) {
+            byKey.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(sequence);
+            running.decrementAndGet();
+            perKey.decrementAndGet();
+        }
+
+        int total() {
+            return byKey.values().stream().mapToInt(List::size).sum();
+        }
     }
 
     public static class Meters {
         @EventHandler
         void on(MeterRead reading) throws InterruptedException {
-            AtomicInteger perKey = Seen.RUNNING_PER_KEY.computeIfAbsent(reading.meter(), k -> new AtomicInteger());
-            Seen.MAX_RUNNING_PER_KEY.accumulateAndGet(perKey.incrementAndGet(), Math::max);
-            Seen.MAX_RUNNING.accumulateAndGet(Seen.RUNNING.incrementAndGet(), Math::max);
-            try {
-                Thread.sleep(5);
-                Seen.BY_KEY.computeIfAbsent(reading.meter(), k -> new CopyOnWriteArrayList<>())
-                        .add(reading.sequence());
-            } finally {
-                Seen.RUNNING.decrementAndGet();
-                perKey.decrementAndGet();
-            }
+            AtomicInteger perKey = Calls.BLOCKING.start(reading.meter());
+            Thread.sleep(5);
+            Calls.BLOCKING.end(reading.meter(), reading.sequence(), perKey);
         }
     }
 
@@ -72,33 +85,19 @@ public class KeyConcurrencyTest {
     public record GaugeRead(@PartitionKey String gauge, int sequence) {
     }
 
-    public static class SeenAsync {
-        static final Map<String, List<Integer>> BY_KEY = new ConcurrentHashMap<>();
-        static final Map<String, AtomicInteger> RUNNING_PER_KEY = new ConcurrentHashMap<>();
-        static final AtomicInteger RUNNING = new AtomicInteger();
-        static final AtomicInteger MAX_RUNNING = new AtomicInteger();
-        static final AtomicInteger MAX_RUNNING_PER_KEY = new AtomicInteger();
-    }
-
     public static class Gauges {
         @EventHandler
         Uni<Void> on(GaugeRead reading) {
-            AtomicInteger perKey = SeenAsync.RUNNING_PER_KEY.computeIfAbsent(reading.gauge(), k -> new AtomicInteger());
-            SeenAsync.MAX_RUNNING_PER_KEY.accumulateAndGet(perKey.incrementAndGet(), Math::max);
-            SeenAsync.MAX_RUNNING.accumulateAndGet(SeenAsync.RUNNING.incrementAndGet(), Math::max);
-            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(5)).invoke(() -> {
-                SeenAsync.BY_KEY.computeIfAbsent(reading.gauge(), k -> new CopyOnWriteArrayList<>())
-                        .add(reading.sequence());
-                SeenAsync.RUNNING.decrementAndGet();
-                perKey.decrementAndGet();
-            });
+            AtomicInteger perKey = Calls.NON_BLOCKING.start(reading.gauge());
+            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(5))
+                    .invoke(() -> Calls.NON_BLOCKING.end(reading.gauge(), reading.sequence(), perKey));
         }
     }
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(MeterRead.class, Seen.class, Meters.class, GaugeRead.class,
-                    SeenAsync.class, Gauges.class, CommitSupport.class))
+            .withApplicationRoot(jar -> jar.addClasses(MeterRead.class, Calls.class, Meters.class, GaugeRead.class,
+                    Gauges.class, CommitSupport.class))
             .overrideConfigKey("quarkus.application.name", "key-concurrency-test")
             .overrideConfigKey("quarkus.kafka-events.events.\"MeterRead\".partitions", "1")
             .overrideConfigKey("quarkus.kafka-events.handlers.\"" + Meters.class.getName() + "#on\".key-concurrency",
@@ -122,30 +121,7 @@ public class KeyConcurrencyTest {
             }
         }
         publisher.publishAll(readings).await().atMost(Duration.ofSeconds(60));
-
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (total() < KEYS * PER_KEY && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(KEYS * PER_KEY, total(), "readings handled");
-        List<Integer> expected = new ArrayList<>();
-        for (int i = 0; i < PER_KEY; i++) {
-            expected.add(i);
-        }
-        for (int key = 0; key < KEYS; key++) {
-            assertEquals(expected, Seen.BY_KEY.get("meter-" + key), "order of meter-" + key);
-        }
-        assertEquals(1, Seen.MAX_RUNNING_PER_KEY.get(), "records of one key handled at the same time");
-        assertTrue(Seen.MAX_RUNNING.get() > 1 && Seen.MAX_RUNNING.get() <= 4,
-                "records of one partition handled at the same time: " + Seen.MAX_RUNNING.get());
-
-        TopicPartition partition = new TopicPartition(TOPIC, 0);
-        try (CommitSupport commits = new CommitSupport(bootstrap)) {
-            long end = commits.endOffset(partition);
-            assertEquals(KEYS * PER_KEY, end);
-            assertEquals(end, commits.awaitCommitted("test.key-concurrency-test", partition, c -> c == end,
-                    Duration.ofSeconds(30)), "committed offset");
-        }
+        check(Calls.BLOCKING, "meter-", TOPIC);
     }
 
     @Test
@@ -157,29 +133,32 @@ public class KeyConcurrencyTest {
             }
         }
         publisher.publishAll(readings).await().atMost(Duration.ofSeconds(60));
+        check(Calls.NON_BLOCKING, "gauge-", "test.key-concurrency-test.public.gauge-readings");
+    }
+
+    /** Every record handled once, each key in order, 2 to 4 calls side by side, committed to the end. */
+    private void check(Calls calls, String keyPrefix, String topic) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (SeenAsync.BY_KEY.values().stream().mapToInt(List::size).sum() < KEYS * PER_KEY
-                && System.nanoTime() < deadline) {
+        while (calls.total() < KEYS * PER_KEY && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+        assertEquals(KEYS * PER_KEY, calls.total(), "readings handled");
         List<Integer> expected = new ArrayList<>();
         for (int i = 0; i < PER_KEY; i++) {
             expected.add(i);
         }
         for (int key = 0; key < KEYS; key++) {
-            assertEquals(expected, SeenAsync.BY_KEY.get("gauge-" + key), "order of gauge-" + key);
+            assertEquals(expected, calls.byKey.get(keyPrefix + key), "order of " + keyPrefix + key);
         }
-        assertEquals(1, SeenAsync.MAX_RUNNING_PER_KEY.get(), "calls of one key running at the same time");
-        assertTrue(SeenAsync.MAX_RUNNING.get() > 1 && SeenAsync.MAX_RUNNING.get() <= 4,
-                "calls of one partition running at the same time: " + SeenAsync.MAX_RUNNING.get());
-        TopicPartition partition = new TopicPartition("test.key-concurrency-test.public.gauge-readings", 0);
+        assertEquals(1, calls.maxRunningPerKey.get(), "records of one key handled at the same time");
+        assertTrue(calls.maxRunning.get() > 1 && calls.maxRunning.get() <= 4,
+                "records of one partition handled at the same time: " + calls.maxRunning.get());
+        TopicPartition partition = new TopicPartition(topic, 0);
         try (CommitSupport commits = new CommitSupport(bootstrap)) {
-            assertEquals(KEYS * PER_KEY, commits.awaitCommitted("test.key-concurrency-test", partition,
-                    c -> c == KEYS * PER_KEY, Duration.ofSeconds(30)), "committed offset");
+            long end = commits.endOffset(partition);
+            assertEquals(KEYS * PER_KEY, end);
+            assertEquals(end, commits.awaitCommitted("test.key-concurrency-test", partition, c -> c == end,
+                    Duration.ofSeconds(30)), "committed offset");
         }
-    }
-
-    private static int total() {
-        return Seen.BY_KEY.values().stream().mapToInt(List::size).sum();
     }
 }
