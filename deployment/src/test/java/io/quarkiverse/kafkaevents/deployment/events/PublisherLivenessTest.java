@@ -1,5 +1,6 @@
 package io.quarkiverse.kafkaevents.deployment.events;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,9 @@ public class PublisherLivenessTest {
         publisher.publish(new Ping("p-2")).await().atMost(Duration.ofSeconds(10));
 
         network.stop();
+        network.interrupt(); // an idle network thread waits in its selector: this wakes it up to take the stop
         network.join(5000);
+        assertFalse(network.isAlive(), "the network thread survived its stop");
         HealthProbe.Answer dead = HealthProbe.await("live", false);
         assertTrue(dead.body().contains(NETWORK_THREAD) && dead.body().contains("died"), dead.body());
         long refusedAt = System.nanoTime();
@@ -90,19 +93,21 @@ public class PublisherLivenessTest {
 
     /**
      * The network thread of this application's producer, once the extension's watch has found it (it installs its
-     * uncaught-exception handler): threads of the same name may be left from the applications of earlier tests.
+     * uncaught-exception handler): threads of the same name may be left from the applications of earlier tests, so the
+     * newest watched one.
      */
     private static Thread watchedNetworkThread() throws Exception {
-        ClassLoader application = Class.forName("io.quarkiverse.kafkaevents.runtime.internal.publish.SendWatch")
-                .getClassLoader();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
+            Thread found = null;
             for (Thread thread : Thread.getAllStackTraces().keySet()) {
-                Thread.UncaughtExceptionHandler handler = thread.getUncaughtExceptionHandler();
                 if (thread.getName().equals(NETWORK_THREAD) && thread.isAlive()
-                        && handler.getClass().getClassLoader() == application) {
-                    return thread;
+                        && (found == null || thread.getId() > found.getId())) {
+                    found = thread;
                 }
+            }
+            if (found != null && found.getUncaughtExceptionHandler().getClass().getName().endsWith("SendWatch$DeathWatch")) {
+                return found;
             }
             Thread.sleep(100);
         }

@@ -109,6 +109,7 @@ final class SendWatch {
         if (size <= limit) {
             return null;
         }
+        limits.refused(record.topic());
         return "its record is " + size + " bytes (key, value, headers and batch overhead, as the producer counts them),"
                 + " more than topic " + record.topic() + " takes (max.message.bytes=" + limit + "); it was not sent"
                 + " (RecordTooLargeException)";
@@ -207,7 +208,11 @@ final class SendWatch {
         }
     }
 
-    /** Finds the producer's network thread once, and learns of its death from its uncaught-exception handler. */
+    /**
+     * Finds the producer's network thread once, and learns of its death from its uncaught-exception handler. Threads of
+     * the same name may be left by producers of earlier applications in the same JVM (tests): the newest one not yet
+     * watched is this producer's.
+     */
     private void watchNetworkThread() {
         if (networkThread != null) {
             return;
@@ -219,19 +224,38 @@ final class SendWatch {
         }
         Thread[] threads = new Thread[root.activeCount() + 16];
         int count = root.enumerate(threads, true);
+        Thread found = null;
         for (int i = 0; i < count; i++) {
             Thread thread = threads[i];
-            if (name.equals(thread.getName())) {
-                Thread.UncaughtExceptionHandler previous = thread.getUncaughtExceptionHandler();
-                thread.setUncaughtExceptionHandler((dying, error) -> {
-                    networkThreadDeath = error;
-                    LOG.errorf(error, "%s; liveness is DOWN", deadMessage(error));
-                    if (previous != null) {
-                        previous.uncaughtException(dying, error);
-                    }
-                });
-                networkThread = thread;
-                return;
+            if (name.equals(thread.getName()) && thread.isAlive()
+                    && !DeathWatch.class.getName().equals(thread.getUncaughtExceptionHandler().getClass().getName())
+                    && (found == null || thread.getId() > found.getId())) {
+                found = thread;
+            }
+        }
+        if (found != null) {
+            found.setUncaughtExceptionHandler(new DeathWatch(found.getUncaughtExceptionHandler()));
+            networkThread = found;
+        }
+    }
+
+    /** Learns of the network thread's death, then hands the error to the thread's own handler. */
+    private final class DeathWatch implements Thread.UncaughtExceptionHandler {
+        private final Thread.UncaughtExceptionHandler previous;
+
+        DeathWatch(Thread.UncaughtExceptionHandler previous) {
+            this.previous = previous;
+        }
+
+        @Override
+        public void uncaughtException(Thread dying, Throwable error) {
+            networkThreadDeath = error;
+            try {
+                LOG.errorf(error, "%s; liveness is DOWN", deadMessage(error));
+            } finally {
+                if (previous != null) {
+                    previous.uncaughtException(dying, error);
+                }
             }
         }
     }

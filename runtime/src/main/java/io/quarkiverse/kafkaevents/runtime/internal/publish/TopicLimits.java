@@ -18,7 +18,8 @@ import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicProvisioner;
  * refused before it reaches the producer. Known at once for the topics whose {@code max.message.bytes} is configured
  * (per event type or for all topics: what provisioning creates them with), then read from the broker, once per topic,
  * on a worker thread and bounded by {@code quarkus.kafka-events.topics.timeout}; a topic whose limit is not known yet
- * is not checked (the caller never waits for the look-up). A failed look-up is tried again after a minute.
+ * is not checked (the caller never waits for the look-up). A failed look-up is tried again after a minute; a record
+ * refused for a topic has its limit read again (at most every 5 seconds), so that a limit raised since is honoured.
  * <p>
  * Also warns, once per topic, when a topic's limit is below the producer's {@code batch.size}: records sent together
  * may then form a batch the broker refuses, which the Kafka producer splits into the same batch and retries without
@@ -28,13 +29,18 @@ final class TopicLimits {
 
     private static final Logger LOG = Logger.getLogger(TopicLimits.class);
     private static final long RETRY_NANOS = Duration.ofMinutes(1).toNanos();
+    /** Least time between two look-ups of a topic's limit after a record was refused for it. */
+    private static final long REFRESH_NANOS = Duration.ofSeconds(5).toNanos();
 
     /** A topic's limit: {@code bytes} is -1 while unknown. */
     private static final class Limit {
         volatile int bytes;
+        /** Whether {@code bytes} was read from the broker. */
         volatile boolean described;
         /** When the broker may be asked (again), in {@link System#nanoTime()} terms. */
         volatile long nextLookUp = System.nanoTime();
+        /** Guarded by the limit itself: one look-up at a time. */
+        boolean lookingUp;
         volatile boolean warned;
 
         Limit(int bytes) {
@@ -82,6 +88,17 @@ final class TopicLimits {
         return limit.bytes;
     }
 
+    /**
+     * A record was refused for being larger than the topic's limit: the limit is read again (at most every
+     * {@link #REFRESH_NANOS}), so that a limit raised on the broker is honoured.
+     */
+    void refused(String topic) {
+        Limit limit = limits.get(topic);
+        if (limit != null && System.nanoTime() - limit.nextLookUp >= 0) {
+            lookUp(topic, limit);
+        }
+    }
+
     /** The producer's {@code batch.size}, once known: the limits below it are warned about. */
     void batchSize(int bytes) {
         batchSize = bytes;
@@ -90,31 +107,43 @@ final class TopicLimits {
 
     private void lookUp(String topic, Limit limit) {
         synchronized (limit) {
-            if (limit.described || System.nanoTime() - limit.nextLookUp < 0) {
+            if (limit.lookingUp || System.nanoTime() - limit.nextLookUp < 0) {
                 return;
             }
-            limit.nextLookUp = System.nanoTime() + RETRY_NANOS; // one look-up at a time, and a pause after a failure
+            limit.lookingUp = true;
         }
         if (adminConfig == null) {
             limit.described = true;
+            limit.nextLookUp = System.nanoTime() + RETRY_NANOS;
             return;
         }
         try {
             executor.execute(() -> {
+                long next = RETRY_NANOS;
                 try {
                     Integer bytes = new TopicProvisioner(adminConfig, timeout).maxMessageBytes(Set.of(topic))
                             .get(topic);
                     if (bytes != null) {
                         limit.bytes = bytes;
                         limit.described = true;
+                        next = REFRESH_NANOS;
                         warnIfBelowBatchSize(topic, limit);
                     }
                 } catch (RuntimeException e) {
                     LOG.debugf("Could not read the max.message.bytes of topic %s: %s; records to it are not checked"
                             + " against it for now", topic, e.getMessage());
+                } finally {
+                    synchronized (limit) {
+                        limit.nextLookUp = System.nanoTime() + next;
+                        limit.lookingUp = false;
+                    }
                 }
             });
         } catch (RuntimeException e) {
+            synchronized (limit) {
+                limit.nextLookUp = System.nanoTime() + RETRY_NANOS;
+                limit.lookingUp = false;
+            }
             LOG.debugf("Could not look up the max.message.bytes of topic %s: %s", topic, e.getMessage());
         }
     }
