@@ -3,12 +3,14 @@ package io.quarkiverse.kafkaevents.runtime.internal.publish;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -29,7 +31,9 @@ import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.PublishException;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
@@ -65,15 +69,31 @@ public class KafkaEventPublisher implements EventPublisher {
     @Inject
     public KafkaEventPublisher(@Channel(CHANNEL) MutinyEmitter<byte[]> channel, KafkaClientService clients,
             Instance<OpenTelemetry> openTelemetry, EventRouting routing, ObjectMapper mapper, EventMonitors monitors,
-            Instance<DeferredSends> deferredSends, Instance<Outbox> outbox) {
+            Instance<DeferredSends> deferredSends, Instance<Outbox> outbox, KafkaEventsConfig config,
+            @Identifier("default-kafka-broker") Instance<Map<String, Object>> kafkaConfig) {
         this.deferredSends = deferredSends;
         this.outbox = outbox;
         this.routing = routing;
         this.mapper = mapper;
         this.monitors = monitors;
         URI.create(routing.source()); // a CloudEvents source is a URI reference: fails start-up when it is not
+        TopicLimits limits = new TopicLimits(routing, config,
+                kafkaConfig.isResolvable() ? kafkaConfig.get() : null, Infrastructure.getDefaultWorkerPool());
         this.sends = new ProducerSends(clients, CHANNEL,
-                openTelemetry.isResolvable() ? openTelemetry.get() : null);
+                openTelemetry.isResolvable() ? openTelemetry.get() : null, limits);
+    }
+
+    /**
+     * What keeps the publisher's producer from sending (its network thread died, or sends stay unanswered past
+     * {@code delivery.timeout.ms}), for liveness; empty while it works.
+     */
+    public List<String> problems() {
+        return sends.problems();
+    }
+
+    @PreDestroy
+    void close() {
+        sends.close();
     }
 
     @Override
@@ -241,9 +261,13 @@ public class KafkaEventPublisher implements EventPublisher {
         long start = monitors.active() ? System.nanoTime() : 0;
         sends.send(record, trace, (metadata, failure) -> {
             PublishException refused = failure == null ? null
-                    : new PublishException((failure instanceof ProducerSends.Refused ? "The Kafka producer refused "
-                            : "The broker did not acknowledge ") + className + " on topic " + route.topic() + ": "
-                            + failure.getMessage(), className, route.topic(), failure);
+                    : new PublishException(failure.getCause() instanceof SendWatch.TooLarge
+                            ? "Event type " + route.info().getType() + " (" + className + ") was not published to topic "
+                                    + route.topic() + ": " + failure.getMessage()
+                            : (failure instanceof ProducerSends.Refused ? "The Kafka producer refused "
+                                    : "The broker did not acknowledge ") + className + " on topic " + route.topic()
+                                    + ": " + failure.getMessage(),
+                            className, route.topic(), failure);
             if (start != 0) {
                 monitors.notify(EventMonitors.Kind.PUBLISHED, new EventObservation(route.info().getType(),
                         route.topic(), -1, -1, null, null, 0, Duration.ofNanos(System.nanoTime() - start), refused));

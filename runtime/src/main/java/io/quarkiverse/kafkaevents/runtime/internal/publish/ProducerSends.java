@@ -32,6 +32,9 @@ import io.vertx.core.Vertx;
  * With OpenTelemetry and a trace active, each send gets a producer span (child of the trace) whose context goes into
  * the {@code traceparent} header; otherwise tracing costs nothing. A send started on a Vert.x context completes on it,
  * never on the producer's network thread.
+ * <p>
+ * Every send is watched ({@link SendWatch}): a record larger than its topic takes is refused before the producer sees
+ * it, a send unanswered past {@code delivery.timeout.ms} fails, and a dead network thread is reported.
  */
 public final class ProducerSends {
 
@@ -50,11 +53,13 @@ public final class ProducerSends {
     private final String channel;
     private final Tracer tracer;
     private final TextMapPropagator propagator;
+    private final SendWatch watch;
     private volatile Producer<String, byte[]> producer;
 
-    public ProducerSends(KafkaClientService clients, String channel, OpenTelemetry openTelemetry) {
+    ProducerSends(KafkaClientService clients, String channel, OpenTelemetry openTelemetry, TopicLimits limits) {
         this.clients = clients;
         this.channel = channel;
+        this.watch = new SendWatch(channel, limits);
         this.tracer = openTelemetry == null ? null : openTelemetry.getTracer("io.quarkiverse.kafkaevents");
         this.propagator = openTelemetry == null ? null : openTelemetry.getPropagators().getTextMapPropagator();
     }
@@ -77,37 +82,46 @@ public final class ProducerSends {
 
     /**
      * Sends the record and calls {@code done} once, with the broker's answer or the failure ({@link Refused} when the
-     * producer did not take the record): on the caller's Vert.x context when it had one, otherwise on the producer's
-     * network thread or, for a refusal, the calling thread.
+     * producer did not take the record, or the record is larger than its topic takes): on the caller's Vert.x context
+     * when it had one, otherwise on the producer's network thread, the watch's thread, or, for a refusal, the calling
+     * thread. A send the producer leaves unanswered past {@code delivery.timeout.ms} (plus a margin) fails with a
+     * {@link org.apache.kafka.common.errors.TimeoutException} saying so.
      */
     public void send(ProducerRecord<String, byte[]> record, Context trace, BiConsumer<RecordMetadata, Exception> done) {
-        io.vertx.core.Context caller = Vertx.currentContext();
-        Thread sending = Thread.currentThread();
-        Span span = span(record, trace);
-        boolean[] returned = new boolean[1];
+        Producer<String, byte[]> target;
         try {
-            producer().send(record, (metadata, failure) -> {
-                if (span != null) {
-                    end(span, metadata, failure);
-                }
-                // the producer calls back inside send() for a record it refuses outright (too large, say)
-                Exception outcome = failure != null && !returned[0] && Thread.currentThread() == sending
-                        ? new Refused(failure)
-                        : failure;
-                if (caller == null) {
-                    done.accept(metadata, outcome);
-                } else {
-                    caller.runOnContext(ignored -> done.accept(metadata, outcome));
-                }
-            });
-            returned[0] = true;
+            target = producer();
+        } catch (RuntimeException e) {
+            done.accept(null, new Refused(e));
+            return;
+        }
+        String refusal = watch.refusal(record);
+        if (refusal != null) {
+            done.accept(null, new Refused(new SendWatch.TooLarge(refusal)));
+            return;
+        }
+        SendWatch.Send send = watch.start(Vertx.currentContext(), span(record, trace), done);
+        if (send == null) {
+            return;
+        }
+        try {
+            target.send(record, send);
+            send.returned = true;
         } catch (RuntimeException e) {
             // refused before it was queued: buffer full for max.block.ms, unknown topic metadata, closed producer
-            if (span != null) {
-                end(span, null, e);
-            }
-            done.accept(null, new Refused(e));
+            send.returned = true;
+            send.onCompletion(null, new Refused(e));
         }
+    }
+
+    /** What is wrong with the producer, for liveness: empty while it answers its sends. */
+    public java.util.List<String> problems() {
+        return watch.problems();
+    }
+
+    /** Stops watching the sends. */
+    public void close() {
+        watch.close();
     }
 
     /**
@@ -115,7 +129,7 @@ public final class ProducerSends {
      * closed.
      */
     public static final class Refused extends RuntimeException {
-        Refused(Exception cause) {
+        public Refused(Exception cause) {
             super(cause.getMessage() + (cause instanceof TimeoutException
                     ? " (the producer's buffer.memory stayed full, or the topic's metadata unknown, for max.block.ms)"
                     : ""), cause);
@@ -142,7 +156,7 @@ public final class ProducerSends {
         return span;
     }
 
-    private static void end(Span span, RecordMetadata metadata, Exception failure) {
+    static void end(Span span, RecordMetadata metadata, Exception failure) {
         if (failure != null) {
             span.recordException(failure);
             span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
@@ -164,6 +178,7 @@ public final class ProducerSends {
                         + " StartupEvent observer or later)");
             }
             current = channelProducer.unwrap();
+            watch.watch(channelProducer.configuration());
             producer = current;
         }
         return current;

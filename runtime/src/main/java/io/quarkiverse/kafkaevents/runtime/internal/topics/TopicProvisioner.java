@@ -18,12 +18,16 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
@@ -65,6 +69,8 @@ public final class TopicProvisioner {
     private static final long GRACE_MILLIS = 500;
 
     private static final String PROVISIONING_PROPERTY = "quarkus.kafka-events.topics.provisioning";
+    /** The topic setting that bounds a record batch, as the broker checks it. */
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
 
     private final Map<String, Object> adminConfig;
     private final Duration timeout;
@@ -121,6 +127,54 @@ public final class TopicProvisioner {
             Thread.currentThread().interrupt();
             throw new TopicProvisioningException("Interrupted while provisioning topics " + wanted.keySet()
                     + " on the Kafka broker at " + bootstrapServers(), e);
+        } finally {
+            admin.close(Duration.ofMillis(Math.min(timeoutMillis, MAX_CLOSE_MILLIS)));
+        }
+    }
+
+    /**
+     * The {@code max.message.bytes} of each of the given topics as the broker applies it (the topic's own setting or
+     * the broker's default), in one request bounded by the timeout; a topic that does not exist is left out.
+     *
+     * @throws TopicProvisioningException when the broker cannot be reached in time or refuses the request
+     */
+    public Map<String, Integer> maxMessageBytes(Collection<String> topics) {
+        Objects.requireNonNull(topics, "topics");
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> names = new LinkedHashSet<>(topics);
+        Admin admin = createAdmin(names);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis + GRACE_MILLIS);
+            List<ConfigResource> resources = names.stream()
+                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+            Map<ConfigResource, KafkaFuture<Config>> futures = admin
+                    .describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(timeoutMillis)).values();
+            Map<String, Integer> limits = new LinkedHashMap<>();
+            for (ConfigResource resource : resources) {
+                try {
+                    ConfigEntry entry = await(futures.get(resource), deadline).get(MAX_MESSAGE_BYTES);
+                    if (entry != null && entry.value() != null) {
+                        limits.put(resource.name(), Integer.parseInt(entry.value().trim()));
+                    }
+                } catch (ExecutionException e) {
+                    Throwable cause = causeOf(e);
+                    if (cause instanceof UnknownTopicOrPartitionException) {
+                        continue;
+                    }
+                    throw new TopicProvisioningException("Could not read the " + MAX_MESSAGE_BYTES + " of topic '"
+                            + resource.name() + "' from the broker at " + bootstrapServers() + ": "
+                            + describeError(cause), cause);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw unreachable(e, names);
+                }
+            }
+            return limits;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicProvisioningException("Interrupted while reading the " + MAX_MESSAGE_BYTES + " of topics "
+                    + names, e);
         } finally {
             admin.close(Duration.ofMillis(Math.min(timeoutMillis, MAX_CLOSE_MILLIS)));
         }
