@@ -229,7 +229,8 @@ final class OutboxRelay {
                         row.id(), row.topic(), row.attempts(), failure, backoff.toMillis());
                 store.retryLater(row.id(), backoff, String.valueOf(failure));
             } else {
-                LOG.errorf("Outbox row %s (topic %s, key %s) was refused by the broker: %s. It is kept as FAILED and"
+                LOG.errorf("Outbox row %s (topic %s, key %s) was refused (by the producer before sending, or by the"
+                        + " broker): %s. It is kept as FAILED and"
                         + " holds back the later events of its key until it is retried or skipped", row.id(),
                         row.topic(), row.key(), failure);
                 refused.increment();
