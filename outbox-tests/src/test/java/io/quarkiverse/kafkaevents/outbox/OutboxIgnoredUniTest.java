@@ -29,7 +29,8 @@ import io.quarkus.test.QuarkusUnitTest;
 /**
  * A {@code @Transactional} method that calls {@code publish} and ignores the returned {@code Uni} (as code that
  * "fires and forgets" does): with {@code outbox} delivery the row is written in the transaction and the record reaches
- * the topic after the commit; with {@code after-commit} delivery the event is held and sent after the commit; a
+ * the topic after the commit; with {@code after-commit} delivery the event is held and sent after the commit; an event
+ * that cannot be recorded (it does not serialize) rolls the transaction back, its other events with it; a
  * rolled-back transaction publishes neither.
  */
 public class OutboxIgnoredUniTest {
@@ -46,6 +47,11 @@ public class OutboxIgnoredUniTest {
     public record NoticeSent(@PartitionKey String id) {
     }
 
+    /** Its {@code label} cannot be written as JSON when it is a plain {@code Object}. */
+    @EventTopic(value = "labels", domain = "ignored")
+    public record LabelPrinted(@PartitionKey String id, Object label) {
+    }
+
     @ApplicationScoped
     public static class Parcels {
         @Inject
@@ -60,6 +66,13 @@ public class OutboxIgnoredUniTest {
             publisher.publish(new ParcelSent(id));
             publisher.publish(new NoticeSent(id));
             return rowsFor(id);
+        }
+
+        /** Publishes a parcel, then an event that cannot be serialized, ignoring both outcomes. */
+        @Transactional
+        void sendWithBrokenLabel(String id) {
+            publisher.publish(new ParcelSent(id));
+            publisher.publish(new LabelPrinted(id, new Object()));
         }
 
         @Transactional
@@ -85,7 +98,7 @@ public class OutboxIgnoredUniTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = TestDatabase.withDatabase(new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(ParcelSent.class, NoticeSent.class, Parcels.class,
+            .withApplicationRoot(jar -> jar.addClasses(ParcelSent.class, NoticeSent.class, LabelPrinted.class, Parcels.class,
                     RawRecords.class, TestDatabase.class))
             .overrideConfigKey("quarkus.application.name", "ignored-test")
             .overrideConfigKey("quarkus.kafka-events.outbox.table", TABLE)
@@ -102,6 +115,10 @@ public class OutboxIgnoredUniTest {
     void ignoredUnisPublishOnCommitAndNeverOnRollback() throws Exception {
         assertEquals(1, parcels.send("p-commit"), "the outbox row is written in the caller's transaction");
         assertThrows(IllegalStateException.class, () -> parcels.sendThenFail("p-rollback"));
+        // an event that cannot be recorded marks the transaction for rollback, even with its Uni ignored (Quarkus ends
+        // a transaction marked for rollback by rolling it back, without an exception): the parcel published in the
+        // same transaction never reaches the outbox nor the topic (asserted below with the others)
+        parcels.sendWithBrokenLabel("p-broken");
 
         TestDatabase.await(() -> keys(PARCELS).contains("p-commit") && keys(NOTICES).contains("p-commit"), TABLE);
         TestDatabase.await(() -> TestDatabase.column("SELECT id FROM " + TABLE).isEmpty(), TABLE);

@@ -51,6 +51,15 @@ public class JtaDeferredSends implements DeferredSends {
         return true;
     }
 
+    @Override
+    public void rollbackOnly(RuntimeException failure) {
+        if (registry.getTransactionStatus() == Status.STATUS_ACTIVE) {
+            registry.setRollbackOnly();
+            LOG.errorf("The current transaction is marked for rollback: one of its events could not be recorded for"
+                    + " publishing, and a business change must not commit without its event: %s", failure.getMessage());
+        }
+    }
+
     private static String statusName(int status) {
         return switch (status) {
             case Status.STATUS_MARKED_ROLLBACK -> "marked for rollback";

@@ -15,4 +15,11 @@ public interface DeferredSends {
      *         rollback, or completing)
      */
     boolean afterCommit(Runnable send);
+
+    /**
+     * A transactional publication (outbox or after-commit) of the current transaction failed before it was recorded:
+     * marks the transaction for rollback, so that the business change never commits without its event, and says so in
+     * the log. Does nothing without an active transaction.
+     */
+    void rollbackOnly(RuntimeException failure);
 }

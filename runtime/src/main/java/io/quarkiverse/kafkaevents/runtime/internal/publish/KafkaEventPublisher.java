@@ -210,11 +210,11 @@ public class KafkaEventPublisher implements EventPublisher {
             String key = metadata.key() != null ? metadata.key() : route.key(event);
             record = route.encoding().record(key, mapper.writeValueAsBytes(event), metadata, id, stamps.time());
         } catch (JsonProcessingException e) {
-            done.accept(new PublishException("Could not serialize " + className + " to JSON for topic " + topic + ": "
-                    + e.getOriginalMessage(), className, topic, e));
+            failed(route, done, new PublishException("Could not serialize " + className + " to JSON for topic " + topic
+                    + ": " + e.getOriginalMessage(), className, topic, e));
             return;
         } catch (RuntimeException e) {
-            done.accept(new PublishException("Could not publish " + className + " to topic " + topic + ": "
+            failed(route, done, new PublishException("Could not publish " + className + " to topic " + topic + ": "
                     + e.getMessage(), className, topic, e));
             return;
         }
@@ -222,8 +222,8 @@ public class KafkaEventPublisher implements EventPublisher {
             try {
                 outbox.get().write(id, record);
             } catch (RuntimeException e) {
-                done.accept(new PublishException("Could not write " + className + " to the outbox: " + e.getMessage(),
-                        className, topic, e));
+                failed(route, done, new PublishException("Could not write " + className + " to the outbox: "
+                        + e.getMessage(), className, topic, e));
                 return;
             }
             done.accept(null);
@@ -244,12 +244,23 @@ public class KafkaEventPublisher implements EventPublisher {
                     return;
                 }
             } catch (IllegalStateException e) {
-                done.accept(new PublishException("Could not hold " + className + " until the transaction commits: "
-                        + e.getMessage(), className, topic, e));
+                failed(route, done, new PublishException("Could not hold " + className + " until the transaction"
+                        + " commits: " + e.getMessage(), className, topic, e));
                 return;
             }
         }
         send(record, null, route, className, done);
+    }
+
+    /**
+     * A publication that failed before it was sent or recorded: with transactional delivery, the caller's transaction
+     * must not commit without its event, even when the caller ignores the returned {@code Uni}.
+     */
+    private void failed(EventRouting.Route route, Consumer<Throwable> done, PublishException failure) {
+        if (route.delivery() != KafkaEventsConfig.Delivery.IMMEDIATE && deferredSends.isResolvable()) {
+            deferredSends.get().rollbackOnly(failure);
+        }
+        done.accept(failure);
     }
 
     /**
