@@ -58,24 +58,22 @@ public class StaticMembershipTest {
 
     @Test
     void consumersAreStaticMembers() throws Exception {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
-        try (Admin admin = Admin.create(props)) {
-            Set<String> instanceIds = staticMembers(admin, "test.membership-test");
-            assertEquals(2, instanceIds.size(), "static members: " + instanceIds);
-            assertTrue(instanceIds.stream().allMatch(id -> id.startsWith("orders-0.")), instanceIds.toString());
-        }
+        assertTwoStaticMembers("test.membership-test", "orders-0.");
     }
 
     @Test
     void aStaticIdSetByHandIsMadeDistinctPerConsumer() throws Exception {
+        // the same id for both consumers of the channel would make them fence each other: one member left
+        assertTwoStaticMembers("membership-audit", "audit-static.");
+    }
+
+    private void assertTwoStaticMembers(String groupId, String prefix) throws Exception {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(props)) {
-            // the same id for both consumers of the channel would make them fence each other: one member left
-            Set<String> instanceIds = staticMembers(admin, "membership-audit");
+            Set<String> instanceIds = staticMembers(admin, groupId);
             assertEquals(2, instanceIds.size(), "static members: " + instanceIds);
-            assertTrue(instanceIds.stream().allMatch(id -> id.startsWith("audit-static.")), instanceIds.toString());
+            assertTrue(instanceIds.stream().allMatch(id -> id.startsWith(prefix)), instanceIds.toString());
         }
     }
 
