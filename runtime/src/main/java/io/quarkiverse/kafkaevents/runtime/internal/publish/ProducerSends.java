@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Headers;
 
@@ -27,7 +28,8 @@ import io.vertx.core.Vertx;
  * Sends records straight to the Kafka producer of the publisher channel (the one SmallRye configured from
  * {@code mp.messaging.outgoing.kafka-events-publisher.*}, reached through its {@link KafkaClientService}): no
  * per-record message, no emitter buffer. Back-pressure is the producer's own: {@code send} blocks the caller for up to
- * {@code max.block.ms} while {@code buffer.memory} is full (or the topic's metadata is unknown), then fails.
+ * {@code max.block.ms} while {@code buffer.memory} is full (or the topic's metadata is unknown), then fails; a caller
+ * on an event loop never waits: its send is handed to one sending thread ({@link SendHandOff}).
  * <p>
  * With OpenTelemetry and a trace active, each send gets a producer span (child of the trace) whose context goes into
  * the {@code traceparent} header; otherwise tracing costs nothing. A send started on a Vert.x context completes on it,
@@ -54,12 +56,14 @@ public final class ProducerSends {
     private final Tracer tracer;
     private final TextMapPropagator propagator;
     private final SendWatch watch;
+    private final SendHandOff handOff;
     private volatile Producer<String, byte[]> producer;
 
     ProducerSends(KafkaClientService clients, String channel, OpenTelemetry openTelemetry, TopicLimits limits) {
         this.clients = clients;
         this.channel = channel;
         this.watch = new SendWatch(channel, limits);
+        this.handOff = new SendHandOff(channel);
         this.tracer = openTelemetry == null ? null : openTelemetry.getTracer("io.quarkiverse.kafkaevents");
         this.propagator = openTelemetry == null ? null : openTelemetry.getPropagators().getTextMapPropagator();
     }
@@ -104,6 +108,25 @@ public final class ProducerSends {
         if (send == null) {
             return;
         }
+        if (io.vertx.core.Context.isOnEventLoopThread() || handOff.busy()) {
+            if (!handOff.offer(() -> sendNow(target, record, send))) {
+                send.returned = true;
+                send.onCompletion(null, new Refused(new KafkaException(SendHandOff.CAPACITY + " sends from event"
+                        + " loops already wait for the producer of " + channel + " (buffer.memory full, or a topic's"
+                        + " metadata unknown, for max.block.ms)")));
+            }
+            return;
+        }
+        sendNow(target, record, send);
+    }
+
+    private static void sendNow(Producer<String, byte[]> target, ProducerRecord<String, byte[]> record,
+            SendWatch.Send send) {
+        if (!send.pending()) {
+            // expired while it waited for the hand-off thread: its caller has its answer, the record is not sent
+            return;
+        }
+        send.sending = Thread.currentThread();
         try {
             target.send(record, send);
             send.returned = true;
@@ -121,6 +144,7 @@ public final class ProducerSends {
 
     /** Stops watching the sends. */
     public void close() {
+        handOff.close();
         watch.close();
     }
 

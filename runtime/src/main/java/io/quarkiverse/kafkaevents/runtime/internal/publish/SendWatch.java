@@ -288,7 +288,8 @@ final class SendWatch {
     final class Send extends AtomicInteger implements Callback {
 
         private final transient io.vertx.core.Context caller;
-        private final transient Thread sending = Thread.currentThread();
+        /** The thread calling the producer's send (the caller's, or the hand-off thread's). */
+        transient volatile Thread sending = Thread.currentThread();
         private final transient Span span;
         private final transient BiConsumer<RecordMetadata, Exception> done;
         final long start = System.nanoTime();
@@ -316,6 +317,11 @@ final class SendWatch {
                             ? new ProducerSends.Refused(failure)
                             : failure;
             answer(metadata, outcome);
+        }
+
+        /** Whether it has no answer yet. */
+        boolean pending() {
+            return get() == 0;
         }
 
         void expire(Exception failure) {
