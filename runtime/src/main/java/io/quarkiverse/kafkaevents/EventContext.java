@@ -57,6 +57,12 @@ public interface EventContext {
     /** The consumer group handling the record. */
     String group();
 
+    /**
+     * Whether the record was re-published from a dead-letter topic by a {@link DeadLetterReplayer} (it carries the
+     * {@code kafka-events-replay-time} header).
+     */
+    boolean replayed();
+
     /** The delivery attempt, starting at 1. */
     int attempt();
 

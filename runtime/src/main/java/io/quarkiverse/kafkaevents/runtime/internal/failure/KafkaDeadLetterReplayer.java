@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.kafkaevents.DeadLetterReplayer;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.Replays;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -53,42 +54,76 @@ public class KafkaDeadLetterReplayer implements DeadLetterReplayer {
 
     @Override
     public Uni<Integer> replay(String topic, Instant from, Instant to, int max) {
+        return replayOf(topic, null, from, to, max);
+    }
+
+    @Override
+    public Uni<Integer> replay(String topic, String group, Instant from, Instant to, int max) {
+        if (group == null || group.isBlank()) {
+            return Uni.createFrom().failure(new IllegalArgumentException("No consumer group given to replay "
+                    + topic + "'s dead letters for"));
+        }
+        return replayOf(topic, group, from, to, max);
+    }
+
+    private Uni<Integer> replayOf(String topic, String group, Instant from, Instant to, int max) {
         String deadLetterTopic = dispatcher.deadLetterTopic(topic);
         if (deadLetterTopic == null) {
             return Uni.createFrom().failure(new IllegalStateException(
                     "Dead-letter topics are disabled (quarkus.kafka-events.failure.dead-letter.enabled=false)"));
         }
-        return Uni.createFrom().item(() -> read(deadLetterTopic, from, to, max))
+        return Uni.createFrom().item(() -> read(deadLetterTopic, group, from, to, max))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(records -> {
                     List<Uni<Void>> sends = new ArrayList<>(records.size());
+                    String now = Instant.now().toString();
                     for (ConsumerRecord<String, byte[]> record : records) {
-                        sends.add(republish(topic, record));
+                        sends.add(republish(topic, record, now));
                     }
                     if (sends.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
                     return Uni.join().all(sends).andFailFast().map(done -> {
-                        LOG.infof("Replayed %d record(s) from %s to %s", done.size(), deadLetterTopic, topic);
+                        LOG.infof("Replayed %d record(s) from %s to %s%s", done.size(), deadLetterTopic, topic,
+                                group == null ? ", each for the group that dead-lettered it" : " for group " + group);
                         return done.size();
                     });
                 });
     }
 
-    private Uni<Void> republish(String topic, ConsumerRecord<String, byte[]> record) {
+    private Uni<Void> republish(String topic, ConsumerRecord<String, byte[]> record, String now) {
         Headers headers = new RecordHeaders();
         String original = topic;
+        String group = null;
         for (Header header : record.headers()) {
             if (header.key().equals(DeadLetters.ORIGINAL_TOPIC) && header.value() != null) {
                 original = new String(header.value(), StandardCharsets.UTF_8);
-            } else if (!header.key().startsWith(DeadLetters.PREFIX)) {
+            } else if (header.key().equals(DeadLetters.GROUP) && header.value() != null) {
+                group = new String(header.value(), StandardCharsets.UTF_8);
+            } else if (!header.key().startsWith(DeadLetters.PREFIX) && !header.key().startsWith(Replays.PREFIX)) {
                 headers.add(header);
             }
+        }
+        DeadLetters.add(headers, Replays.TIME, now);
+        DeadLetters.add(headers, Replays.SOURCE, record.topic() + "-" + record.partition() + "@" + record.offset());
+        if (group != null) {
+            DeadLetters.add(headers, Replays.GROUP, group);
         }
         return publisher.sendRecord(original, record.partition(), record.key(), record.value(), headers);
     }
 
-    private List<ConsumerRecord<String, byte[]>> read(String deadLetterTopic, Instant from, Instant to, int max) {
+    /** Whether the dead-letter record was written by {@code group} (any group when {@code null}). */
+    private static boolean from(ConsumerRecord<String, byte[]> record, String group) {
+        if (group == null) {
+            return true;
+        }
+        Header written = record.headers().lastHeader(DeadLetters.GROUP);
+        return written != null && written.value() != null
+                && group.equals(new String(written.value(), StandardCharsets.UTF_8));
+    }
+
+    private List<ConsumerRecord<String, byte[]>> read(String deadLetterTopic, String group, Instant from, Instant to,
+            int max) {
         Map<String, Object> props = new HashMap<>(kafkaConfig);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -130,7 +165,7 @@ public class KafkaDeadLetterReplayer implements DeadLetterReplayer {
                         consumer.pause(List.of(partition));
                         continue;
                     }
-                    if (selected.size() < max) {
+                    if (selected.size() < max && from(record, group)) {
                         selected.add(record);
                     }
                 }

@@ -106,6 +106,11 @@ public final class KafkaEventContext implements EventContext {
     }
 
     @Override
+    public boolean replayed() {
+        return record.headers().lastHeader(Replays.TIME) != null;
+    }
+
+    @Override
     public int attempt() {
         return attempt;
     }

@@ -113,6 +113,12 @@ final class RecordHandler {
     Routed route(HandlerChannel handlers, PolledRecord record, RetryTopics.State retried, BooleanSupplier revoked) {
         Routed routed = new Routed(handlers, record, retried, revoked);
         RecordOrigin origin = routed.origin;
+        if (retried == null && Replays.forAnotherGroup(record.headers(), handlers.group)) {
+            // a dead-letter replay for the group that failed it: this group handled it when it first came
+            handlers.skipped.increment();
+            skips.replayForAnotherGroup(record, handlers.group);
+            return routed.finished(record.finish());
+        }
         DecodedEvent decoded;
         try {
             decoded = DecodedEvent.decode(record.headers(), record.value(), texts);

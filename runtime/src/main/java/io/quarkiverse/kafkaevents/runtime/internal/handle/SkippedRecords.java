@@ -1,5 +1,6 @@
 package io.quarkiverse.kafkaevents.runtime.internal.handle;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -42,6 +43,20 @@ final class SkippedRecords {
                     record.topic(), record.partition(), record.offset(), group, more(suppressed), topic, types);
         } finally {
             Mdc.restore(saved);
+        }
+    }
+
+    /** A dead-letter replay meant for another consumer group. */
+    void replayForAnotherGroup(PolledRecord record, String group) {
+        if (LOG.isDebugEnabled()) {
+            Object[] saved = Mdc.push(null, null, record.topic(), record.partition(), record.offset());
+            try {
+                LOG.debugf("Skipped record %s-%d@%d in group %s: a dead-letter replay for group %s", record.topic(),
+                        record.partition(), record.offset(), group,
+                        new String(record.headers().lastHeader(Replays.GROUP).value(), StandardCharsets.UTF_8));
+            } finally {
+                Mdc.restore(saved);
+            }
         }
     }
 
