@@ -6,6 +6,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsBrokerCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsLivenessCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsOutboxCheck;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsPublisherCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsReadinessCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsStartupCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.metrics.MicrometerEventMonitor;
@@ -34,7 +35,8 @@ public class ObservabilityProcessor {
         if (capabilities.isPresent(Capability.SMALLRYE_HEALTH)) {
             beans.produce(AdditionalBeanBuildItem.builder()
                     .addBeanClasses(KafkaEventsReadinessCheck.class, KafkaEventsStartupCheck.class,
-                            KafkaEventsLivenessCheck.class, KafkaEventsBrokerCheck.class)
+                            KafkaEventsLivenessCheck.class, KafkaEventsPublisherCheck.class,
+                            KafkaEventsBrokerCheck.class)
                     .setUnremovable().build());
             // the outbox's backlog: only where the outbox can be (EventTypesProcessor#transactionalDelivery)
             if (capabilities.isPresent(Capability.TRANSACTIONS) && capabilities.isPresent(Capability.AGROAL)) {

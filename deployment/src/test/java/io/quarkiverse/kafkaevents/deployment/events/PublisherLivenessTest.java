@@ -67,7 +67,8 @@ public class PublisherLivenessTest {
             assertTrue(unanswered.getMessage().contains("not answered by the Kafka producer within delivery.timeout.ms"
                     + " (3000 ms) plus 2000 ms"), unanswered.getMessage());
             HealthProbe.Answer live = HealthProbe.get("live");
-            assertTrue(!live.up() && live.body().contains("publisher.kafka-events-publisher")
+            assertTrue(!live.up() && live.body().contains("\"kafka-events-publisher\"")
+                    && live.body().contains("publisher.kafka-events-publisher")
                     && live.body().contains("client.id " + CLIENT_ID) && live.body().contains("not answered"),
                     live.body());
         } finally {

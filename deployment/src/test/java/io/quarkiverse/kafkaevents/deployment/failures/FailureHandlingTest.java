@@ -99,6 +99,23 @@ public class FailureHandlingTest {
         }
     }
 
+    /**
+     * A monitor that breaks with an Error (a class its code needs is missing) at every step: the records go on as if
+     * it were not there, and the other monitor sees every step.
+     */
+    @ApplicationScoped
+    public static class BrokenMonitor implements EventMonitor {
+        @Override
+        public void received(EventObservation o) {
+            throw new NoClassDefFoundError("com/example/MissingMetricsLibrary");
+        }
+
+        @Override
+        public void failed(EventObservation o) {
+            throw new NoClassDefFoundError("com/example/MissingMetricsLibrary");
+        }
+    }
+
     /** An application's own monitor: told of every step of a record's life. */
     @ApplicationScoped
     public static class Steps implements EventMonitor {
@@ -140,7 +157,7 @@ public class FailureHandlingTest {
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(PaymentTaken.class, Seen.class, PaymentHandler.class,
-                    SkipLegacy.class, Steps.class, RawRecords.class, FailureRecords.class))
+                    SkipLegacy.class, Steps.class, BrokenMonitor.class, RawRecords.class, FailureRecords.class))
             .overrideConfigKey("quarkus.application.name", "failure-test")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "3")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "300ms")

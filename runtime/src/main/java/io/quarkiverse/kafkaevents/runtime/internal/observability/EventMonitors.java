@@ -51,7 +51,10 @@ public class EventMonitors {
                     case DEAD_LETTERED -> monitor.deadLettered(observation);
                     case SKIPPED -> monitor.skipped(observation);
                 }
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // an Error too (a missing class, an assertion): a monitor never changes what happens to the event
                 LOG.warnf(e, "EventMonitor %s failed on %s of %s", monitor.getClass().getName(), kind,
                         observation.eventType());
             }

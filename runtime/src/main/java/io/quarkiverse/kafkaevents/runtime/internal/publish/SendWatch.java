@@ -58,6 +58,7 @@ final class SendWatch {
     private volatile Thread networkThread;
     private volatile Throwable networkThreadDeath;
     private volatile boolean overdueLogged;
+    private volatile boolean checkFailureLogged;
 
     SendWatch(String channel, TopicLimits limits) {
         this.channel = channel;
@@ -204,7 +205,13 @@ final class SendWatch {
                 overdueLogged = false;
             }
         } catch (RuntimeException e) {
-            LOG.debugf(e, "Checking the sends of channel %s failed", channel);
+            if (!checkFailureLogged) {
+                checkFailureLogged = true;
+                LOG.warnf(e, "Checking the sends of channel %s failed; unanswered sends and a dead producer thread"
+                        + " may go unreported until a check succeeds (further failures at DEBUG)", channel);
+            } else {
+                LOG.debugf(e, "Checking the sends of channel %s failed", channel);
+            }
         }
     }
 

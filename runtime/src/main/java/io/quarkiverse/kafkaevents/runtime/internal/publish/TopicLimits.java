@@ -42,6 +42,7 @@ final class TopicLimits {
         /** Guarded by the limit itself: one look-up at a time. */
         boolean lookingUp;
         volatile boolean warned;
+        volatile boolean unreadWarned;
 
         Limit(int bytes) {
             this.bytes = bytes;
@@ -126,12 +127,12 @@ final class TopicLimits {
                     if (bytes != null) {
                         limit.bytes = bytes;
                         limit.described = true;
+                        limit.unreadWarned = false;
                         next = REFRESH_NANOS;
                         warnIfBelowBatchSize(topic, limit);
                     }
                 } catch (RuntimeException e) {
-                    LOG.debugf("Could not read the max.message.bytes of topic %s: %s; records to it are not checked"
-                            + " against it for now", topic, e.getMessage());
+                    unread(topic, limit, e);
                 } finally {
                     synchronized (limit) {
                         limit.nextLookUp = System.nanoTime() + next;
@@ -144,7 +145,20 @@ final class TopicLimits {
                 limit.nextLookUp = System.nanoTime() + RETRY_NANOS;
                 limit.lookingUp = false;
             }
-            LOG.debugf("Could not look up the max.message.bytes of topic %s: %s", topic, e.getMessage());
+            unread(topic, limit, e);
+        }
+    }
+
+    /** The limit could not be read: said once at WARN per topic (until it is read), then at DEBUG. */
+    private static void unread(String topic, Limit limit, RuntimeException e) {
+        if (!limit.unreadWarned) {
+            limit.unreadWarned = true;
+            LOG.warnf("Could not read the max.message.bytes of topic %s: %s. Records to it are not checked against"
+                    + " it until it is read (tried again every %d s); the producer still bounds each send by"
+                    + " delivery.timeout.ms. Set quarkus.kafka-events.events.\"<type>\".config.\"max.message.bytes\""
+                    + " to give it without asking the broker", topic, e.getMessage(), RETRY_NANOS / 1_000_000_000L);
+        } else {
+            LOG.debugf("Could not read the max.message.bytes of topic %s: %s", topic, e.getMessage());
         }
     }
 

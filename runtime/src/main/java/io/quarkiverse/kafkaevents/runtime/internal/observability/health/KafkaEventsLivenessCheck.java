@@ -13,15 +13,13 @@ import org.eclipse.microprofile.health.Liveness;
 
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
-import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 
 /**
  * Liveness of the handlers: DOWN when the record at the head of a partition has made no progress for longer than
  * {@code quarkus.kafka-events.health.stalled-after} (a handler call still running, or a dead-letter or retry record the
  * broker keeps refusing), naming the partition, the record and what it waits for, so that the platform restarts the
- * instance. Records waiting for a retry backoff are making progress. Also DOWN when the publisher's Kafka producer has
- * stopped working (its network thread died, or it leaves sends unanswered past {@code delivery.timeout.ms}), naming
- * the channel and the producer's client id: only a restart brings such a producer back. Costs no broker round trip.
+ * instance. Records waiting for a retry backoff are making progress. The publisher has a check of its own
+ * ({@link KafkaEventsPublisherCheck}). Costs no broker round trip.
  */
 @Liveness
 @ApplicationScoped
@@ -31,12 +29,10 @@ public class KafkaEventsLivenessCheck implements HealthCheck {
 
     private final HandlerDispatcher dispatcher;
     private final KafkaEventsConfig config;
-    private final KafkaEventPublisher publisher;
 
-    KafkaEventsLivenessCheck(HandlerDispatcher dispatcher, KafkaEventsConfig config, KafkaEventPublisher publisher) {
+    KafkaEventsLivenessCheck(HandlerDispatcher dispatcher, KafkaEventsConfig config) {
         this.dispatcher = dispatcher;
         this.config = config;
-        this.publisher = publisher;
     }
 
     @Override
@@ -44,10 +40,6 @@ public class KafkaEventsLivenessCheck implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
         Map<String, List<String>> stalled = new TreeMap<>(dispatcher.stalled(config.health().stalledAfter()));
         stalled.forEach((channel, partitions) -> response.withData("stalled." + channel, String.join("; ", partitions)));
-        List<String> publishing = publisher.problems();
-        if (!publishing.isEmpty()) {
-            response.withData("publisher." + KafkaEventPublisher.CHANNEL, String.join("; ", publishing));
-        }
-        return response.status(stalled.isEmpty() && publishing.isEmpty()).build();
+        return response.status(stalled.isEmpty()).build();
     }
 }
