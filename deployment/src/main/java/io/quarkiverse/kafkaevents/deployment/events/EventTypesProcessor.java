@@ -9,14 +9,14 @@ import org.jboss.jandex.ClassInfo;
 import org.jboss.jandex.DotName;
 import org.jboss.jandex.IndexView;
 
-import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsRecorder;
+import io.quarkiverse.kafkaevents.runtime.KafkaEventsRecorder;
 import io.quarkiverse.kafkaevents.runtime.internal.jta.JtaDeferredSends;
 import io.quarkiverse.kafkaevents.runtime.internal.outbox.TransactionalOutbox;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypeInfo;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypes;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
-import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicProvisioning;
+import io.quarkiverse.kafkaevents.runtime.internal.startup.TopicProvisioning;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
 import io.quarkus.deployment.ApplicationArchive;

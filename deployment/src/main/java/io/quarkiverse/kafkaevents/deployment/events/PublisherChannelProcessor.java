@@ -1,6 +1,6 @@
 package io.quarkiverse.kafkaevents.deployment.events;
 
-import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsRecorder;
+import io.quarkiverse.kafkaevents.runtime.KafkaEventsRecorder;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkiverse.kafkaevents.runtime.internal.handle.SkipLog;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.route.SkipLog;
 
 /**
  * The rate limit of skip log lines: one line per key per interval, and the next line counts the skips in between.

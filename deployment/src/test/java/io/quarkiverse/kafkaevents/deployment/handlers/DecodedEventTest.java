@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.DecodedEvent;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.DecodedEvent;
 
 /**
  * Binary-mode records are read straight from their headers (time parsed and extensions collected only when asked);

@@ -25,7 +25,7 @@ import io.quarkiverse.kafkaevents.deployment.handlers.HandlerRulesFixture.OrderC
 import io.quarkiverse.kafkaevents.deployment.handlers.HandlerRulesFixture.OrderPicked;
 import io.quarkiverse.kafkaevents.deployment.handlers.HandlerRulesFixture.OrderPlaced;
 import io.quarkiverse.kafkaevents.deployment.handlers.HandlerRulesFixture.OrderPlacedV2;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.EventInvoker;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.EventInvoker;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.quarkiverse.kafkaevents.runtime.internal.handle.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
 import io.quarkus.arc.All;
 

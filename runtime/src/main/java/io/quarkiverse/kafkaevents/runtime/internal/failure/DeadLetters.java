@@ -7,24 +7,24 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-import io.quarkiverse.kafkaevents.runtime.internal.handle.PolledRecord;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.RecordOrigin;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.PolledRecord;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.RecordOrigin;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Writes failed records to their dead-letter topic: original key, value and headers, plus headers saying why.
  */
-final class DeadLetters {
+public final class DeadLetters {
 
-    static final String PREFIX = "kafka-events-dlt-";
+    public static final String PREFIX = "kafka-events-dlt-";
     static final String REASON = PREFIX + "reason";
     static final String EXCEPTION_CLASS = PREFIX + "exception-class";
     static final String EXCEPTION_MESSAGE = PREFIX + "exception-message";
-    static final String ORIGINAL_TOPIC = PREFIX + "original-topic";
+    public static final String ORIGINAL_TOPIC = PREFIX + "original-topic";
     static final String ORIGINAL_PARTITION = PREFIX + "original-partition";
     static final String ORIGINAL_OFFSET = PREFIX + "original-offset";
-    static final String GROUP = PREFIX + "group";
+    public static final String GROUP = PREFIX + "group";
     static final String ATTEMPTS = PREFIX + "attempts";
     static final String FIRST_FAILURE = PREFIX + "first-failure-time";
 
@@ -74,7 +74,7 @@ final class DeadLetters {
         return headers;
     }
 
-    static void add(Headers headers, String name, String value) {
+    public static void add(Headers headers, String name, String value) {
         headers.add(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -17,14 +17,15 @@ import io.opentelemetry.context.Context;
 import io.quarkiverse.kafkaevents.EventFailureHandler;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.Attempt;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.AttemptRunner;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.EventInvoker;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerCalls;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerChannel;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.KafkaEventContext;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.PolledRecord;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.RecordOrigin;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.call.Attempt;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.call.AttemptRunner;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.call.FailedAttempts;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.call.HandlerCalls;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.EventInvoker;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.HandlerChannel;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.KafkaEventContext;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.PolledRecord;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.RecordOrigin;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventTracing;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.Mdc;
@@ -43,7 +44,7 @@ import io.smallrye.mutiny.Uni;
  * The record is acknowledged only once every write this leads to was acknowledged by the broker, and the retried
  * handlers are done.
  */
-public final class FailureOutcome {
+public final class FailureOutcome implements FailedAttempts {
 
     private static final Logger LOG = Logger.getLogger(FailureOutcome.class);
 
@@ -85,6 +86,7 @@ public final class FailureOutcome {
         return policies.keySet();
     }
 
+    @Override
     public Uni<Void> after(Attempt record, KafkaEventContext context, Attempt.Retry retry,
             List<Attempt.Failed> failed) {
         HandlerChannel handlers = record.handlers();

@@ -6,8 +6,8 @@ import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerChannel;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.PolledRecord;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.HandlerChannel;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.PolledRecord;
 import io.smallrye.mutiny.Uni;
 
 /**

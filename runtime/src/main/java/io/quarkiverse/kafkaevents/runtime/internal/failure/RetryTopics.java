@@ -12,8 +12,9 @@ import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-import io.quarkiverse.kafkaevents.runtime.internal.handle.PolledRecord;
-import io.quarkiverse.kafkaevents.runtime.internal.handle.RecordOrigin;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.PolledRecord;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.RecordOrigin;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.RetryTopicNames;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
 import io.smallrye.mutiny.Uni;
 
@@ -43,9 +44,6 @@ public final class RetryTopics {
     /** The handlers that failed (comma-separated labels): only they are called again. */
     static final String HANDLERS = PREFIX + "handlers";
 
-    /** Between a topic's name and the number of its retry topic. */
-    static final String INFIX = ".retry-";
-
     /**
      * The suffix of the channel that reads the retry topics of a handler channel, and of its consumer group.
      */
@@ -62,7 +60,7 @@ public final class RetryTopics {
 
     /** The retry topic of the given retry (counted from 1) of a source topic. */
     static String topic(String source, int retry) {
-        return source + INFIX + retry;
+        return RetryTopicNames.of(source, retry);
     }
 
     /** The retry topics of a source topic for a number of attempts in all. */
@@ -72,11 +70,7 @@ public final class RetryTopics {
 
     /** Whether {@code topic} is one of the retry topics of {@code source}. */
     public static boolean isRetryTopicOf(String topic, String source) {
-        if (!topic.startsWith(source + INFIX)) {
-            return false;
-        }
-        String number = topic.substring(source.length() + INFIX.length());
-        return !number.isEmpty() && number.chars().allMatch(Character::isDigit);
+        return RetryTopicNames.isRetryTopicOf(topic, source);
     }
 
     /** What a retry record says about its event. */

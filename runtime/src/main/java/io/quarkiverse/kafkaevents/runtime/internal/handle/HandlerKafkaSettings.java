@@ -16,7 +16,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.EventTypeConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.RetryTopics;
-import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicProvisioning;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.EventInvoker;
 import io.quarkus.arc.All;
 import io.smallrye.reactive.messaging.ClientCustomizer;
 
@@ -27,7 +27,7 @@ import io.smallrye.reactive.messaging.ClientCustomizer;
  * <p>
  * A channel's settings are those of its event types, overridden by those of its handlers. Two types, or two handlers,
  * of one channel setting a property to different values, and properties the extension owns, are start-up errors
- * ({@link #problems()}, reported by {@link TopicProvisioning}).
+ * ({@link #problems()}, reported by {@code TopicProvisioning}).
  */
 @ApplicationScoped
 public class HandlerKafkaSettings implements ClientCustomizer<Map<String, Object>> {

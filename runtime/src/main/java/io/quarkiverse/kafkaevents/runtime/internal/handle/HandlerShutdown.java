@@ -9,6 +9,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.kafkaevents.runtime.internal.ShutdownBudget;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.HandlerChannel;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.OffsetCommits;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -19,7 +21,7 @@ import io.vertx.core.Vertx;
  * so their records are acknowledged), then the final commits of every consumer of every channel at once
  * ({@link OffsetCommits}), before SmallRye closes the consumers. What is left for redelivery is logged per channel.
  */
-final class HandlerShutdown {
+public final class HandlerShutdown {
 
     private static final Logger LOG = Logger.getLogger(HandlerShutdown.class);
 

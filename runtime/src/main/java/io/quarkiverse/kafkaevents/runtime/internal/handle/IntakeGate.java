@@ -11,7 +11,7 @@ import java.time.Duration;
  * running calls, and the dispatch then read the new generation: its records would be handled after the drain and the
  * final commit, handled but never committed.
  */
-final class IntakeGate {
+public final class IntakeGate {
 
     private int inside;
     private boolean closed;

@@ -5,6 +5,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.OffsetCommits;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.lane.PartitionLanes;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 
@@ -15,7 +17,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
  * context capture, method call) is paid once per poll, and its per-record messages are never read. The batch itself
  * is never acknowledged: each record is tracked and committed on its own ({@link OffsetCommits}).
  */
-final class PolledBatch {
+public final class PolledBatch {
 
     private static final Logger LOG = Logger.getLogger(PolledBatch.class);
 

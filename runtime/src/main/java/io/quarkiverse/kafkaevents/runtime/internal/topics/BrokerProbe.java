@@ -33,7 +33,7 @@ import org.jboss.logging.Logger;
  * {@code ApiVersions} request, which every broker answers before any authentication; over TLS it only opens a
  * connection (a failed handshake is explained later by {@link TlsDiagnosis}).
  */
-final class BrokerProbe {
+public final class BrokerProbe {
 
     private static final Logger LOG = Logger.getLogger(BrokerProbe.class);
     /** How long refused connections, unknown hosts and foreign protocols are tried again before start-up fails. */
@@ -72,7 +72,7 @@ final class BrokerProbe {
     }
 
     /** Fails start-up with one clear message when no broker is configured or none answers. */
-    static void check(Map<String, Object> kafkaConfig, Duration timeout) {
+    public static void check(Map<String, Object> kafkaConfig, Duration timeout) {
         List<String> servers = servers(kafkaConfig.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         if (servers.isEmpty()) {
             throw new IllegalStateException("Kafka Events: no Kafka broker is configured. Set kafka.bootstrap.servers to"

@@ -26,8 +26,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
+import io.quarkiverse.kafkaevents.runtime.internal.startup.TopicProvisioning;
 import io.quarkiverse.kafkaevents.runtime.internal.topics.AdminClients;
-import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicProvisioning;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.health.api.Wellness;
 

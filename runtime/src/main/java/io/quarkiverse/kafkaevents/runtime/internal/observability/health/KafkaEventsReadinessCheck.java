@@ -15,7 +15,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.quarkiverse.kafkaevents.runtime.internal.handle.ConsumerAssignments;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
-import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicProvisioning;
+import io.quarkiverse.kafkaevents.runtime.internal.startup.TopicProvisioning;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Startup;
 
-import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicProvisioning;
+import io.quarkiverse.kafkaevents.runtime.internal.startup.TopicProvisioning;
 
 /**
  * Started once topic provisioning has finished.

@@ -1,0 +1,196 @@
+package io.quarkiverse.kafkaevents.runtime.internal.handle.route;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.quarkiverse.kafkaevents.runtime.internal.HandlerConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.failure.RetryTopics;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.EventInvoker;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.HandlerChannel;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.HandlerGroup;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+
+/**
+ * The handler channels and consumer groups of the application, resolved at start-up: the generated channels (one per
+ * build-time topic and group), the topics each one reads under the run-time topic names, and the handlers of each
+ * group by type.
+ * <p>
+ * A channel subscribes to the run-time topics of all its types, so a per-type topic override moves that type only.
+ * Records are routed by group and type, not by channel, so channels of one group whose topics overlap at run time
+ * still bring every record to its handlers.
+ */
+public final class HandlerTopology {
+
+    private final Map<String, HandlerChannel> channels;
+    private final Map<String, HandlerGroup> groups;
+    /** The run-time topic of each handled type. */
+    private final Map<String, String> typeTopics;
+    private final List<EventInvoker> invokers;
+
+    public HandlerTopology(List<EventInvoker> invokers, EventRouting routing, KafkaEventsFixedConfig.FailureMode mode,
+            Map<String, HandlerConfig> handlerConfigs, KafkaClientService clients) {
+        this.invokers = List.copyOf(invokers);
+        Map<String, String> topicOfType = new HashMap<>();
+        for (EventRouting.Route route : routing.routes()) {
+            topicOfType.put(route.info().getType(), route.topic());
+        }
+        this.typeTopics = topicOfType;
+        Config config = ConfigProvider.getConfig();
+        String defaultGroup = config.getOptionalValue("quarkus.application.name", String.class).orElse("application");
+        List<EventInvoker> sorted = new ArrayList<>(invokers);
+        sorted.sort(Comparator.comparing(EventInvoker::handler));
+        Map<String, List<EventInvoker>> byChannel = new TreeMap<>();
+        for (EventInvoker invoker : sorted) {
+            byChannel.computeIfAbsent(invoker.channel(), c -> new ArrayList<>()).add(invoker);
+        }
+        Map<String, HandlerChannel> channelMap = new LinkedHashMap<>();
+        Map<String, Map<String, List<EventInvoker>>> typesByGroup = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, List<EventInvoker>> entry : byChannel.entrySet()) {
+            String channel = entry.getKey();
+            String prefix = "mp.messaging.incoming." + channel + ".";
+            String group = config.getOptionalValue(prefix + "group.id", String.class).orElse(defaultGroup);
+            Set<String> topics = new TreeSet<>();
+            for (EventInvoker invoker : entry.getValue()) {
+                topics.add(topicOfType.get(invoker.type()));
+                typesByGroup.computeIfAbsent(group, g -> new LinkedHashMap<>())
+                        .computeIfAbsent(invoker.type(), t -> new ArrayList<>()).add(invoker);
+            }
+            checkSubscription(config, channel, topics, problems);
+            boolean blocking = entry.getValue().stream().anyMatch(invoker -> invoker.kind() == EventInvoker.BLOCKING);
+            int keyLanes = entry.getValue().stream().mapToInt(invoker -> {
+                HandlerConfig handlerConfig = handlerConfigs.get(invoker.handler());
+                return handlerConfig == null ? 1 : handlerConfig.keyConcurrency();
+            }).min().orElse(1);
+            if (keyLanes < 1) {
+                problems.add("quarkus.kafka-events.handlers.\"<handler>\".key-concurrency must be at least 1 (channel "
+                        + channel + ")");
+            }
+            boolean batchHandlers = false;
+            for (EventInvoker invoker : entry.getValue()) {
+                HandlerConfig handlerConfig = handlerConfigs.get(invoker.handler());
+                if (invoker.batch() && handlerConfig != null && handlerConfig.keyConcurrency() > 1) {
+                    problems.add("quarkus.kafka-events.handlers.\"" + invoker.handler() + "\".key-concurrency is "
+                            + handlerConfig.keyConcurrency() + ", but " + invoker.handler() + " is a batch handler: its"
+                            + " batches hold the records of one partition in order; remove the setting");
+                }
+                batchHandlers |= invoker.batch();
+            }
+            channelMap.put(channel, new HandlerChannel(channel, topics, group, group, false, blocking, keyLanes,
+                    batchHandlers, clients));
+            if (mode == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS) {
+                String retryChannel = channel + RetryTopics.CHANNEL_SUFFIX;
+                String retryGroup = config.getOptionalValue("mp.messaging.incoming." + retryChannel + ".group.id",
+                        String.class).orElse(group + RetryTopics.CHANNEL_SUFFIX);
+                channelMap.put(retryChannel, new HandlerChannel(retryChannel, topics, group, retryGroup, true, blocking,
+                        1, false, clients));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Kafka Events configuration error: " + String.join("; ", problems));
+        }
+        Map<String, HandlerGroup> groupMap = new HashMap<>();
+        typesByGroup.forEach((group, byType) -> groupMap.put(group,
+                new HandlerGroup(group, byType, plainTypes(byType.keySet(), topicOfType))));
+        this.channels = channelMap;
+        this.groups = groupMap;
+    }
+
+    /**
+     * The channel must subscribe to exactly the run-time topics of its types; a user setting of its {@code topics}
+     * (or {@code topic}) that differs would leave handlers without records.
+     */
+    private static void checkSubscription(Config config, String channel, Set<String> topics, List<String> problems) {
+        String prefix = "mp.messaging.incoming." + channel + ".";
+        String configured = config.getOptionalValue(prefix + "topics", String.class)
+                .or(() -> config.getOptionalValue(prefix + "topic", String.class)).orElse("");
+        Set<String> subscribed = Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (!subscribed.equals(topics)) {
+            problems.add("the handler channel " + channel + " subscribes to " + subscribed + " but its event types are"
+                    + " published to " + topics + "; set topics with quarkus.kafka-events.events.\"<type>\".topic,"
+                    + " not with " + prefix + "topic(s)");
+        }
+    }
+
+    /** Per topic, the type plain JSON records are handled as: the only handled type of the group on that topic. */
+    private static Map<String, String> plainTypes(Set<String> types, Map<String, String> topicOfType) {
+        Map<String, List<String>> typesByTopic = new HashMap<>();
+        for (String type : types) {
+            typesByTopic.computeIfAbsent(topicOfType.get(type), t -> new ArrayList<>()).add(type);
+        }
+        Map<String, String> plain = new HashMap<>();
+        typesByTopic.forEach((topic, onTopic) -> {
+            if (onTopic.size() == 1) {
+                plain.put(topic, onTopic.get(0));
+            }
+        });
+        return Map.copyOf(plain);
+    }
+
+    public HandlerChannel channel(String name) {
+        return channels.get(name);
+    }
+
+    public Iterable<HandlerChannel> channels() {
+        return channels.values();
+    }
+
+    public Set<String> channelNames() {
+        return channels.keySet();
+    }
+
+    HandlerGroup group(String name) {
+        return groups.get(name);
+    }
+
+    /** The event topics of each handler channel (retry channels are not included). */
+    public Map<String, Set<String>> topics() {
+        Map<String, Set<String>> topics = new TreeMap<>();
+        for (HandlerChannel handlers : channels.values()) {
+            if (!handlers.retry) {
+                topics.put(handlers.channel, handlers.topics);
+            }
+        }
+        return topics;
+    }
+
+    public Set<String> handledTypes() {
+        return typeTopics.keySet().stream().filter(type -> invokers.stream().anyMatch(i -> i.type().equals(type)))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The handled types of a group published to a topic, sorted. */
+    List<String> typesOn(String group, String topic) {
+        HandlerGroup handlerGroup = groups.get(group);
+        List<String> types = new ArrayList<>();
+        if (handlerGroup != null) {
+            for (String type : handlerGroup.byType().keySet()) {
+                if (topic.equals(typeTopics.get(type))) {
+                    types.add(type);
+                }
+            }
+        }
+        types.sort(null);
+        return types;
+    }
+
+    /** The handlers, of any group, of the types published to a topic. */
+    public List<EventInvoker> invokersOf(String topic) {
+        return invokers.stream().filter(invoker -> topic.equals(typeTopics.get(invoker.type()))).toList();
+    }
+}
