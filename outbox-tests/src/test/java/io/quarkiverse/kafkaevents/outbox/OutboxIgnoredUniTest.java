@@ -135,7 +135,8 @@ public class OutboxIgnoredUniTest {
         // same transaction never reaches the outbox nor the topic (asserted below with the others)
         parcels.sendWithBrokenLabel("p-broken");
 
-        TestDatabase.await(() -> keys(PARCELS, "p-").contains("p-commit") && keys(NOTICES, "p-").contains("p-commit"), TABLE);
+        TestDatabase.await(() -> keys(PARCELS, "p-").contains("p-commit") && keys(NOTICES, "p-").contains("p-commit"),
+                TABLE);
         TestDatabase.await(() -> TestDatabase.column("SELECT id FROM " + TABLE).isEmpty(), TABLE);
         // after the ones that must arrive, give a wrongly published one time to show up
         TestDatabase.sleep(1500);

@@ -35,8 +35,8 @@ public class AfterCommitWithoutJtaTest {
             .assertException(t -> {
                 String messages = StartupFailures.messages(t);
                 assertTrue(messages.contains("event type TicketSold is to be delivered after commit"
-                        + " (quarkus.kafka-events.delivery=after-commit), which needs a JTA transaction manager: add the"
-                        + " quarkus-narayana-jta extension"), messages);
+                        + " (quarkus.kafka-events.delivery=after-commit), which needs a JTA transaction manager:"
+                        + " add the quarkus-narayana-jta extension"), messages);
                 assertTrue(messages.contains("event type TicketRefunded is to be delivered after commit"
                         + " (quarkus.kafka-events.events.\"TicketRefunded\".delivery=after-commit)"), messages);
             });
