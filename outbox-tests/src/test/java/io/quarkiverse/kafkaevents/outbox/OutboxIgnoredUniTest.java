@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +25,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
+import io.quarkiverse.kafkaevents.PublishException;
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -31,7 +34,9 @@ import io.quarkus.test.QuarkusUnitTest;
  * "fires and forgets" does): with {@code outbox} delivery the row is written in the transaction and the record reaches
  * the topic after the commit; with {@code after-commit} delivery the event is held and sent after the commit; an event
  * that cannot be recorded (it does not serialize) rolls the transaction back, its other events with it; a
- * rolled-back transaction publishes neither.
+ * rolled-back transaction publishes neither. With no transaction at all, {@code outbox} delivery writes the row in a
+ * transaction of its own and sends it after that commit, and {@code after-commit} delivery sends at once (the
+ * documented fallbacks); an event that cannot be recorded there fails its {@code Uni}, naming its type and topic.
  */
 public class OutboxIgnoredUniTest {
 
@@ -73,6 +78,16 @@ public class OutboxIgnoredUniTest {
         void sendWithBrokenLabel(String id) {
             publisher.publish(new ParcelSent(id));
             publisher.publish(new LabelPrinted(id, new Object()));
+        }
+
+        /** No transaction here: each publish waits for its outcome. */
+        void sendOutsideTransaction(String id) {
+            publisher.publish(new ParcelSent(id)).await().atMost(Duration.ofSeconds(30));
+            publisher.publish(new NoticeSent(id)).await().atMost(Duration.ofSeconds(30));
+        }
+
+        void sendBrokenLabelOutsideTransaction(String id) {
+            publisher.publish(new LabelPrinted(id, new Object())).await().atMost(Duration.ofSeconds(30));
         }
 
         @Transactional
@@ -120,16 +135,43 @@ public class OutboxIgnoredUniTest {
         // same transaction never reaches the outbox nor the topic (asserted below with the others)
         parcels.sendWithBrokenLabel("p-broken");
 
-        TestDatabase.await(() -> keys(PARCELS).contains("p-commit") && keys(NOTICES).contains("p-commit"), TABLE);
+        TestDatabase.await(() -> keys(PARCELS, "p-").contains("p-commit") && keys(NOTICES, "p-").contains("p-commit"),
+                TABLE);
         TestDatabase.await(() -> TestDatabase.column("SELECT id FROM " + TABLE).isEmpty(), TABLE);
         // after the ones that must arrive, give a wrongly published one time to show up
         TestDatabase.sleep(1500);
-        assertEquals(List.of("p-commit"), keys(PARCELS), "outbox delivery");
-        assertEquals(List.of("p-commit"), keys(NOTICES), "after-commit delivery");
+        assertEquals(List.of("p-commit"), keys(PARCELS, "p-"), "outbox delivery");
+        assertEquals(List.of("p-commit"), keys(NOTICES, "p-"), "after-commit delivery");
         assertTrue(TestDatabase.column("SELECT id FROM " + TABLE).isEmpty());
     }
 
-    private List<String> keys(String topic) {
-        return RawRecords.readAll(bootstrap, topic).stream().map(ConsumerRecord::key).toList();
+    @Test
+    void withoutATransactionEachPublishIsRecordedAndSentOnItsOwn() {
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            parcels.sendOutsideTransaction("o-" + i);
+            sent.add("o-" + i);
+        }
+        PublishException refused = assertThrows(PublishException.class,
+                () -> parcels.sendBrokenLabelOutsideTransaction("o-broken"));
+        assertTrue(refused.getMessage().startsWith("Could not serialize " + LabelPrinted.class.getName()
+                + " to JSON for topic test.ignored.public.labels"), refused.getMessage());
+
+        TestDatabase.await(() -> keys(PARCELS, "o-").size() >= sent.size() && keys(NOTICES, "o-").size() >= sent.size(),
+                TABLE);
+        TestDatabase.await(() -> TestDatabase.column("SELECT id FROM " + TABLE).isEmpty(), TABLE);
+        TestDatabase.sleep(1000);
+        // every one exactly once, and the unserializable one never (nor a row of it left behind)
+        assertEquals(new java.util.TreeSet<>(sent), new java.util.TreeSet<>(keys(PARCELS, "o-")));
+        assertEquals(sent.size(), keys(PARCELS, "o-").size(), "outbox delivery outside a transaction");
+        assertEquals(new java.util.TreeSet<>(sent), new java.util.TreeSet<>(keys(NOTICES, "o-")));
+        assertEquals(sent.size(), keys(NOTICES, "o-").size(), "after-commit delivery outside a transaction");
+        assertTrue(RawRecords.readAll(bootstrap, "test.ignored.public.labels").isEmpty());
+    }
+
+    /** The keys on the topic that start with the prefix (each test uses its own), in topic order. */
+    private List<String> keys(String topic, String prefix) {
+        return RawRecords.readAll(bootstrap, topic).stream().map(ConsumerRecord::key)
+                .filter(key -> key != null && key.startsWith(prefix)).toList();
     }
 }

@@ -48,6 +48,9 @@ public class FailureHandlingTest {
 
     static final String TOPIC = "test.billing.public.payments";
     static final String DLT = TOPIC + ".dead-letter";
+    static final String REFUNDS_HANDLER = "quarkus.kafka-events.handlers.\"" + RefundHandler.class.getName() + "#on\".";
+    /** Added to a wait for the time from a failed attempt to the next call (timer, partition resumed, dispatch). */
+    static final long RETRY_OVERHEAD_MARGIN_MS = 300;
 
     @EventTopic(value = "payments", domain = "billing")
     public record PaymentTaken(@PartitionKey String paymentId, String behaviour) {
@@ -80,6 +83,42 @@ public class FailureHandlingTest {
             }
             Seen.CONTEXT_ATTEMPT.put(payment.paymentId(), context.attempt());
             Seen.HANDLED_AT.put(payment.paymentId(), Instant.now());
+        }
+    }
+
+    /** Fails every attempt: its waits are capped by the global {@code max-backoff}. */
+    @EventTopic(value = "quotes", domain = "billing")
+    public record QuoteRequested(@PartitionKey String quoteId) {
+    }
+
+    /** Fails every attempt: its waits are capped by its handler's {@code max-backoff}. */
+    @EventTopic(value = "refunds", domain = "billing")
+    public record RefundIssued(@PartitionKey String refundId) {
+    }
+
+    /** When each attempt of each record started (epoch ms), in order. */
+    public static class AttemptTimes {
+        static final Map<String, List<Long>> OF_KEY = new ConcurrentHashMap<>();
+
+        static void record(String key) {
+            OF_KEY.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(System.currentTimeMillis());
+        }
+    }
+
+    public static class QuoteHandler {
+        @EventHandler
+        void on(QuoteRequested quote) {
+            AttemptTimes.record(quote.quoteId());
+            throw new IllegalStateException("pricing service down");
+        }
+    }
+
+    public static class RefundHandler {
+        @EventHandler
+        void on(RefundIssued refund) {
+            AttemptTimes.record(refund.refundId());
+            throw new IllegalStateException("bank unreachable");
         }
     }
 
@@ -157,8 +196,21 @@ public class FailureHandlingTest {
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(PaymentTaken.class, Seen.class, PaymentHandler.class,
-                    SkipLegacy.class, Steps.class, BrokenMonitor.class, RawRecords.class, FailureRecords.class))
+                    SkipLegacy.class, Steps.class, BrokenMonitor.class, RawRecords.class, FailureRecords.class,
+                    QuoteRequested.class,
+                    RefundIssued.class, AttemptTimes.class, QuoteHandler.class, RefundHandler.class))
             .overrideConfigKey("quarkus.application.name", "failure-test")
+            // above the 600 ms the payments wait at most: caps only the quotes' waits (100 ms, then 3 s uncapped)
+            .overrideConfigKey("quarkus.kafka-events.failure.retry.max-backoff", "1s")
+            .overrideConfigKey("quarkus.kafka-events.events.\"QuoteRequested\".initial-backoff", "100ms")
+            .overrideConfigKey("quarkus.kafka-events.events.\"QuoteRequested\".multiplier", "30")
+            // refunds: 50 ms, then 1 s, 20 s, 400 s uncapped; the handler's 200 ms cap wins over its type's 10 s
+            .overrideConfigKey("quarkus.kafka-events.events.\"RefundIssued\".max-backoff", "10s")
+            .overrideConfigKey(REFUNDS_HANDLER + "max-attempts", "5")
+            .overrideConfigKey(REFUNDS_HANDLER + "initial-backoff", "50ms")
+            .overrideConfigKey(REFUNDS_HANDLER + "multiplier", "20")
+            .overrideConfigKey(REFUNDS_HANDLER + "max-backoff", "200ms")
+            .overrideConfigKey(REFUNDS_HANDLER + "jitter", "0.5")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "3")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "300ms")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.multiplier", "2")
@@ -206,6 +258,33 @@ public class FailureHandlingTest {
         // dead-letter write (record timestamps, not sleeps)
         long timeline = dead.timestamp() - Instant.parse(headers.get("kafka-events-dlt-first-failure-time")).toEpochMilli();
         assertTrue(timeline >= 900 && timeline < 3000, "retry timeline " + timeline + " ms");
+    }
+
+    @Test
+    void maxBackoffCapsTheWaitBetweenAttempts() {
+        publisher.publish(new QuoteRequested("q-capped")).await().atMost(Duration.ofSeconds(30));
+        publisher.publish(new RefundIssued("r-capped")).await().atMost(Duration.ofSeconds(30));
+        await(() -> AttemptTimes.OF_KEY.getOrDefault("q-capped", List.of()).size() == 3
+                && AttemptTimes.OF_KEY.getOrDefault("r-capped", List.of()).size() == 5);
+        // global max-backoff (1 s): 100 ms, then 1 s instead of 3 s
+        List<Long> quotes = gaps(AttemptTimes.OF_KEY.get("q-capped"));
+        assertTrue(quotes.get(0) >= 90 && quotes.get(0) <= 100 + RETRY_OVERHEAD_MARGIN_MS, "quote waits " + quotes);
+        assertTrue(quotes.get(1) >= 990 && quotes.get(1) <= 1000 + RETRY_OVERHEAD_MARGIN_MS, "quote waits " + quotes);
+        // the handler's max-backoff (200 ms), jitter (50%) included: never the 1 s, 20 s, 400 s of the multiplier
+        List<Long> refunds = gaps(AttemptTimes.OF_KEY.get("r-capped"));
+        for (long gap : refunds) {
+            assertTrue(gap <= 200 + RETRY_OVERHEAD_MARGIN_MS, "refund waits " + refunds);
+        }
+        FailureRecords.sleep(600);
+        assertEquals(5, AttemptTimes.OF_KEY.get("r-capped").size(), "the handler's max-attempts (5)");
+    }
+
+    private static List<Long> gaps(List<Long> times) {
+        List<Long> gaps = new java.util.ArrayList<>();
+        for (int i = 1; i < times.size(); i++) {
+            gaps.add(times.get(i) - times.get(i - 1));
+        }
+        return gaps;
     }
 
     @Test

@@ -289,7 +289,7 @@ public interface KafkaEventsConfig {
         double multiplier();
 
         /**
-         * Longest wait between two attempts.
+         * Longest wait between two attempts, jitter included: at this cap, jitter only shortens the wait.
          */
         @WithDefault("30s")
         Duration maxBackoff();

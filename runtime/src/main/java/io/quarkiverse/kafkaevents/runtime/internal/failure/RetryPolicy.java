@@ -70,12 +70,15 @@ final class RetryPolicy {
         return retryable.isEmpty() || matches(failure, retryable);
     }
 
-    /** The wait before the attempt following {@code attempt} (counted from 1). */
+    /**
+     * The wait before the attempt following {@code attempt} (counted from 1); never more than the max-backoff, jitter
+     * included (at the cap, jitter only shortens the wait).
+     */
     Duration backoff(int attempt) {
         double millis = initialMillis * Math.pow(multiplier, attempt - 1);
         millis = Math.min(millis, maxMillis);
         if (jitter > 0) {
-            millis = millis * (1 + ThreadLocalRandom.current().nextDouble(-jitter, jitter));
+            millis = Math.min(millis * (1 + ThreadLocalRandom.current().nextDouble(-jitter, jitter)), maxMillis);
         }
         return Duration.ofMillis(Math.max(0, Math.round(millis)));
     }

@@ -83,7 +83,10 @@ public class TransactionalOutbox implements Outbox, StartupCheck {
         }
         String name = config.datasource().orElse(DataSourceUtil.DEFAULT_DATASOURCE_NAME);
         String described = DataSourceUtil.isDefault(name) ? "the default datasource" : "the datasource '" + name + "'";
-        Optional<AgroalDataSource> found = AgroalDataSourceUtil.dataSourceIfActive(name);
+        // with no datasource defined at all there is no bean, and dataSourceIfActive throws a bare CDI error
+        Optional<AgroalDataSource> found = AgroalDataSourceUtil.dataSourceInstance(name).isResolvable()
+                ? AgroalDataSourceUtil.dataSourceIfActive(name)
+                : Optional.empty();
         if (found.isEmpty()) {
             return List.of("delivery=outbox needs " + described + ", which is not configured or not active: set"
                     + " quarkus.datasource" + (DataSourceUtil.isDefault(name) ? "" : ".\"" + name + "\"")
