@@ -80,6 +80,15 @@ final class TestDatabase {
         }
     }
 
+    /**
+     * The session-level owner locks of the outbox held now, by any instance: the advisory locks in the key namespace
+     * of {@code OutboxOwnership}.
+     */
+    static int ownerLocks() {
+        return Integer.parseInt(column("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2"
+                + " AND classid = hashtext('kafka-events-outbox-owner')::oid").get(0));
+    }
+
     static void execute(String sql) {
         try (Connection connection = DriverManager.getConnection(url(), "postgres", "postgres");
                 Statement statement = connection.createStatement()) {

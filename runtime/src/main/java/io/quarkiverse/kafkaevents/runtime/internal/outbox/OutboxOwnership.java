@@ -14,6 +14,9 @@ import org.jboss.logging.Logger;
  * {@code kill -9} ends at once (its sockets close), so the rows it had claimed are free to any other instance right
  * away instead of after their lease. The lease stays the bound when a session cannot be seen to end (a network
  * partition: TCP keepalive decides).
+ * <p>
+ * With {@code outbox.owner-lock=none} (a pooler in transaction mode, where a session lock outlives or loses its
+ * session) there is no lock and no connection of its own: a row is free only when its lease ends.
  */
 final class OutboxOwnership implements AutoCloseable {
 
@@ -29,21 +32,44 @@ final class OutboxOwnership implements AutoCloseable {
 
     private final DataSource dataSource;
     private final String owner;
+    /** Whether there is a lock at all ({@code outbox.owner-lock=session}); without, the lease alone frees rows. */
+    private final boolean locked;
     private Connection session;
 
-    OutboxOwnership(DataSource dataSource, String owner) {
+    OutboxOwnership(DataSource dataSource, String owner, boolean locked) {
         this.dataSource = dataSource;
         this.owner = owner;
+        this.locked = locked;
     }
 
-    /** A row {@code alias} is free: not leased, its lease over, or leased by an instance whose session ended. */
-    static String free(String alias) {
-        return "(" + alias + ".locked_until IS NULL OR " + alias + ".locked_until < now() OR hashtext(" + alias
-                + ".locked_by)::oid NOT IN (SELECT objid FROM live_owners))";
+    /**
+     * The {@code WITH} clause of a claim: the live owners (with the lock), then {@code more} common table expressions;
+     * empty when there are none.
+     */
+    String with(String more) {
+        if (!locked) {
+            return more.isEmpty() ? "" : "WITH " + more + " ";
+        }
+        return "WITH " + LIVE_OWNERS + (more.isEmpty() ? "" : ", " + more) + " ";
     }
 
-    /** Takes the lock, or takes it again when its session was lost (the database restarted). */
+    /**
+     * A row {@code alias} is free: not leased, its lease over, or (with the lock) leased by an instance whose session
+     * ended. Without the lock no owner is ever seen alive, so the lease is all there is to go by.
+     */
+    String free(String alias) {
+        String leaseOver = alias + ".locked_until IS NULL OR " + alias + ".locked_until < now()";
+        if (!locked) {
+            return "(" + leaseOver + ")";
+        }
+        return "(" + leaseOver + " OR hashtext(" + alias + ".locked_by)::oid NOT IN (SELECT objid FROM live_owners))";
+    }
+
+    /** Takes the lock, or takes it again when its session was lost (the database restarted); nothing without it. */
     synchronized void hold() throws SQLException {
+        if (!locked) {
+            return;
+        }
         if (session != null) {
             if (session.isValid(2)) {
                 return;

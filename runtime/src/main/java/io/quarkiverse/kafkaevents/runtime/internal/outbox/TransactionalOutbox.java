@@ -97,7 +97,8 @@ public class TransactionalOutbox implements Outbox, StartupCheck {
         }
         OutboxStore created;
         try {
-            created = new OutboxStore(dataSource, config.table(), owner());
+            created = new OutboxStore(dataSource, config.table(), owner(),
+                    config.ownerLock() == KafkaEventsOutboxConfig.OwnerLock.SESSION);
         } catch (IllegalArgumentException e) {
             return List.of(e.getMessage());
         }
