@@ -18,7 +18,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * and the application under test load this class in different class loaders), closed when the JVM exits; and the
  * datasource settings that point an application at it.
  */
-final class TestDatabase {
+public final class TestDatabase {
 
     private static final String URL_PROPERTY = "kafka-events.test.postgres-url";
     private static EmbeddedPostgres server;
@@ -26,7 +26,7 @@ final class TestDatabase {
     private TestDatabase() {
     }
 
-    static synchronized String url() {
+    public static synchronized String url() {
         String url = System.getProperty(URL_PROPERTY);
         if (url == null) {
             url = server().getJdbcUrl("postgres", "postgres");

@@ -61,7 +61,8 @@ public interface KafkaEventsOutboxConfig {
      * on one pooled connection of its own for as long as it runs. When the instance dies, its database session ends,
      * PostgreSQL drops the lock, and the rows it had claimed are free to the other instances at once rather than when
      * their {@code lease} ends. This needs a real database session per connection: a direct connection, or a pooler in
-     * session mode.
+     * session mode. Start-up fails, naming this setting, when the outbox's connections are seen to change database
+     * session between transactions (a pooler in transaction mode; not every such pooler is caught).
      * <p>
      * {@code none}: no pinned connection and no session lock; a row claimed by an instance that died is free only when
      * its {@code lease} ends. Use it behind PgBouncer (or another pooler) in transaction pooling mode, where a

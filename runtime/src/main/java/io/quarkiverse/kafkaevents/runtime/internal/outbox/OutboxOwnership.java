@@ -2,7 +2,9 @@ package io.quarkiverse.kafkaevents.runtime.internal.outbox;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 import javax.sql.DataSource;
 
@@ -63,6 +65,57 @@ final class OutboxOwnership implements AutoCloseable {
             return "(" + leaseOver + ")";
         }
         return "(" + leaseOver + " OR hashtext(" + alias + ".locked_by)::oid NOT IN (SELECT objid FROM live_owners))";
+    }
+
+    /** How many times {@link #sessionChanges} looks: a pooler under load may hand back the same servers once. */
+    private static final int PROBE_ROUNDS = 5;
+
+    /**
+     * Whether the database session behind one connection changes between its transactions, as behind a pooler in
+     * transaction mode (PgBouncer's {@code pool_mode = transaction}), where a session-level lock does not follow the
+     * connection. The first connection runs a statement (a transaction of its own); then, twice, a second connection
+     * opens a transaction and runs a statement, the first runs another, and the second ends its transaction. Behind
+     * such a pooler the second connection's transaction lands on the server the first had just used, or the first's
+     * next statement on another server (the two steps cover a pooler that hands out the idle server used last, and
+     * one that hands out the one idle longest). On a real session (direct, or a pooler in session mode) neither can
+     * happen: the first connection's backend never changes, and two open connections never share one, so this never
+     * reports a session that works (it must not run inside a transaction, whose enlisted connections may share one).
+     *
+     * @return the backend pids that showed a pooler (the first connection's before and after, the second's between),
+     *         or {@code null} when none did
+     */
+    static int[] sessionChanges(DataSource dataSource) throws SQLException {
+        try (Connection first = dataSource.getConnection(); Connection second = dataSource.getConnection()) {
+            boolean autoCommit = second.getAutoCommit();
+            try {
+                for (int round = 0; round < PROBE_ROUNDS; round++) {
+                    int start = backend(first);
+                    int before = start;
+                    for (int step = 0; step < 2; step++) {
+                        second.setAutoCommit(false);
+                        int other = backend(second);
+                        int after = backend(first);
+                        second.rollback();
+                        second.setAutoCommit(true);
+                        if (after != start || other == before) {
+                            return new int[] { before, after, other };
+                        }
+                        before = after;
+                    }
+                }
+            } finally {
+                second.setAutoCommit(autoCommit);
+            }
+        }
+        return null;
+    }
+
+    private static int backend(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet pid = statement.executeQuery("SELECT pg_backend_pid()")) {
+            pid.next();
+            return pid.getInt(1);
+        }
     }
 
     /** Takes the lock, or takes it again when its session was lost (the database restarted); nothing without it. */
