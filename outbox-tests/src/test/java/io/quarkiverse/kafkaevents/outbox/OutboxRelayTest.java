@@ -32,9 +32,14 @@ import io.quarkus.test.QuarkusUnitTest;
 public class OutboxRelayTest {
 
     static final String TOPIC = "test.relay.public.payments";
+    static final String ORPHAN_TOPIC = "test.relay.public.orphans";
 
     @EventTopic(value = "payments", domain = "relay")
     public record PaymentTaken(@PartitionKey String account, int sequence) {
+    }
+
+    @EventTopic(value = "orphans", domain = "relay")
+    public record Orphan(@PartitionKey String account) {
     }
 
     @ApplicationScoped
@@ -50,8 +55,8 @@ public class OutboxRelayTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = TestDatabase.withDatabase(new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(PaymentTaken.class, Payments.class, RawRecords.class,
-                    TestDatabase.class))
+            .withApplicationRoot(jar -> jar.addClasses(PaymentTaken.class, Orphan.class, Payments.class,
+                    RawRecords.class, TestDatabase.class))
             .overrideConfigKey("quarkus.application.name", "relay-test")
             .overrideConfigKey("quarkus.kafka-events.outbox.table", "relay_outbox")
             .overrideConfigKey("quarkus.kafka-events.outbox.fast-path", "false")
@@ -99,5 +104,21 @@ public class OutboxRelayTest {
             }
         }
         assertTrue(byAccount.keySet().containsAll(List.of("acc-1", "acc-2", "acc-3")), byAccount.keySet().toString());
+    }
+
+    /**
+     * With the owner lock (the default), a row claimed by an instance whose database session ended is sent at once,
+     * though its lease has an hour to run; the instance's own lock is seen in {@code pg_locks} (the query
+     * {@link OutboxLeaseOnlyTest} finds none with).
+     */
+    @Test
+    void deadOwnersRowIsTakenAtOnce() {
+        assertEquals(1, TestDatabase.ownerLocks(), "this instance's owner lock");
+        TestDatabase.execute("INSERT INTO relay_outbox (id, topic, record_key, payload, attempts, locked_until,"
+                + " locked_by) VALUES ('orphan-1', '" + ORPHAN_TOPIC + "', 'acc-9', '{\"account\":\"acc-9\"}'::bytea, 1,"
+                + " now() + interval '1 hour', 'dead-instance/00000000')");
+        TestDatabase.await(() -> RawRecords.readAll(bootstrap, ORPHAN_TOPIC).size() == 1, "relay_outbox",
+                Duration.ofSeconds(10));
+        assertEquals("acc-9", RawRecords.readAll(bootstrap, ORPHAN_TOPIC).get(0).key());
     }
 }

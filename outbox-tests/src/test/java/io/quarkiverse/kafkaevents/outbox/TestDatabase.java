@@ -18,7 +18,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * and the application under test load this class in different class loaders), closed when the JVM exits; and the
  * datasource settings that point an application at it.
  */
-final class TestDatabase {
+public final class TestDatabase {
 
     private static final String URL_PROPERTY = "kafka-events.test.postgres-url";
     private static EmbeddedPostgres server;
@@ -26,7 +26,7 @@ final class TestDatabase {
     private TestDatabase() {
     }
 
-    static synchronized String url() {
+    public static synchronized String url() {
         String url = System.getProperty(URL_PROPERTY);
         if (url == null) {
             url = server().getJdbcUrl("postgres", "postgres");
@@ -78,6 +78,15 @@ final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The session-level owner locks of the outbox held now, by any instance: the advisory locks in the key namespace
+     * of {@code OutboxOwnership}.
+     */
+    static int ownerLocks() {
+        return Integer.parseInt(column("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2"
+                + " AND classid = hashtext('kafka-events-outbox-owner')::oid").get(0));
     }
 
     static void execute(String sql) {

@@ -55,6 +55,27 @@ public interface KafkaEventsOutboxConfig {
     Duration lease();
 
     /**
+     * How an instance shows the others that it is alive, so that the rows it claimed are left to it.
+     * <p>
+     * {@code session} (the default): each instance holds a session-level advisory lock ({@code pg_advisory_lock})
+     * on one pooled connection of its own for as long as it runs. When the instance dies, its database session ends,
+     * PostgreSQL drops the lock, and the rows it had claimed are free to the other instances at once rather than when
+     * their {@code lease} ends. This needs a real database session per connection: a direct connection, or a pooler in
+     * session mode. Start-up fails, naming this setting, when the outbox's connections are seen to change database
+     * session between transactions (a pooler in transaction mode; not every such pooler is caught).
+     * <p>
+     * {@code none}: no pinned connection and no session lock; a row claimed by an instance that died is free only when
+     * its {@code lease} ends. Use it behind PgBouncer (or another pooler) in transaction pooling mode, where a
+     * session-level lock stays on whichever server connection took it and says nothing about the instance: a dead
+     * instance's rows would wait for their lease anyway, and a lock released by the pooler's reset of that server
+     * connection would make a live instance's rows look abandoned (sent a second time, out of their key's order). The
+     * trade-off: after a crash, the rows the instance had claimed (those it was sending) wait up to {@code lease}
+     * before another instance sends them. The transaction-scoped advisory locks of the outbox work with either mode.
+     */
+    @WithDefault("session")
+    OwnerLock ownerLock();
+
+    /**
      * Whether rows are sent right after their transaction commits. When off, only the relay sends them (for tests
      * of the relay, and diagnosis).
      */
@@ -67,6 +88,13 @@ public interface KafkaEventsOutboxConfig {
      */
     @WithDefault("1m")
     Duration lagThreshold();
+
+    enum OwnerLock {
+        /** A session-level advisory lock per instance: a dead instance's rows are free at once. */
+        SESSION,
+        /** The lease only: a dead instance's rows are free when their lease ends (transaction-mode poolers). */
+        NONE
+    }
 
     enum SchemaAction {
         /** Create the table when missing. */

@@ -40,8 +40,9 @@ final class OutboxStore {
     private final DataSource dataSource;
     private final String table;
     private final String owner;
+    private final OutboxOwnership ownership;
 
-    OutboxStore(DataSource dataSource, String table, String owner) {
+    OutboxStore(DataSource dataSource, String table, String owner, boolean ownerLock) {
         if (!TABLE_NAME.matcher(table).matches()) {
             throw new IllegalArgumentException("quarkus.kafka-events.outbox.table '" + table
                     + "' is not a plain SQL table name ([schema.]name of letters, digits and underscores)");
@@ -49,6 +50,7 @@ final class OutboxStore {
         this.dataSource = dataSource;
         this.table = table;
         this.owner = owner;
+        this.ownership = new OutboxOwnership(dataSource, owner, ownerLock);
     }
 
     String table() {
@@ -57,7 +59,7 @@ final class OutboxStore {
 
     /** This instance's owner lock, naming the claims it makes. */
     OutboxOwnership ownership() {
-        return new OutboxOwnership(dataSource, owner);
+        return ownership;
     }
 
     /**
@@ -120,9 +122,9 @@ final class OutboxStore {
      * next round at the latest.
      */
     boolean claim(String id, Duration lease) throws SQLException {
-        String sql = "WITH " + OutboxOwnership.LIVE_OWNERS + " UPDATE " + table + " t SET locked_until = now()"
+        String sql = ownership.with("") + "UPDATE " + table + " t SET locked_until = now()"
                 + " + make_interval(secs => ?), locked_by = ?, attempts = attempts + 1 WHERE t.id = ? AND t.status ="
-                + " 'PENDING' AND " + OutboxOwnership.free("t") + " AND (t.record_key IS NULL OR NOT EXISTS (SELECT 1"
+                + " 'PENDING' AND " + ownership.free("t") + " AND (t.record_key IS NULL OR NOT EXISTS (SELECT 1"
                 + " FROM " + table + " e WHERE e.record_key = t.record_key AND e.seq < t.seq))";
         return inTransaction(connection -> {
             try (PreparedStatement lock = connection.prepareStatement(
@@ -171,10 +173,11 @@ final class OutboxStore {
     }
 
     /**
-     * Claims up to {@code limit} due rows nobody holds (no lease, the lease over, or its holder's database session
-     * ended: {@link OutboxOwnership}), in row order: a row whose every earlier row of its key is due and free too (so
-     * claimed in the same batch, before it: ORDER BY seq), so a backlog of one key drains a batch at a time rather than
-     * a row per round. Claims of all instances are serialized by a transaction-scoped advisory lock, taken before the
+     * Claims up to {@code limit} due rows nobody holds (no lease, the lease over, or, with the owner lock, its
+     * holder's database session ended: {@link OutboxOwnership}), in row order: a row whose every earlier row of its key
+     * is due and free too (so claimed in the same batch, before it: ORDER BY seq), so a backlog of one key drains a
+     * batch at a time rather than a row per round. Claims of all instances are serialized by a transaction-scoped advisory
+     * lock, taken before the
      * claim's snapshot: a claim never sees rows another claim (a relay's, or a fast path's: {@link #claim}) is taking
      * as free.
      * <p>
@@ -185,12 +188,12 @@ final class OutboxStore {
      * candidate is checked again as it is locked (PostgreSQL re-evaluates the condition on the row's latest version).
      */
     List<Row> claimDue(int limit, Duration lease) throws SQLException {
-        String due = "%1$s.status = 'PENDING' AND %1$s.next_attempt_at <= now() AND " + OutboxOwnership.free("%1$s");
-        String sql = "WITH " + OutboxOwnership.LIVE_OWNERS + ", candidates AS MATERIALIZED (SELECT w.id FROM"
+        String due = "%1$s.status = 'PENDING' AND %1$s.next_attempt_at <= now() AND " + ownership.free("%1$s");
+        String sql = ownership.with("candidates AS MATERIALIZED (SELECT w.id FROM"
                 + " (SELECT o.id, o.seq, o.record_key, (" + String.format(due, "o") + ") AS due, bool_and("
                 + String.format(due, "o") + ") OVER (PARTITION BY o.record_key ORDER BY o.seq) AS chain_due FROM "
-                + table + " o) w WHERE w.due AND (w.record_key IS NULL OR w.chain_due) ORDER BY w.seq LIMIT ?)"
-                + " UPDATE " + table + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
+                + table + " o) w WHERE w.due AND (w.record_key IS NULL OR w.chain_due) ORDER BY w.seq LIMIT ?)")
+                + "UPDATE " + table + " SET locked_until = now() + make_interval(secs => ?), locked_by = ?,"
                 + " attempts = attempts + 1 WHERE id IN (SELECT t.id FROM " + table + " t WHERE t.id = ANY"
                 + " (ARRAY(SELECT id FROM candidates)) AND " + String.format(due, "t") + " FOR UPDATE SKIP LOCKED)"
                 + " RETURNING id, seq, topic, record_key, headers, payload, attempts, trace_context";

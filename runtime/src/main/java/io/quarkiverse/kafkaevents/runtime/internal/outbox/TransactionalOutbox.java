@@ -100,7 +100,8 @@ public class TransactionalOutbox implements Outbox, StartupCheck {
         }
         OutboxStore created;
         try {
-            created = new OutboxStore(dataSource, config.table(), owner());
+            created = new OutboxStore(dataSource, config.table(), owner(),
+                    config.ownerLock() == KafkaEventsOutboxConfig.OwnerLock.SESSION);
         } catch (IllegalArgumentException e) {
             return List.of(e.getMessage());
         }
@@ -124,6 +125,13 @@ public class TransactionalOutbox implements Outbox, StartupCheck {
                     + " .password, and that the database accepts connections from here");
         } catch (IllegalStateException e) {
             return List.of(e.getMessage());
+        }
+        if (config.ownerLock() == KafkaEventsOutboxConfig.OwnerLock.SESSION
+                && registry.getTransactionStatus() == Status.STATUS_NO_TRANSACTION) {
+            String pooled = transactionPooling(dataSource, described, url);
+            if (pooled != null) {
+                return List.of(pooled);
+            }
         }
         this.store = created;
         return List.of();
@@ -285,6 +293,27 @@ public class TransactionalOutbox implements Outbox, StartupCheck {
         if (current != null) {
             current.stop(shutdownBudget);
         }
+    }
+
+    /** The problem of a session-level owner lock behind a pooler in transaction mode, or {@code null}. */
+    private static String transactionPooling(AgroalDataSource dataSource, String described, String url) {
+        int[] backends;
+        try {
+            backends = OutboxOwnership.sessionChanges(dataSource);
+        } catch (SQLException e) {
+            LOG.debugf(e, "Could not check whether the outbox's connections keep their database session");
+            return null;
+        }
+        if (backends == null) {
+            return null;
+        }
+        return "the connections of " + described + " (" + url + ") do not keep their database session: two"
+                + " statements on one connection ran in PostgreSQL backends " + backends[0] + " and " + backends[1]
+                + ", a transaction of another connection between them in backend " + backends[2] + ", as behind a"
+                + " pooler in transaction mode (PgBouncer pool_mode=transaction). The outbox's owner"
+                + " lock is a session-level advisory lock and does not work there: set"
+                + " quarkus.kafka-events.outbox.owner-lock=none (a crashed instance's rows then wait for"
+                + " quarkus.kafka-events.outbox.lease), or connect directly or through a pooler in session mode";
     }
 
     private static String owner() {
