@@ -71,7 +71,7 @@ public class HandlerKafkaSettingsTest {
     KafkaClientService clients;
 
     private Map<String, ?> consumerConfig(String topic) throws InterruptedException {
-        String channel = dispatcher.channel(topic, GROUP);
+        String channel = dispatcher.topology().channel(topic, GROUP);
         assertNotNull(channel, "no channel reads " + topic + " for " + GROUP);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<KafkaConsumer<Object, Object>> consumers = clients.getConsumers(channel);

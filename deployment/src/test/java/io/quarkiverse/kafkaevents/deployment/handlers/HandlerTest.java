@@ -179,11 +179,11 @@ public class HandlerTest {
     @Test
     void typesSharingATopicAreRoutedAndUnknownTypesSkipped() {
         String channel = dispatcher.channels().stream().filter(c -> c.contains("accounts")).findFirst().orElseThrow();
-        long skippedBefore = dispatcher.skipped(channel);
+        long skippedBefore = dispatcher.topology().skipped(channel);
         publisher.publishAll(List.of(new AccountAudited("acc-2"), new AccountClosed("acc-2", "moved")))
                 .await().atMost(Duration.ofSeconds(30));
         await(() -> Handled.EVENTS.getOrDefault("closed", List.of()).contains(new AccountClosed("acc-2", "moved")));
-        await(() -> dispatcher.skipped(channel) == skippedBefore + 1);
+        await(() -> dispatcher.topology().skipped(channel) == skippedBefore + 1);
         assertTrue(Handled.EVENTS.getOrDefault("opened", List.of()).stream()
                 .noneMatch(e -> ((AccountOpened) e).accountId().equals("acc-2")));
     }
@@ -217,7 +217,8 @@ public class HandlerTest {
         assertEquals("/other-service", Handled.CONTEXTS.get("r-sdk").source());
         assertEquals("ReceiptPrinted", Handled.CONTEXTS.get("r-plain").type());
         String channel = dispatcher.channels().stream().filter(c -> c.contains("receipts")).findFirst().orElseThrow();
-        assertTrue(dispatcher.undecodable(channel) >= 2, "undecodable: " + dispatcher.undecodable(channel));
+        assertTrue(dispatcher.topology().undecodable(channel) >= 2,
+                "undecodable: " + dispatcher.topology().undecodable(channel));
     }
 
     @Test

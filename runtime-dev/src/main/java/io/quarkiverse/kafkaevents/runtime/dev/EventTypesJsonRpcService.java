@@ -65,7 +65,7 @@ public class EventTypesJsonRpcService {
         for (EventInvoker invoker : of) {
             Map<String, Object> handler = new LinkedHashMap<>();
             handler.put("handler", invoker.handler());
-            handler.put("group", dispatcher.group(invoker.channel()));
+            handler.put("group", dispatcher.topology().groupOf(invoker.channel()));
             handler.put("channel", invoker.channel());
             handlers.add(handler);
         }

@@ -3,7 +3,6 @@ package io.quarkiverse.kafkaevents.runtime.internal.handle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -316,30 +315,6 @@ public class HandlerDispatcher {
                 Duration.ofNanos(System.nanoTime() - start).toMillis(), budget.timeout().toMillis());
     }
 
-    /** Per channel, the partitions without progress for longer than {@code bound}, described. */
-    public Map<String, List<String>> stalled(Duration bound) {
-        Map<String, List<String>> stalled = new HashMap<>();
-        for (HandlerChannel handlers : topology.channels()) {
-            List<String> partitions = handlers.progress.stalled(bound);
-            if (!partitions.isEmpty()) {
-                stalled.put(handlers.channel, partitions);
-            }
-        }
-        return stalled;
-    }
-
-    /** Per channel, the partitions whose dead-letter or retry write is being refused right now, described. */
-    public Map<String, List<String>> failingWrites() {
-        Map<String, List<String>> failing = new HashMap<>();
-        for (HandlerChannel handlers : topology.channels()) {
-            List<String> partitions = handlers.progress.failingWrites();
-            if (!partitions.isEmpty()) {
-                failing.put(handlers.channel, partitions);
-            }
-        }
-        return failing;
-    }
-
     /** The CloudEvents types handled by at least one handler. */
     public Set<String> handledTypes() {
         return topology.handledTypes();
@@ -350,48 +325,9 @@ public class HandlerDispatcher {
         return new TreeSet<>(failures.handlerLabels());
     }
 
-    /** Timestamp of the oldest record not handled yet per partition ({@code topic-partition}) of the channel. */
-    public Map<String, Long> oldestUnhandled(String channel) {
-        HandlerChannel handlers = topology.channel(channel);
-        Map<String, Long> oldest = new HashMap<>();
-        if (handlers != null) {
-            for (TopicPartition partition : handlers.commits.partitions()) {
-                oldest.put(partition.topic() + "-" + partition.partition(), handlers.oldestUnhandled(partition));
-            }
-        }
-        return oldest;
-    }
-
-    /**
-     * The timestamp of the oldest record of a partition not handled yet by the group, or -1 when there is none.
-     */
-    public long oldestUnhandled(String topic, int partition, String group) {
-        long oldest = -1;
-        for (HandlerChannel handlers : topology.channels()) {
-            if (handlers.reads(topic) && handlers.group.equals(group)) {
-                long candidate = handlers.oldestUnhandled(new TopicPartition(topic, partition));
-                if (candidate >= 0 && (oldest < 0 || candidate < oldest)) {
-                    oldest = candidate;
-                }
-            }
-        }
-        return oldest;
-    }
-
-    /** A channel reading a topic (an event topic or a retry topic) for a group, or {@code null}. */
-    public String channel(String topic, String group) {
-        for (HandlerChannel handlers : topology.channels()) {
-            if (handlers.reads(topic) && handlers.group.equals(group)) {
-                return handlers.channel;
-            }
-        }
-        return null;
-    }
-
-    /** The consumer group of a channel. */
-    public String group(String channel) {
-        HandlerChannel handlers = topology.channel(channel);
-        return handlers == null ? null : handlers.group;
+    /** The handler channels: their groups, topics, progress and counters. */
+    public HandlerTopology topology() {
+        return topology;
     }
 
     /** The channels with handlers. */
@@ -417,28 +353,4 @@ public class HandlerDispatcher {
         return failures.deadLetterTopic(topic);
     }
 
-    /** Records skipped because no handler takes their type, per channel. */
-    public long skipped(String channel) {
-        HandlerChannel handlers = topology.channel(channel);
-        return handlers == null ? 0 : handlers.skipped.sum();
-    }
-
-    /** Records that could not be decoded, per channel. */
-    public long undecodable(String channel) {
-        HandlerChannel handlers = topology.channel(channel);
-        return handlers == null ? 0 : handlers.undecodable.sum();
-    }
-
-    /**
-     * The handlers' group of a channel whose consumers are in {@code consumerGroup} and read {@code topic} (for a
-     * retry channel, its own consumer group and a retry topic), or {@code null}.
-     */
-    public String handlerGroup(String consumerGroup, String topic) {
-        for (HandlerChannel handlers : topology.channels()) {
-            if (handlers.consumerGroup.equals(consumerGroup) && handlers.reads(topic)) {
-                return handlers.group;
-            }
-        }
-        return null;
-    }
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -28,9 +27,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -75,6 +71,7 @@ public final class TopicProvisioner {
     private final Map<String, Object> adminConfig;
     private final Duration timeout;
     private final int timeoutMillis;
+    private final BrokerErrors errors;
 
     /**
      * @param adminConfig Kafka client properties: {@code bootstrap.servers} and any security settings. Copied;
@@ -90,6 +87,7 @@ public final class TopicProvisioner {
         this.adminConfig = new HashMap<>(adminConfig);
         this.timeout = timeout;
         this.timeoutMillis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE);
+        this.errors = new BrokerErrors(this.adminConfig, timeout);
     }
 
     /**
@@ -126,7 +124,7 @@ public final class TopicProvisioner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicProvisioningException("Interrupted while provisioning topics " + wanted.keySet()
-                    + " on the Kafka broker at " + bootstrapServers(), e);
+                    + " on the Kafka broker at " + errors.bootstrapServers(), e);
         } finally {
             admin.close(Duration.ofMillis(Math.min(timeoutMillis, MAX_CLOSE_MILLIS)));
         }
@@ -159,15 +157,15 @@ public final class TopicProvisioner {
                         limits.put(resource.name(), Integer.parseInt(entry.value().trim()));
                     }
                 } catch (ExecutionException e) {
-                    Throwable cause = causeOf(e);
+                    Throwable cause = BrokerErrors.causeOf(e);
                     if (cause instanceof UnknownTopicOrPartitionException) {
                         continue;
                     }
                     throw new TopicProvisioningException("Could not read the " + MAX_MESSAGE_BYTES + " of topic '"
-                            + resource.name() + "' from the broker at " + bootstrapServers() + ": "
-                            + describeError(cause), cause);
+                            + resource.name() + "' from the broker at " + errors.bootstrapServers() + ": "
+                            + BrokerErrors.describeError(cause), cause);
                 } catch (java.util.concurrent.TimeoutException e) {
-                    throw unreachable(e, names);
+                    throw errors.unreachable(e, names);
                 }
             }
             return limits;
@@ -196,7 +194,7 @@ public final class TopicProvisioner {
             return Admin.create(boundedAdminConfig());
         } catch (KafkaException e) {
             throw new TopicProvisioningException("Could not create a Kafka admin client for the broker at "
-                    + bootstrapServers() + " to provision topics " + topics + ": " + describeError(e), e);
+                    + errors.bootstrapServers() + " to provision topics " + topics + ": " + BrokerErrors.describeError(e), e);
         }
     }
 
@@ -238,20 +236,20 @@ public final class TopicProvisioner {
             try {
                 existing.put(topic.name(), await(futures.get(topic.name()), deadline));
             } catch (ExecutionException e) {
-                Throwable cause = causeOf(e);
+                Throwable cause = BrokerErrors.causeOf(e);
                 if (cause instanceof UnknownTopicOrPartitionException) {
                     continue; // missing
                 }
-                throwIfUnreachable(cause, wanted.keySet());
+                errors.throwIfUnreachable(cause, wanted.keySet());
                 problems.add("topic '" + topic.name() + "' (needed by " + topic.neededBy() + ") could not be described: "
-                        + describeError(cause));
+                        + BrokerErrors.describeError(cause));
             } catch (java.util.concurrent.TimeoutException e) {
-                throw unreachable(e, wanted.keySet());
+                throw errors.unreachable(e, wanted.keySet());
             }
         }
         if (!problems.isEmpty()) {
-            throw new TopicProvisioningException("Could not look up Kafka topics on the broker at " + bootstrapServers()
-                    + ":" + bulleted(problems));
+            throw new TopicProvisioningException("Could not look up Kafka topics on the broker at " + errors.bootstrapServers()
+                    + ":" + BrokerErrors.bulleted(problems));
         }
         return existing;
     }
@@ -270,9 +268,9 @@ public final class TopicProvisioner {
             }
         }
         if (!problems.isEmpty()) {
-            throw new TopicProvisioningException("Kafka topics on the broker at " + bootstrapServers()
+            throw new TopicProvisioningException("Kafka topics on the broker at " + errors.bootstrapServers()
                     + " are missing or have too few partitions (" + PROVISIONING_PROPERTY + "=validate):"
-                    + bulleted(problems)
+                    + BrokerErrors.bulleted(problems)
                     + "\nCreate the missing topics and add partitions to those with too few (for example with"
                     + " kafka-topics.sh --alter --topic <name> --partitions <count>), or set " + PROVISIONING_PROPERTY
                     + "=create to have missing topics created at start-up.");
@@ -312,23 +310,23 @@ public final class TopicProvisioner {
                 LOG.debugf("Created Kafka topic '%s' with %d partitions (needed by %s)", topic.name(),
                         topic.partitions(), topic.neededBy());
             } catch (ExecutionException e) {
-                Throwable cause = causeOf(e);
+                Throwable cause = BrokerErrors.causeOf(e);
                 if (cause instanceof TopicExistsException) {
                     LOG.debugf("Kafka topic '%s' was created concurrently by someone else", topic.name());
                     continue;
                 }
-                throwIfUnreachable(cause, names);
+                errors.throwIfUnreachable(cause, names);
                 problems.add("topic '" + topic.name() + "' (needed by " + topic.neededBy() + "; "
                         + topic.partitions() + " partitions, replication factor "
                         + topic.replicationFactor().map(String::valueOf).orElse("broker default")
-                        + ", config " + topic.config() + "): " + describeError(cause));
+                        + ", config " + topic.config() + "): " + BrokerErrors.describeError(cause));
             } catch (java.util.concurrent.TimeoutException e) {
-                throw unreachable(e, names);
+                throw errors.unreachable(e, names);
             }
         }
         if (!problems.isEmpty()) {
-            throw new TopicProvisioningException("Could not create Kafka topics on the broker at " + bootstrapServers()
-                    + ":" + bulleted(problems)
+            throw new TopicProvisioningException("Could not create Kafka topics on the broker at " + errors.bootstrapServers()
+                    + ":" + BrokerErrors.bulleted(problems)
                     + (created.isEmpty() ? "" : "\nThese topics were created: " + created));
         }
         return List.copyOf(created);
@@ -339,95 +337,4 @@ public final class TopicProvisioner {
         return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
-    private static Throwable causeOf(ExecutionException e) {
-        return e.getCause() != null ? e.getCause() : e;
-    }
-
-    private void throwIfUnreachable(Throwable cause, Set<String> topics) {
-        if (cause instanceof TimeoutException) {
-            throw unreachable(cause, topics);
-        }
-        if (cause instanceof AuthenticationException) {
-            throw new TopicProvisioningException("Could not authenticate to the Kafka broker at " + bootstrapServers()
-                    + " to provision topics " + topics + ": " + describeError(cause) + "; " + securityHint(cause),
-                    cause);
-        }
-    }
-
-    /** Which of the application's settings to check for an authentication failure. */
-    static String securityHint(Throwable cause) {
-        if (cause instanceof SslAuthenticationException) {
-            return "the TLS handshake failed: the broker's certificate is not trusted or names another host; check"
-                    + " kafka.ssl.truststore.location, kafka.ssl.truststore.password and kafka.ssl.truststore.type"
-                    + " (and kafka.security.protocol)";
-        }
-        if (cause instanceof SaslAuthenticationException) {
-            return "the broker rejected the credentials: check the user and password in kafka.sasl.jaas.config and"
-                    + " kafka.sasl.mechanism";
-        }
-        return "check kafka.security.protocol, kafka.sasl.* and kafka.ssl.*";
-    }
-
-    private TopicProvisioningException unreachable(Throwable cause, Set<String> topics) {
-        String tls = TlsDiagnosis.explain(adminConfig);
-        if (tls != null) {
-            return new TopicProvisioningException("Could not connect to the Kafka broker at " + bootstrapServers()
-                    + " to provision topics " + topics + ": " + tls, cause);
-        }
-        return new TopicProvisioningException("Could not reach the Kafka broker at " + bootstrapServers() + " within "
-                + format(timeout) + " to provision topics " + topics + ": " + describeError(cause), cause);
-    }
-
-    private String bootstrapServers() {
-        Object servers = adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-        if (servers instanceof Collection<?> list) {
-            return list.stream().map(String::valueOf).collect(Collectors.joining(","));
-        }
-        return servers == null ? "<" + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG + " not set>" : servers.toString();
-    }
-
-    private static String describeError(Throwable error) {
-        String message = error.getMessage();
-        String type = error.getClass().getSimpleName();
-        return message == null || message.isBlank() ? type : type + ": " + message;
-    }
-
-    private static String bulleted(List<String> lines) {
-        return lines.stream().map(line -> "\n  - " + line).collect(Collectors.joining());
-    }
-
-    private static String format(Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
-    }
-
-    /** A topic after merging every spec that names it. */
-    private record WantedTopic(String name, int partitions, Optional<Short> replicationFactor,
-            Map<String, String> config, String neededBy) {
-
-        static WantedTopic of(String name, List<TopicSpec> specs) {
-            int partitions = specs.stream().mapToInt(TopicSpec::partitions).max().orElseThrow();
-            Optional<Short> replicationFactor = specs.stream()
-                    .map(TopicSpec::replicationFactor)
-                    .flatMap(Optional::stream)
-                    .max(Short::compare);
-            boolean partitionsDiffer = specs.stream().anyMatch(spec -> spec.partitions() != partitions);
-            String neededBy = specs.stream()
-                    .map(spec -> partitionsDiffer ? spec.neededBy() + " (" + spec.partitions() + " partitions)"
-                            : spec.neededBy())
-                    .distinct()
-                    .collect(Collectors.joining(", "));
-            Map<String, String> config = new TreeMap<>();
-            for (TopicSpec spec : specs) {
-                spec.config().forEach((key, value) -> {
-                    String kept = config.putIfAbsent(key, value);
-                    if (kept != null && !kept.equals(value)) {
-                        LOG.warnf("Kafka topic '%s' is configured with %s=%s and %s=%s (needed by %s);"
-                                + " using %s", name, key, kept, key, value, neededBy, kept);
-                    }
-                });
-            }
-            return new WantedTopic(name, partitions, replicationFactor, config, neededBy);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.quarkiverse.kafkaevents.runtime.internal.handle.route;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -12,6 +13,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -192,5 +194,86 @@ public final class HandlerTopology {
     /** The handlers, of any group, of the types published to a topic. */
     public List<EventInvoker> invokersOf(String topic) {
         return invokers.stream().filter(invoker -> topic.equals(typeTopics.get(invoker.type()))).toList();
+    }
+
+    /** Per channel, the partitions without progress for longer than {@code bound}, described. */
+    public Map<String, List<String>> stalled(Duration bound) {
+        Map<String, List<String>> stalled = new HashMap<>();
+        for (HandlerChannel handlers : channels()) {
+            List<String> partitions = handlers.progress.stalled(bound);
+            if (!partitions.isEmpty()) {
+                stalled.put(handlers.channel, partitions);
+            }
+        }
+        return stalled;
+    }
+
+    /** Per channel, the partitions whose dead-letter or retry write is being refused right now, described. */
+    public Map<String, List<String>> failingWrites() {
+        Map<String, List<String>> failing = new HashMap<>();
+        for (HandlerChannel handlers : channels()) {
+            List<String> partitions = handlers.progress.failingWrites();
+            if (!partitions.isEmpty()) {
+                failing.put(handlers.channel, partitions);
+            }
+        }
+        return failing;
+    }
+
+    /**
+     * The timestamp of the oldest record of a partition not handled yet by the group, or -1 when there is none.
+     */
+    public long oldestUnhandled(String topic, int partition, String group) {
+        long oldest = -1;
+        for (HandlerChannel handlers : channels()) {
+            if (handlers.reads(topic) && handlers.group.equals(group)) {
+                long candidate = handlers.oldestUnhandled(new TopicPartition(topic, partition));
+                if (candidate >= 0 && (oldest < 0 || candidate < oldest)) {
+                    oldest = candidate;
+                }
+            }
+        }
+        return oldest;
+    }
+
+    /** A channel reading a topic (an event topic or a retry topic) for a group, or {@code null}. */
+    public String channel(String topic, String group) {
+        for (HandlerChannel handlers : channels()) {
+            if (handlers.reads(topic) && handlers.group.equals(group)) {
+                return handlers.channel;
+            }
+        }
+        return null;
+    }
+
+    /** The consumer group of a channel. */
+    public String groupOf(String channel) {
+        HandlerChannel handlers = channel(channel);
+        return handlers == null ? null : handlers.group;
+    }
+
+    /** Records skipped because no handler takes their type, per channel. */
+    public long skipped(String channel) {
+        HandlerChannel handlers = channel(channel);
+        return handlers == null ? 0 : handlers.skipped.sum();
+    }
+
+    /** Records that could not be decoded, per channel. */
+    public long undecodable(String channel) {
+        HandlerChannel handlers = channel(channel);
+        return handlers == null ? 0 : handlers.undecodable.sum();
+    }
+
+    /**
+     * The handlers' group of a channel whose consumers are in {@code consumerGroup} and read {@code topic} (for a
+     * retry channel, its own consumer group and a retry topic), or {@code null}.
+     */
+    public String handlerGroup(String consumerGroup, String topic) {
+        for (HandlerChannel handlers : channels()) {
+            if (handlers.consumerGroup.equals(consumerGroup) && handlers.reads(topic)) {
+                return handlers.group;
+            }
+        }
+        return null;
     }
 }

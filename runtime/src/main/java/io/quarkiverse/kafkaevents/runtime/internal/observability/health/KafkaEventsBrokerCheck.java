@@ -76,7 +76,7 @@ public class KafkaEventsBrokerCheck implements HealthCheck {
         BrokerStatus broker = broker();
         broker.data().forEach((key, value) -> response.withData(key, String.valueOf(value)));
         boolean up = broker.up();
-        Map<String, List<String>> failingWrites = dispatcher.failingWrites();
+        Map<String, List<String>> failingWrites = dispatcher.topology().failingWrites();
         for (Map.Entry<String, List<String>> failing : new TreeMap<>(failingWrites).entrySet()) {
             response.withData("failing-writes." + failing.getKey(), String.join("; ", failing.getValue()));
         }

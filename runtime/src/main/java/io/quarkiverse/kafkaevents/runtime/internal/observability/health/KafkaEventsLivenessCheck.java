@@ -38,7 +38,7 @@ public class KafkaEventsLivenessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
-        Map<String, List<String>> stalled = new TreeMap<>(dispatcher.stalled(config.health().stalledAfter()));
+        Map<String, List<String>> stalled = new TreeMap<>(dispatcher.topology().stalled(config.health().stalledAfter()));
         stalled.forEach((channel, partitions) -> response.withData("stalled." + channel, String.join("; ", partitions)));
         return response.status(stalled.isEmpty()).build();
     }

@@ -159,7 +159,7 @@ public class MicrometerEventMonitor implements EventMonitor {
         @Override
         public void assigned(String consumerGroup, Collection<TopicPartition> partitions) {
             for (TopicPartition partition : partitions) {
-                String group = dispatcher.get().handlerGroup(consumerGroup, partition.topic());
+                String group = dispatcher.get().topology().handlerGroup(consumerGroup, partition.topic());
                 if (group == null) {
                     continue;
                 }
@@ -171,7 +171,7 @@ public class MicrometerEventMonitor implements EventMonitor {
         @Override
         public void revoked(String consumerGroup, Collection<TopicPartition> partitions) {
             for (TopicPartition partition : partitions) {
-                String group = dispatcher.get().handlerGroup(consumerGroup, partition.topic());
+                String group = dispatcher.get().topology().handlerGroup(consumerGroup, partition.topic());
                 List<Meter> gauges = group == null ? null : lagGauges.remove(key(partition, group));
                 if (gauges != null) {
                     gauges.forEach(registry::remove);
@@ -196,12 +196,12 @@ public class MicrometerEventMonitor implements EventMonitor {
     }
 
     private double secondsLag(String topic, int partition, String group) {
-        long oldest = dispatcher.get().oldestUnhandled(topic, partition, group);
+        long oldest = dispatcher.get().topology().oldestUnhandled(topic, partition, group);
         return oldest < 0 ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000.0);
     }
 
     private double recordsLag(String topic, int partition, String group) {
-        String channel = dispatcher.get().channel(topic, group);
+        String channel = dispatcher.get().topology().channel(topic, group);
         if (channel == null) {
             return Double.NaN;
         }
