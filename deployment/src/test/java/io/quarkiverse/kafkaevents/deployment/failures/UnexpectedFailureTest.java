@@ -29,7 +29,8 @@ import io.quarkus.test.QuarkusUnitTest;
 
 /**
  * A failure the pipeline does not expect while a record is routed or handled (here an application's
- * {@link EventMonitor} throwing an {@link Error}, which its guard does not catch) ends in a decision: the record is
+ * {@link EventMonitor} throwing an {@link AssertionError}, which its guard, made for exceptions and missing classes,
+ * does not catch) ends in a decision: the record is
  * dead-lettered with the failure as its reason and its partition's offset moves on; when even that fails, the record
  * stays unfinished and liveness names it. Never a partition whose committed offset stays behind in silence while the
  * records after it are handled.

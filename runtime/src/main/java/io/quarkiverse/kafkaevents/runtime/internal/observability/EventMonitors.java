@@ -51,10 +51,10 @@ public class EventMonitors {
                     case DEAD_LETTERED -> monitor.deadLettered(observation);
                     case SKIPPED -> monitor.skipped(observation);
                 }
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                // an Error too (a missing class, an assertion): a monitor never changes what happens to the event
+            } catch (RuntimeException | LinkageError e) {
+                // a missing class too (a monitor whose library is absent): a monitor never changes what happens to the
+                // event. Any other Error (an assertion, a defect) is an unexpected failure of the pipeline: the record
+                // is dead-lettered with it as its reason (UnexpectedFailures)
                 LOG.warnf(e, "EventMonitor %s failed on %s of %s", monitor.getClass().getName(), kind,
                         observation.eventType());
             }
