@@ -184,7 +184,7 @@ class KafkaEventsBenchmark {
     }
 
     private ConsumeContestant handlerContestant(String name, String group, Tally tally) {
-        String channel = dispatcher.channel(ConsumeBenchmark.TOPIC, group);
+        String channel = dispatcher.topology().channel(ConsumeBenchmark.TOPIC, group);
         return new PausableChannelContestant(name, channel == null ? null : channels.getPausable(channel), tally);
     }
 

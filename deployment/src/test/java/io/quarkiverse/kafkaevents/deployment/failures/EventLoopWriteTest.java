@@ -37,9 +37,15 @@ public class EventLoopWriteTest {
 
     static final String TOPIC = "test.event-loop-write.public.payments";
     static final String DEAD_LETTERS = TOPIC + ".dead-letter";
+    static final String NOTES = "test.event-loop-write.public.notes";
 
     @EventTopic(value = "payments", domain = "event-loop-write")
     public record PaymentDeclined(@PartitionKey String id) {
+    }
+
+    /** Published only (no handler): its records are read back raw. */
+    @EventTopic(value = "notes", domain = "event-loop-write")
+    public record PaymentNoted(@PartitionKey String id, int seq) {
     }
 
     public static class Declines {
@@ -55,11 +61,14 @@ public class EventLoopWriteTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(PaymentDeclined.class, Declines.class, RawRecords.class,
-                    FailureRecords.class, HealthProbe.class))
+            .withApplicationRoot(
+                    jar -> jar.addClasses(PaymentDeclined.class, PaymentNoted.class, Declines.class, RawRecords.class,
+                            FailureRecords.class, HealthProbe.class))
             .overrideConfigKey("quarkus.application.name", "event-loop-write")
             .overrideConfigKey("quarkus.kafka-events.events.\"PaymentDeclined\".topic", TOPIC)
             .overrideConfigKey("quarkus.kafka-events.events.\"PaymentDeclined\".partitions", "1")
+            .overrideConfigKey("quarkus.kafka-events.events.\"PaymentNoted\".topic", NOTES)
+            .overrideConfigKey("quarkus.kafka-events.events.\"PaymentNoted\".partitions", "1")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "1")
             .overrideConfigKey("quarkus.kafka-events.failure.write-retry-max-backoff", "1s")
             // the broker creates no topic a producer asks for: a deleted topic stays unknown
@@ -72,6 +81,32 @@ public class EventLoopWriteTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void publishesFromAnEventLoopKeepTheirOrder() throws Exception {
+        // 300 publishes started one after the other on an event loop, none awaited: they go through the sending
+        // thread, and reach the topic in the order they were made
+        CompletableFuture<List<Uni<Void>>> started = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(ignored -> {
+            assertTrue(Context.isOnEventLoopThread());
+            List<Uni<Void>> publications = new java.util.ArrayList<>();
+            for (int seq = 0; seq < 300; seq++) {
+                publications.add(publisher.publish(new PaymentNoted("n-" + (seq % 3), seq)));
+            }
+            started.complete(publications);
+        });
+        for (Uni<Void> publication : started.get(10, TimeUnit.SECONDS)) {
+            publication.await().atMost(Duration.ofSeconds(30));
+        }
+        List<Integer> order = RawRecords.readAll(bootstrap, NOTES).stream()
+                .map(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
+                .map(json -> Integer.parseInt(json.replaceAll(".*\"seq\"\\s*:\\s*(\\d+).*", "$1")))
+                .toList();
+        assertEquals(java.util.stream.IntStream.range(0, 300).boxed().toList(), order);
+    }
 
     @Test
     void unknownDeadLetterTopicNeverBlocksTheEventLoop() throws Exception {
