@@ -65,6 +65,12 @@ public final class HandlerBuildItem extends MultiBuildItem {
         return batch;
     }
 
+    /** Whether the annotation asks for the database inbox ({@code inbox = true}). */
+    public boolean inbox() {
+        org.jboss.jandex.AnnotationValue inbox = method.annotation(HandlersProcessor.EVENT_HANDLER).value("inbox");
+        return inbox != null && inbox.asBoolean();
+    }
+
     public String channel() {
         return channel;
     }
