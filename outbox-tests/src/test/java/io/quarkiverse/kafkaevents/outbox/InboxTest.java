@@ -2,6 +2,10 @@ package io.quarkiverse.kafkaevents.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -27,6 +32,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,7 +51,8 @@ import io.quarkus.test.QuarkusUnitTest;
  * The database inbox on a real PostgreSQL and the dev broker: an event delivered twice (the identical record, same
  * {@code ce_id}) is handled once, its duplicate skipped and its offset committed; the claim, the handler's row and the
  * outbox row of the event it publishes commit together, or (the handler failed) none of them, and the retry then
- * commits them once; entries older than the retention are deleted in batches.
+ * commits them once; a configured key header identifies copies whose ids differ; entries older than the retention are
+ * deleted in batches.
  */
 public class InboxTest {
 
@@ -102,6 +109,8 @@ public class InboxTest {
             .overrideConfigKey("quarkus.kafka-events.inbox.cleanup-interval", "200ms")
             .overrideConfigKey("quarkus.kafka-events.inbox.cleanup-batch-size", "2")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "100ms")
+            .overrideConfigKey("quarkus.kafka-events.handlers.\"" + Payments.class.getName() + "#on\".inbox-key-header",
+                    "payment-ref")
             .overrideConfigKey("quarkus.log.category.\"io.quarkiverse.kafkaevents.runtime.internal.inbox\".level", "DEBUG")
             // no business row without a PRIMARY KEY clash to hide a second call: a duplicate would add a second row
             .setBeforeAllCustomizer(() -> TestDatabase.execute(
@@ -156,6 +165,20 @@ public class InboxTest {
     }
 
     @Test
+    void aKeyHeaderIdentifiesEventsWhoseIdsDiffer() throws Exception {
+        // the same payment sent twice by a producer that makes a new id each time, with one payment-ref header
+        send("ce-key-1", "pay-key", false, "ref-7");
+        RecordMetadata second = send("ce-key-2", "pay-key", false, "ref-7");
+
+        await(() -> committed(new TopicPartition(PAYMENTS, second.partition())) > second.offset(),
+                "the second copy's offset is committed");
+        assertEquals(List.of(1), payments.calls.get("pay-key"), "the handler is called once");
+        assertEquals(List.of("pay-key"), rows("SELECT id FROM inbox_payments WHERE id = 'pay-key'"));
+        assertEquals(List.of("ref-7"), rows("SELECT event_id FROM " + INBOX + " WHERE event_id IN ('ref-7',"
+                + " 'ce-key-1', 'ce-key-2')"));
+    }
+
+    @Test
     void entriesOlderThanTheRetentionAreDeletedInBatches() {
         for (int i = 0; i < 5; i++) {
             TestDatabase.execute("INSERT INTO " + INBOX + " (consumer_group, handler, event_id, handled_at)"
@@ -170,6 +193,10 @@ public class InboxTest {
     }
 
     private RecordMetadata send(String ceId, String paymentId, boolean failFirst) throws Exception {
+        return send(ceId, paymentId, failFirst, null);
+    }
+
+    private RecordMetadata send(String ceId, String paymentId, boolean failFirst, String ref) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
@@ -179,18 +206,21 @@ public class InboxTest {
             record.headers().add("ce_specversion", bytes("1.0")).add("ce_id", bytes(ceId))
                     .add("ce_type", bytes("PaymentTaken")).add("ce_source", bytes("/inbox-test-producer"))
                     .add("content-type", bytes("application/json"));
+            if (ref != null) {
+                record.headers().add("payment-ref", bytes(ref));
+            }
             return producer.send(record).get();
         }
     }
 
     /** {@code kafka_events_inbox_duplicates_total}, scraped from {@code /q/metrics}. */
     private static double scrapedDuplicates() throws Exception {
-        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+        int port = ConfigProvider.getConfig()
                 .getValue("quarkus.http.test-port", Integer.class);
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/q/metrics"))
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/metrics"))
                         .timeout(Duration.ofSeconds(10)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString());
         for (String line : response.body().split("\n")) {
             if (line.startsWith("kafka_events_inbox_duplicates_total")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -227,7 +257,7 @@ public class InboxTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, String what) {
+    private static void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -1,5 +1,6 @@
 package io.quarkiverse.kafkaevents.deployment.handlers;
 
+import org.jboss.jandex.AnnotationValue;
 import org.jboss.jandex.MethodInfo;
 
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
@@ -67,7 +68,7 @@ public final class HandlerBuildItem extends MultiBuildItem {
 
     /** Whether the annotation asks for the database inbox ({@code inbox = true}). */
     public boolean inbox() {
-        org.jboss.jandex.AnnotationValue inbox = method.annotation(HandlersProcessor.EVENT_HANDLER).value("inbox");
+        AnnotationValue inbox = method.annotation(HandlersProcessor.EVENT_HANDLER).value("inbox");
         return inbox != null && inbox.asBoolean();
     }
 

@@ -47,4 +47,11 @@ public interface HandlerConfig extends RetryOverrides {
      * fails naming the handler and this setting otherwise.
      */
     Optional<Boolean> inbox();
+
+    /**
+     * A record header whose value identifies the event for this handler's inbox, instead of its CloudEvents
+     * {@code id}: for producers that cannot keep ids stable (the same payment sent twice with two ids, but one
+     * {@code payment-ref} header). A record without the header is claimed by its CloudEvents id.
+     */
+    Optional<String> inboxKeyHeader();
 }

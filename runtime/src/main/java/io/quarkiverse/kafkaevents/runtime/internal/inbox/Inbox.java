@@ -62,6 +62,12 @@ public class Inbox {
         return enabled(config, invoker);
     }
 
+    /** The header naming the event for the handler's inbox ({@code handlers."<handler>".inbox-key-header}), or null. */
+    String keyHeader(EventInvoker invoker) {
+        HandlerConfig handler = config.handlers().get(invoker.handler());
+        return handler == null ? null : handler.inboxKeyHeader().orElse(null);
+    }
+
     KafkaEventsInboxConfig settings() {
         return config.inbox();
     }
@@ -86,13 +92,13 @@ public class Inbox {
      * has one): returns what the handler returned, {@code null} for a skipped duplicate; throws what the handler threw
      * (its transaction rolled back), or an {@link IllegalStateException} when the claim or the commit failed.
      */
-    Object handle(EventInvoker invoker, Object event, EventContext context) {
+    Object handle(EventInvoker invoker, String keyHeader, Object event, EventContext context) {
         InboxStore current = store;
         if (current == null) {
             throw new IllegalStateException("The inbox of " + invoker.handler() + " is not ready: start-up did not"
                     + " check its table");
         }
-        String id = eventId(context);
+        String id = eventId(context, keyHeader);
         boolean own = begin(invoker, id);
         boolean handled = false;
         try {
@@ -121,10 +127,17 @@ public class Inbox {
     }
 
     /**
-     * The id the event is claimed by: its CloudEvents id; for a plain JSON record (no id), where it was first written
-     * (a record moved to a retry topic keeps its original topic, partition and offset).
+     * The id the event is claimed by: the value of the key header when the handler names one and the record has it;
+     * else its CloudEvents id; for a plain JSON record (no id), where it was first written (a record moved to a retry
+     * topic keeps its original topic, partition and offset).
      */
-    static String eventId(EventContext context) {
+    static String eventId(EventContext context, String keyHeader) {
+        if (keyHeader != null) {
+            String key = context.headers().get(keyHeader);
+            if (key != null && !key.isEmpty()) {
+                return key;
+            }
+        }
         String id = context.id();
         if (id != null && !id.isEmpty()) {
             return id;

@@ -41,6 +41,12 @@ public class InboxCheck implements StartupCheck {
         boolean used = false;
         for (EventInvoker invoker : invokers) {
             if (!inbox.enabled(invoker)) {
+                if (inbox.keyHeader(invoker) != null) {
+                    problems.add("quarkus.kafka-events.handlers.\"" + invoker.handler() + "\".inbox-key-header is set,"
+                            + " but the inbox is off for " + invoker.handler() + ": turn it on (@EventHandler(inbox ="
+                            + " true) or quarkus.kafka-events.handlers.\"" + invoker.handler() + "\".inbox=true) or"
+                            + " remove the setting");
+                }
                 continue;
             }
             used = true;
