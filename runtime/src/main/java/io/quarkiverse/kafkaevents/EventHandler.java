@@ -37,4 +37,15 @@ public @interface EventHandler {
      * a configuration expression, such as {@code "${quarkus.kafka-events.environment}.audit"}.
      */
     String group() default "";
+
+    /**
+     * Whether this handler handles each event at most once per consumer group, through the database inbox: before the
+     * handler is called, the event's CloudEvents {@code id} is claimed for the handler and its group in the inbox
+     * table, in a JTA transaction the extension begins, and the handler's own database writes (and the events it
+     * publishes with {@code outbox} delivery) commit or roll back with that claim. An event whose claim already
+     * committed is skipped. Needs a blocking ({@code void}) handler of one event, a JTA transaction manager and a JDBC
+     * datasource; {@code quarkus.kafka-events.handlers."<class>#<method>".inbox} overrides it, and
+     * {@code quarkus.kafka-events.inbox.enabled} sets it for every handler that says nothing.
+     */
+    boolean inbox() default false;
 }

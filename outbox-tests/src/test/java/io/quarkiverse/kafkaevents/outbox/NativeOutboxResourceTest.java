@@ -19,7 +19,8 @@ import io.quarkus.test.QuarkusUnitTest;
 /**
  * No GraalVM here: a native executable's resources are checked on the build items a native build would use. Where
  * the outbox can be used (transactions and a datasource), its DDL resource is in the image: without it a native
- * application with {@code outbox.schema=create} stopped at start-up ("Missing resource").
+ * application with {@code outbox.schema=create} stopped at start-up ("Missing resource"). The same for the inbox's DDL
+ * ({@code inbox.schema=create}).
  */
 public class NativeOutboxResourceTest {
 
@@ -61,5 +62,13 @@ public class NativeOutboxResourceTest {
         // and it is where the runtime reads it from
         assertTrue(Thread.currentThread().getContextClassLoader()
                 .getResource("META-INF/kafka-events/outbox-postgresql.sql") != null);
+    }
+
+    @Test
+    void theInboxDdlIsANativeImageResource() {
+        String resources = System.getProperty(RESOURCES);
+        assertTrue(resources.contains("META-INF/kafka-events/inbox-postgresql.sql"), resources);
+        assertTrue(Thread.currentThread().getContextClassLoader()
+                .getResource("META-INF/kafka-events/inbox-postgresql.sql") != null);
     }
 }

@@ -72,6 +72,10 @@ public class HandlerBridgeProcessor {
             constant(creator, "handler", handler.label());
             MethodCreator kind = creator.getMethodCreator("kind", int.class);
             kind.returnValue(kind.load(handler.kind()));
+            if (handler.inbox()) {
+                MethodCreator inbox = creator.getMethodCreator("inbox", boolean.class);
+                inbox.returnValue(inbox.load(true));
+            }
             MethodCreator clazz = creator.getMethodCreator("eventClass", Class.class);
             clazz.returnValue(clazz.loadClass(eventClass));
 

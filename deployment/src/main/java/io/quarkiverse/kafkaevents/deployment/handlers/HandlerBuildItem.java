@@ -1,5 +1,6 @@
 package io.quarkiverse.kafkaevents.deployment.handlers;
 
+import org.jboss.jandex.AnnotationValue;
 import org.jboss.jandex.MethodInfo;
 
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
@@ -63,6 +64,12 @@ public final class HandlerBuildItem extends MultiBuildItem {
     /** Whether the handler takes a {@code List} of events (and then a {@code List} of contexts). */
     public boolean batch() {
         return batch;
+    }
+
+    /** Whether the annotation asks for the database inbox ({@code inbox = true}). */
+    public boolean inbox() {
+        AnnotationValue inbox = method.annotation(HandlersProcessor.EVENT_HANDLER).value("inbox");
+        return inbox != null && inbox.asBoolean();
     }
 
     public String channel() {

@@ -1,6 +1,7 @@
 package io.quarkiverse.kafkaevents.runtime.internal;
 
 import java.util.Map;
+import java.util.Optional;
 
 import io.quarkus.runtime.annotations.ConfigDocMapKey;
 import io.quarkus.runtime.annotations.ConfigGroup;
@@ -38,4 +39,19 @@ public interface HandlerConfig extends RetryOverrides {
      */
     @WithDefault("1")
     int keyConcurrency();
+
+    /**
+     * Whether this handler goes through the database inbox (each event handled at most once per consumer group, in
+     * one JTA transaction with the handler's writes): overrides the annotation's {@code inbox} attribute and
+     * {@code quarkus.kafka-events.inbox.enabled}. Only for blocking ({@code void}) handlers of one event; start-up
+     * fails naming the handler and this setting otherwise.
+     */
+    Optional<Boolean> inbox();
+
+    /**
+     * A record header whose value identifies the event for this handler's inbox, instead of its CloudEvents
+     * {@code id}: for producers that cannot keep ids stable (the same payment sent twice with two ids, but one
+     * {@code payment-ref} header). A record without the header is claimed by its CloudEvents id.
+     */
+    Optional<String> inboxKeyHeader();
 }

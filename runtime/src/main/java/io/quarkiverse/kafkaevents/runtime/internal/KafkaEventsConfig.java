@@ -76,6 +76,12 @@ public interface KafkaEventsConfig {
     KafkaEventsOutboxConfig outbox();
 
     /**
+     * The database inbox: handlers that handle each event at most once per consumer group.
+     */
+    @ConfigDocSection
+    KafkaEventsInboxConfig inbox();
+
+    /**
      * The CloudEvents {@code source} attribute of published events. Defaults to {@code /} followed by
      * {@code quarkus.application.name}.
      */

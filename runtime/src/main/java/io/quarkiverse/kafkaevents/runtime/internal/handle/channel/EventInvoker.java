@@ -38,6 +38,11 @@ public interface EventInvoker {
      */
     Object invoke(Object event, EventContext context);
 
+    /** Whether the handler's annotation asks for the database inbox ({@code @EventHandler(inbox = true)}). */
+    default boolean inbox() {
+        return false;
+    }
+
     /** Whether the handler takes a {@code List} of events (a batch handler). */
     default boolean batch() {
         return false;

@@ -1,0 +1,147 @@
+package io.quarkiverse.kafkaevents.runtime.internal.inbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+/**
+ * The inbox table on PostgreSQL: one row per (consumer group, handler, event id) handled. A claim is one insert that
+ * either adds the row or finds it there ({@code ON CONFLICT DO NOTHING}); a concurrent claim of the same event by
+ * another transaction waits for that transaction, then finds the row (it committed) or adds it (it rolled back).
+ */
+final class InboxStore {
+
+    static final String DDL_RESOURCE = "META-INF/kafka-events/inbox-postgresql.sql";
+    private static final String DEFAULT_TABLE = "kafka_events_inbox";
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+    static final Set<String> COLUMNS = Set.of("consumer_group", "handler", "event_id", "handled_at");
+
+    private final DataSource dataSource;
+    private final String table;
+    private final String claim;
+    private final String cleanup;
+
+    InboxStore(DataSource dataSource, String table) {
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new IllegalArgumentException("quarkus.kafka-events.inbox.table '" + table
+                    + "' is not a plain SQL table name ([schema.]name of letters, digits and underscores)");
+        }
+        this.dataSource = dataSource;
+        this.table = table;
+        this.claim = "INSERT INTO " + table + " (consumer_group, handler, event_id) VALUES (?, ?, ?)"
+                + " ON CONFLICT DO NOTHING";
+        this.cleanup = "DELETE FROM " + table + " WHERE ctid IN (SELECT ctid FROM " + table
+                + " WHERE handled_at < now() - ? * interval '1 millisecond' LIMIT ?)";
+    }
+
+    String table() {
+        return table;
+    }
+
+    /**
+     * Claims the event for the handler with the connection of the current transaction: {@code true} when this
+     * transaction added the row, {@code false} when a committed one had it already.
+     */
+    boolean claim(String group, String handler, String eventId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(claim)) {
+            insert.setString(1, group);
+            insert.setString(2, handler);
+            insert.setString(3, eventId);
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Deletes up to {@code limit} entries older than {@code retention}, outside any transaction of the caller (each
+     * statement commits on its own); returns how many.
+     */
+    int deleteOlderThan(Duration retention, int limit) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement(cleanup)) {
+            delete.setLong(1, retention.toMillis());
+            delete.setInt(2, limit);
+            return delete.executeUpdate();
+        }
+    }
+
+    /** Creates the table and its index when missing. */
+    void create() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String sql : statements(table)) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    /** The statements of the shipped DDL, for the given table name, without comments. */
+    static List<String> statements(String table) {
+        StringBuilder code = new StringBuilder();
+        for (String line : ddl().split("\n")) {
+            int comment = line.indexOf("--");
+            code.append(comment < 0 ? line : line.substring(0, comment)).append('\n');
+        }
+        String named = code.toString().replace(DEFAULT_TABLE + "_handled", "\u0000handled")
+                .replace(DEFAULT_TABLE, table).replace("\u0000handled", table.replace('.', '_') + "_handled");
+        List<String> statements = new ArrayList<>();
+        for (String sql : named.split(";")) {
+            if (!sql.isBlank()) {
+                statements.add(sql.trim());
+            }
+        }
+        return statements;
+    }
+
+    /**
+     * Checks that the table exists with every column.
+     *
+     * @throws IllegalStateException naming the table, the missing columns and where the DDL is
+     */
+    void validate() throws SQLException {
+        Set<String> found = new TreeSet<>();
+        String schema = table.contains(".") ? table.substring(0, table.indexOf('.')) : null;
+        String name = table.contains(".") ? table.substring(table.indexOf('.') + 1) : table;
+        try (Connection connection = dataSource.getConnection();
+                ResultSet columns = connection.getMetaData().getColumns(null, schema, name.toLowerCase(), null)) {
+            while (columns.next()) {
+                found.add(columns.getString("COLUMN_NAME").toLowerCase());
+            }
+        }
+        Set<String> missing = new TreeSet<>(COLUMNS);
+        missing.removeAll(found);
+        if (found.isEmpty()) {
+            throw new IllegalStateException("The inbox table " + table + " does not exist. Create it with the DDL in "
+                    + DDL_RESOURCE + " (inside the quarkus-kafka-events jar), or set"
+                    + " quarkus.kafka-events.inbox.schema=create");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("The inbox table " + table + " lacks the columns " + missing
+                    + "; compare it with the DDL in " + DDL_RESOURCE + " (inside the quarkus-kafka-events jar)");
+        }
+    }
+
+    private static String ddl() {
+        try (InputStream in = InboxStore.class.getClassLoader().getResourceAsStream(DDL_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + DDL_RESOURCE);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
