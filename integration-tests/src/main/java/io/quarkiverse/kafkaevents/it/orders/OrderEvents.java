@@ -49,9 +49,11 @@ public class OrderEvents {
 
     /**
      * Blocking handler: runs on a worker thread, in a transaction, so the status change and the
-     * {@code OrderConfirmed} event commit together (or, when it fails, neither does and the record is retried).
+     * {@code OrderConfirmed} event commit together (or, when it fails, neither does and the record is retried). With
+     * the inbox, the transaction also claims the event for this handler and group: an {@code OrderPlaced} delivered
+     * again (a crash before the offset commit, a replay) is skipped, so each order is confirmed once.
      */
-    @EventHandler
+    @EventHandler(inbox = true)
     @Transactional
     void onPlaced(OrderPlaced event, EventContext context) {
         ledger.started(event, context); // no-op unless the fault suite switched the ledger on

@@ -9,8 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +74,61 @@ class OrdersFlowTest {
             recent = given().when().get("/orders/confirmations").then().statusCode(200).extract().path("recent");
         } while (!recent.contains(id) && System.nanoTime() < deadline);
         assertTrue(recent.contains(id), "confirmations seen by the batch handler: " + recent);
+    }
+
+    @Test
+    void anOrderPlacedDeliveredAgainIsHandledOnce() {
+        String id = SampleClient.placeOrder("cocoa", 1);
+        SampleClient.awaitStatus(id, "CONFIRMED");
+        double duplicatesBefore = inboxDuplicates();
+        // the same record again, as a crash before the offset commit would deliver it: same key, value and ce_id
+        ConsumerRecord<String, String> placed = recordsOf(id, "OrderPlaced").get(0);
+        companion.produceStrings().fromRecords(new ProducerRecord<>(placed.topic(), placed.partition(), placed.key(),
+                placed.value(), placed.headers())).awaitCompletion(Duration.ofSeconds(30));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (inboxDuplicates() < duplicatesBefore + 1 && System.nanoTime() < deadline) {
+            SampleClient.sleep(200);
+        }
+        assertEquals(duplicatesBefore + 1, inboxDuplicates(), "inbox duplicates counted");
+        // handled once: one OrderPlaced seen by the handler, one OrderConfirmed on the topic
+        List<Map<String, Object>> handled = given().when().get("/orders/events").then().statusCode(200)
+                .extract().jsonPath().getList("findAll { it.key == '" + id + "' }");
+        assertEquals(List.of("OrderPlaced"), handled.stream().map(h -> h.get("type")).toList());
+        assertEquals(1, recordsOf(id, "OrderConfirmed").size(), "OrderConfirmed records of " + id);
+        assertEquals(2, recordsOf(id, "OrderPlaced").size(), "the OrderPlaced record and its copy");
+    }
+
+    /** The records of an order of one CloudEvents type, reading the orders topic to its current end. */
+    private static List<ConsumerRecord<String, String>> recordsOf(String id, String type) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor("test.sales.public.orders").stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<String, String>> found = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertTrue(System.nanoTime() < deadline, "could not read the orders topic to its end");
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (id.equals(record.key()) && type.equals(header(record, "ce_type"))) {
+                        found.add(record);
+                    }
+                }
+            }
+            return found;
+        }
+    }
+
+    private static double inboxDuplicates() {
+        Matcher m = Pattern.compile("(?m)^kafka_events_inbox_duplicates_total(\\{[^}]*\\})? ([0-9.eE+-]+)$")
+                .matcher(SampleClient.scrape());
+        return m.find() ? Double.parseDouble(m.group(2)) : 0;
     }
 
     @Test
