@@ -1,9 +1,5 @@
 package io.quarkiverse.kafkaevents.runtime.internal.outbox;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,10 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
+
+import io.quarkiverse.kafkaevents.runtime.internal.jdbc.ShippedTables;
 
 /**
  * The outbox table on PostgreSQL: rows are written in the caller's transaction, then claimed under a lease (by the
@@ -344,21 +341,10 @@ final class OutboxStore {
     /** The statements of the shipped DDL, for the given table name, without comments. */
     static List<String> statements(String table) {
         String indexBase = table.replace('.', '_');
-        StringBuilder code = new StringBuilder();
-        for (String line : ddl().split("\n")) {
-            int comment = line.indexOf("--");
-            code.append(comment < 0 ? line : line.substring(0, comment)).append('\n');
-        }
-        String named = code.toString().replace(DEFAULT_TABLE + "_due", "\u0000due")
+        String named = ShippedTables.ddl(DDL_RESOURCE).replace(DEFAULT_TABLE + "_due", "\u0000due")
                 .replace(DEFAULT_TABLE + "_key", "\u0000key").replace(DEFAULT_TABLE, table)
                 .replace("\u0000due", indexBase + "_due").replace("\u0000key", indexBase + "_key");
-        List<String> statements = new ArrayList<>();
-        for (String sql : named.split(";")) {
-            if (!sql.isBlank()) {
-                statements.add(sql.trim());
-            }
-        }
-        return statements;
+        return ShippedTables.statements(named);
     }
 
     /**
@@ -367,36 +353,6 @@ final class OutboxStore {
      * @throws IllegalStateException naming the table, the missing columns and where the DDL is
      */
     void validate() throws SQLException {
-        Set<String> found = new TreeSet<>();
-        String schema = table.contains(".") ? table.substring(0, table.indexOf('.')) : null;
-        String name = table.contains(".") ? table.substring(table.indexOf('.') + 1) : table;
-        try (Connection connection = dataSource.getConnection();
-                ResultSet columns = connection.getMetaData().getColumns(null, schema, name.toLowerCase(), null)) {
-            while (columns.next()) {
-                found.add(columns.getString("COLUMN_NAME").toLowerCase());
-            }
-        }
-        Set<String> missing = new TreeSet<>(COLUMNS);
-        missing.removeAll(found);
-        if (found.isEmpty()) {
-            throw new IllegalStateException("The outbox table " + table + " does not exist. Create it with the DDL in "
-                    + DDL_RESOURCE + " (inside the quarkus-kafka-events jar), or set"
-                    + " quarkus.kafka-events.outbox.schema=create");
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("The outbox table " + table + " lacks the columns " + missing
-                    + "; compare it with the DDL in " + DDL_RESOURCE + " (inside the quarkus-kafka-events jar)");
-        }
-    }
-
-    static String ddl() {
-        try (InputStream in = OutboxStore.class.getClassLoader().getResourceAsStream(DDL_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + DDL_RESOURCE);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ShippedTables.validate(dataSource, table, COLUMNS, "outbox", DDL_RESOURCE);
     }
 }
