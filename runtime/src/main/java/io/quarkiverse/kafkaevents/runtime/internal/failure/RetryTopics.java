@@ -68,11 +68,6 @@ public final class RetryTopics {
         return IntStream.range(1, maxAttempts).mapToObj(n -> topic(source, n)).toList();
     }
 
-    /** Whether {@code topic} is one of the retry topics of {@code source}. */
-    public static boolean isRetryTopicOf(String topic, String source) {
-        return RetryTopicNames.isRetryTopicOf(topic, source);
-    }
-
     /** What a retry record says about its event. */
     public record State(RecordOrigin origin, String group, int attempts, long dueMillis, Instant firstFailure,
             List<String> handlers) {

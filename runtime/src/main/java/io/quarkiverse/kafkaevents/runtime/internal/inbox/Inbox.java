@@ -163,7 +163,8 @@ public class Inbox {
             try {
                 transactions.rollback();
             } catch (SystemException | IllegalStateException e) {
-                LOG.debugf(e, "Could not roll back the inbox transaction of %s for event %s", invoker.handler(), id);
+                LOG.warnf(e, "Could not roll back the inbox transaction of %s for event %s; the handler's failure"
+                        + " decides what happens to the event", invoker.handler(), id);
             }
             return;
         }
