@@ -48,4 +48,15 @@ public @interface EventHandler {
      * {@code quarkus.kafka-events.inbox.enabled} sets it for every handler that says nothing.
      */
     boolean inbox() default false;
+
+    /**
+     * Whether this handler's work is exactly-once on Kafka: the events it publishes (with {@code immediate} delivery),
+     * and its dead-letter and retry records, are sent in a Kafka transaction together with the offset of the record
+     * it handled, so they become visible to {@code read_committed} consumers if and only if the record counts as
+     * handled. A failed call's events are never sent. Needs a blocking ({@code void}) handler of one event, without
+     * {@code key-concurrency}; {@code quarkus.kafka-events.handlers."<class>#<method>".kafka-transaction} overrides it,
+     * and {@code quarkus.kafka-events.transactions.enabled} sets it for every handler that says nothing. Handlers of one
+     * consumer group and topic share their consumers, so they share this choice: one in a transaction puts all in one.
+     */
+    boolean kafkaTransaction() default false;
 }

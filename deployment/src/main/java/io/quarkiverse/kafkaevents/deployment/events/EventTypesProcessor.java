@@ -16,6 +16,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypeInfo;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypes;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.TransactionScope;
 import io.quarkiverse.kafkaevents.runtime.internal.startup.TopicProvisioning;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
@@ -50,7 +51,8 @@ public class EventTypesProcessor {
     @BuildStep
     AdditionalBeanBuildItem runtimeBeans() {
         return AdditionalBeanBuildItem.builder()
-                .addBeanClasses(KafkaEventPublisher.class, EventRouting.class, TopicProvisioning.class)
+                .addBeanClasses(KafkaEventPublisher.class, EventRouting.class, TopicProvisioning.class,
+                        TransactionScope.class)
                 .setUnremovable()
                 .build();
     }

@@ -76,6 +76,10 @@ public class HandlerBridgeProcessor {
                 MethodCreator inbox = creator.getMethodCreator("inbox", boolean.class);
                 inbox.returnValue(inbox.load(true));
             }
+            if (handler.kafkaTransaction()) {
+                MethodCreator transaction = creator.getMethodCreator("kafkaTransaction", boolean.class);
+                transaction.returnValue(transaction.load(true));
+            }
             MethodCreator clazz = creator.getMethodCreator("eventClass", Class.class);
             clazz.returnValue(clazz.loadClass(eventClass));
 

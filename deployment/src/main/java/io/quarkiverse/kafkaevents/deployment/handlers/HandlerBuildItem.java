@@ -72,6 +72,12 @@ public final class HandlerBuildItem extends MultiBuildItem {
         return inbox != null && inbox.asBoolean();
     }
 
+    /** Whether the annotation asks for a Kafka transaction ({@code kafkaTransaction = true}). */
+    public boolean kafkaTransaction() {
+        AnnotationValue transaction = method.annotation(HandlersProcessor.EVENT_HANDLER).value("kafkaTransaction");
+        return transaction != null && transaction.asBoolean();
+    }
+
     public String channel() {
         return channel;
     }

@@ -258,6 +258,9 @@ public class HandlersProcessor {
             // partitions that really make no progress instead
             values.put("commit-strategy", "ignore");
             values.put("enable.auto.commit", "false");
+            // records of aborted transactions are never handled, and the lag (the consumers' records-lag) is counted
+            // up to the last stable offset, so it reaches 0 on topics written in transactions
+            values.put("isolation.level", "read_committed");
             // one message per poll: the dispatcher queues the poll's records in their partitions' lanes in one go, so
             // the per-record cost of SmallRye's stream (message, context capture, method call) is paid per poll
             values.put("batch", "true");

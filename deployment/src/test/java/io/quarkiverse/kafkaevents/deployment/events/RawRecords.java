@@ -24,7 +24,13 @@ public final class RawRecords {
     }
 
     public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
+        return readAll(bootstrap, topic, "read_uncommitted");
+    }
+
+    /** Every record of the topic as a consumer with this {@code isolation.level} reads it. */
+    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, String isolation) {
         Properties props = new Properties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),

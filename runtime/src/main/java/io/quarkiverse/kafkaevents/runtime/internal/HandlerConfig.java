@@ -54,4 +54,12 @@ public interface HandlerConfig extends RetryOverrides {
      * {@code payment-ref} header). A record without the header is claimed by its CloudEvents id.
      */
     Optional<String> inboxKeyHeader();
+
+    /**
+     * Whether this handler publishes in a Kafka transaction with the consumed offset (exactly-once on Kafka):
+     * overrides the annotation's {@code kafkaTransaction} attribute and {@code quarkus.kafka-events.transactions.enabled}.
+     * Only for blocking ({@code void}) handlers of one event, with {@code key-concurrency} 1; start-up fails naming the
+     * handler and this setting otherwise.
+     */
+    Optional<Boolean> kafkaTransaction();
 }

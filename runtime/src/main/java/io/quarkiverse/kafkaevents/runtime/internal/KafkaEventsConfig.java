@@ -82,6 +82,12 @@ public interface KafkaEventsConfig {
     KafkaEventsInboxConfig inbox();
 
     /**
+     * Kafka transactions of handlers that publish (exactly-once on Kafka).
+     */
+    @ConfigDocSection
+    KafkaEventsTransactionsConfig transactions();
+
+    /**
      * The CloudEvents {@code source} attribute of published events. Defaults to {@code /} followed by
      * {@code quarkus.application.name}.
      */

@@ -59,7 +59,8 @@ public final class DeadLetters {
         add(headers, ATTEMPTS, Integer.toString(attempts));
         add(headers, FIRST_FAILURE, firstFailure.toString());
         Object key = record.key();
-        return publisher.sendRecord(topicFor(sourceTopic), origin.partition(), key == null ? null : key.toString(),
+        return publisher.sendRecord(record.outputs(), topicFor(sourceTopic), origin.partition(),
+                key == null ? null : key.toString(),
                 record.value(), headers);
     }
 

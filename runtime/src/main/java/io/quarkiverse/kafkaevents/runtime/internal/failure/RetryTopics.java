@@ -121,7 +121,7 @@ public final class RetryTopics {
         DeadLetters.add(headers, FIRST_FAILURE, firstFailure.toString());
         DeadLetters.add(headers, HANDLERS, String.join(",", failedHandlers));
         Object key = record.key();
-        return publisher.sendRecord(topic(sourceTopic, attempts), origin.partition(),
+        return publisher.sendRecord(record.outputs(), topic(sourceTopic, attempts), origin.partition(),
                 key == null ? null : key.toString(), value, headers);
     }
 

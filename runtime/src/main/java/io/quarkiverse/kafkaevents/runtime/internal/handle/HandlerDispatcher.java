@@ -32,6 +32,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.handle.call.AttemptRunner;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.HandlerChannel;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.PolledRecord;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.ChannelTransactions;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.OffsetCommits;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.PartitionOffsets;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.lane.PartitionLanes;
@@ -45,6 +46,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventTracing;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.KafkaEventPublisher;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.TransactionScope;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
@@ -92,14 +94,14 @@ public class HandlerDispatcher {
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
             KafkaEventsFixedConfig fixedConfig, KafkaEventPublisher publisher, EventRouting routing,
             Instance<EventFailureHandler> failureHandlers, EventMonitors monitors, EventTracing tracing,
-            KafkaClientService clients, Vertx vertx, ShutdownBudget budget) {
+            KafkaClientService clients, Vertx vertx, ShutdownBudget budget, TransactionScope transactions) {
         this.vertx = vertx;
         this.budget = budget;
         this.revocationTimeout = config.shutdown().revocationTimeout();
         this.commitInterval = config.commitInterval();
-        this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), config.handlers(),
+        this.topology = new HandlerTopology(invokers, routing, fixedConfig.failure().mode(), config,
                 clients);
-        AttemptRunner attempts = new AttemptRunner(monitors, vertx, () -> stopping);
+        AttemptRunner attempts = new AttemptRunner(monitors, vertx, () -> stopping, transactions);
         this.failures = new FailureOutcome(attempts, invokers, config, fixedConfig.failure().mode(), publisher,
                 failureHandlers);
         attempts.failures(failures);
@@ -155,6 +157,11 @@ public class HandlerDispatcher {
     /** {@link #dispatch}, inside the intake gate. */
     private Uni<Void> queue(HandlerChannel handlers, TopicPartition partition,
             List<? extends ConsumerRecord<?, ?>> polled) {
+        ChannelTransactions transactions = handlers.commits.transactions();
+        if (transactions != null && !transactions.accepts(partition, polled.get(0).offset())) {
+            // polled before its partition was started again from its committed offset: those records come again
+            return PartitionLanes.DONE;
+        }
         Revocation revoked = new Revocation(handlers, partition, handlers.generation(partition));
         PartitionOffsets offsets = handlers.commits.of(partition);
         handlers.commits.start(vertx, commitInterval);
@@ -173,7 +180,8 @@ public class HandlerDispatcher {
             PartitionProgress.Slot progress = handlers.progress.slot(partition, 0);
             List<Supplier<Uni<Void>>> tasks = new ArrayList<>(polled.size());
             for (ConsumerRecord<?, ?> consumed : polled) {
-                PolledRecord record = received(consumed, partition, offsets, progress);
+                PolledRecord record = transactions == null ? received(consumed, partition, offsets, progress)
+                        : transactional(consumed, partition, offsets, progress, transactions, revoked);
                 tasks.add(() -> handle(handlers, record, revoked));
             }
             return handlers.lanes.submitAll(partition, 0, tasks);
@@ -198,6 +206,15 @@ public class HandlerDispatcher {
         long timestamp = record.timestamp();
         offsets.received(record.offset(), timestamp < 0 ? System.currentTimeMillis() : timestamp);
         return new PolledRecord(record, partition, offsets, progress);
+    }
+
+    /** {@link #received} for a channel in Kafka transactions: the record's outputs go to its consumer's one. */
+    private static PolledRecord transactional(ConsumerRecord<?, ?> record, TopicPartition partition,
+            PartitionOffsets offsets, PartitionProgress.Slot progress, ChannelTransactions transactions,
+            BooleanSupplier revoked) {
+        long timestamp = record.timestamp();
+        offsets.received(record.offset(), timestamp < 0 ? System.currentTimeMillis() : timestamp);
+        return new PolledRecord(record, partition, offsets, progress, transactions.outputs(partition, revoked));
     }
 
     /**
@@ -266,6 +283,25 @@ public class HandlerDispatcher {
         }
     }
 
+    /** Called by the rebalance listener, on the consumer's polling thread: the channels' transactions follow them. */
+    void assigned(Consumer<?, ?> consumer, String group, Collection<TopicPartition> partitions) {
+        for (HandlerChannel handlers : topology.channels()) {
+            ChannelTransactions transactions = handlers.commits.transactions();
+            if (transactions == null || !handlers.consumerGroup.equals(group)) {
+                continue;
+            }
+            List<TopicPartition> mine = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                if (handlers.reads(partition.topic())) {
+                    mine.add(partition);
+                }
+            }
+            if (!mine.isEmpty()) {
+                transactions.assigned(consumer, mine);
+            }
+        }
+    }
+
     /**
      * Called by the rebalance listener, on the consumer's polling thread: records of these partitions still queued or
      * waiting to retry are dropped, handler calls running on them get up to the revocation timeout to finish, and what
@@ -313,6 +349,14 @@ public class HandlerDispatcher {
         HandlerShutdown.commit(topology.channels(), vertx, budget);
         LOG.infof("Kafka Events handlers stopped in %d ms (shutdown.timeout %d ms)",
                 Duration.ofNanos(System.nanoTime() - start).toMillis(), budget.timeout().toMillis());
+    }
+
+    /** After SmallRye closed the consumers: the channels' transactional producers close. */
+    @jakarta.annotation.PreDestroy
+    void close() {
+        for (HandlerChannel handlers : topology.channels()) {
+            handlers.commits.close();
+        }
     }
 
     /** The CloudEvents types handled by at least one handler. */

@@ -80,6 +80,11 @@ public class InboxInvoker implements EventInvoker {
     }
 
     @Override
+    public boolean kafkaTransaction() {
+        return delegate.kafkaTransaction();
+    }
+
+    @Override
     public boolean batch() {
         return delegate.batch();
     }

@@ -61,6 +61,7 @@ public class KafkaEventPublisher implements EventPublisher {
     private final EventMonitors monitors;
     private final Instance<DeferredSends> deferredSends;
     private final Instance<Outbox> outbox;
+    private final TransactionScope transactions;
 
     /**
      * @param channel never sent to: injecting it keeps the channel wired, so that SmallRye creates (and reports the
@@ -70,7 +71,9 @@ public class KafkaEventPublisher implements EventPublisher {
     public KafkaEventPublisher(@Channel(CHANNEL) MutinyEmitter<byte[]> channel, KafkaClientService clients,
             Instance<OpenTelemetry> openTelemetry, EventRouting routing, ObjectMapper mapper, EventMonitors monitors,
             Instance<DeferredSends> deferredSends, Instance<Outbox> outbox, KafkaEventsConfig config,
-            @Identifier("default-kafka-broker") Instance<Map<String, Object>> kafkaConfig) {
+            @Identifier("default-kafka-broker") Instance<Map<String, Object>> kafkaConfig,
+            TransactionScope transactions) {
+        this.transactions = transactions;
         this.deferredSends = deferredSends;
         this.outbox = outbox;
         this.routing = routing;
@@ -166,6 +169,19 @@ public class KafkaEventPublisher implements EventPublisher {
     }
 
     /**
+     * {@link #sendRecord(String, int, String, byte[], Headers)}, or, when the handled record is in a Kafka transaction
+     * ({@code sink} not {@code null}), enlisted in it: completes at once, the record is sent with the consumed offset.
+     */
+    public Uni<Void> sendRecord(TransactionalSink sink, String topic, int partition, String key, byte[] value,
+            Headers headers) {
+        if (sink == null) {
+            return sendRecord(topic, partition, key, value, headers, null);
+        }
+        sink.add(new ProducerRecord<>(topic, partition < 0 ? null : partition, null, key, value, headers));
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
      * Sends an already encoded record, continuing the trace of {@code trace} (the parent of the producer span, whose
      * context goes to the {@code traceparent} header), or of the current context when {@code null}. Used for outbox
      * rows, sent after the publishing span ended.
@@ -218,6 +234,11 @@ public class KafkaEventPublisher implements EventPublisher {
                     + e.getMessage(), className, topic, e));
             return;
         }
+        TransactionalSink sink = transactions.current();
+        if (sink != null) {
+            enlist(sink, record, route, className, done);
+            return;
+        }
         if (route.delivery() == KafkaEventsConfig.Delivery.OUTBOX) {
             try {
                 outbox.get().write(id, record);
@@ -250,6 +271,26 @@ public class KafkaEventPublisher implements EventPublisher {
             }
         }
         send(record, null, route, className, done);
+    }
+
+    /**
+     * An event published by a handler in a Kafka transaction: enlisted in it, so that it becomes visible with the
+     * consumed offset; only {@code immediate} delivery can be part of that transaction.
+     */
+    private void enlist(TransactionalSink sink, ProducerRecord<String, byte[]> record, EventRouting.Route route,
+            String className, Consumer<Throwable> done) {
+        if (route.delivery() != KafkaEventsConfig.Delivery.IMMEDIATE) {
+            String type = route.info().getType();
+            failed(route, done, new PublishException("Event type " + type + " (" + className + ") has delivery "
+                    + route.delivery().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                    + ", but handler " + transactions.handler() + " publishes it in a Kafka transaction, which only"
+                    + " holds immediate sends: set quarkus.kafka-events.events.\"" + type + "\".delivery=immediate,"
+                    + " or take the handler out of its Kafka transaction (quarkus.kafka-events.handlers.\""
+                    + transactions.handler() + "\".kafka-transaction=false)", className, route.topic(), null));
+            return;
+        }
+        sink.add(record);
+        done.accept(null);
     }
 
     /**

@@ -17,8 +17,11 @@ import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.PolledRecord;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.lane.PartitionLanes;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventTracing;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.TransactionScope;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.TransactionalSink;
 import io.quarkus.runtime.BlockingOperationControl;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 
 /**
@@ -35,12 +38,14 @@ public final class AttemptRunner {
     private final EventMonitors monitors;
     private final Vertx vertx;
     private final BooleanSupplier stopping;
+    private final TransactionScope transactions;
     private FailedAttempts failures;
 
-    public AttemptRunner(EventMonitors monitors, Vertx vertx, BooleanSupplier stopping) {
+    public AttemptRunner(EventMonitors monitors, Vertx vertx, BooleanSupplier stopping, TransactionScope transactions) {
         this.monitors = monitors;
         this.vertx = vertx;
         this.stopping = stopping;
+        this.transactions = transactions;
     }
 
     /** Set once, right after construction (the failure outcome calls back for retries). */
@@ -77,6 +82,18 @@ public final class AttemptRunner {
         long start = System.nanoTime();
         if (allBlocking(invokers) && BlockingOperationControl.isBlockingAllowed()) {
             return inline(record, invokers, retry, context, start);
+        }
+        if (record.record().outputs() != null) {
+            // a retry after its backoff, on a timer's thread: what the handlers publish joins the transaction on the
+            // thread of their call, so they are called inline on a worker
+            return Uni.createFrom().emitter(emitter -> Infrastructure.getDefaultWorkerPool().execute(() -> {
+                Uni<Void> outcome = inline(record, invokers, retry, context, start);
+                if (outcome == PartitionLanes.DONE) {
+                    emitter.complete(null);
+                } else {
+                    outcome.subscribe().with(emitter::complete, emitter::fail);
+                }
+            }));
         }
         return new Calls(record, invokers, retry, context, start).run(false);
     }
@@ -172,8 +189,14 @@ public final class AttemptRunner {
                 // not started: the record is left unacknowledged, for the partition's new owner
                 return PartitionLanes.DONE;
             }
-            Throwable failure = HandlerCalls.callBlocking(invoker, record.events().get(invoker.eventClass()), context,
-                    record.trace());
+            TransactionalSink sink = record.record().outputs();
+            Throwable failure;
+            if (sink == null) {
+                failure = HandlerCalls.callBlocking(invoker, record.events().get(invoker.eventClass()), context,
+                        record.trace());
+            } else {
+                failure = inTransaction(sink, invoker, record.events().get(invoker.eventClass()), context, record);
+            }
             if (failure != null) {
                 if (failed.isEmpty()) {
                     failed = new ArrayList<>(invokers.size());
@@ -182,6 +205,26 @@ public final class AttemptRunner {
             }
         }
         return finish(record, context, retry, failed, start);
+    }
+
+    /**
+     * A call in a Kafka transaction: what the handler publishes goes to the record's outputs, and is dropped when the
+     * call fails.
+     */
+    private Throwable inTransaction(TransactionalSink sink, EventInvoker invoker, Object event,
+            KafkaEventContext context, Attempt record) {
+        int mark = sink.size();
+        transactions.enter(sink, invoker.handler());
+        Throwable failure;
+        try {
+            failure = HandlerCalls.callBlocking(invoker, event, context, record.trace());
+        } finally {
+            transactions.exit();
+        }
+        if (failure != null) {
+            sink.truncate(mark);
+        }
+        return failure;
     }
 
     private void failed(Attempt record, EventInvoker invoker, int attempt, long start, Throwable failure,

@@ -43,6 +43,11 @@ public interface EventInvoker {
         return false;
     }
 
+    /** Whether the handler's annotation asks for a Kafka transaction ({@code kafkaTransaction = true}). */
+    default boolean kafkaTransaction() {
+        return false;
+    }
+
     /** Whether the handler takes a {@code List} of events (a batch handler). */
     default boolean batch() {
         return false;

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.TopicPartition;
 
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.ChannelTransactions;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.OffsetCommits;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.PartitionOffsets;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.lane.ConsumerPartitionFlow;
@@ -61,7 +62,8 @@ public final class HandlerChannel {
      *        inline
      */
     public HandlerChannel(String channel, Set<String> topics, String group, String consumerGroup, boolean retry,
-            boolean blocking, int keyLanes, boolean batchHandlers, KafkaClientService clients) {
+            boolean blocking, int keyLanes, boolean batchHandlers, KafkaClientService clients,
+            ChannelTransactions.Settings transactions) {
         this.keyLanes = Math.max(1, keyLanes);
         this.batched = batchHandlers && !retry && this.keyLanes == 1;
         this.channel = channel;
@@ -69,7 +71,9 @@ public final class HandlerChannel {
         this.group = group;
         this.consumerGroup = consumerGroup;
         this.retry = retry;
-        this.commits = new OffsetCommits(channel, clients);
+        this.commits = new OffsetCommits(channel, clients,
+                transactions == null ? null : new ChannelTransactions(channel, clients, transactions));
+        this.commits.localRevocation(partitions -> partitions.forEach(this::revoke));
         this.blocking = blocking;
         this.lanes = new PartitionLanes(LANE_CAPACITY, new ConsumerPartitionFlow(clients, channel),
                 blocking ? command -> Infrastructure.getDefaultWorkerPool().execute(command) : null);

@@ -7,6 +7,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 
 import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.PartitionOffsets;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.RecordOutputs;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.lane.PartitionLanes;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.lane.PartitionProgress;
 import io.smallrye.mutiny.Uni;
@@ -23,13 +24,29 @@ public final class PolledRecord {
     private final TopicPartition partition;
     private final PartitionOffsets offsets;
     private final PartitionProgress.Slot progress;
+    private final RecordOutputs outputs;
 
     public PolledRecord(ConsumerRecord<?, ?> record, TopicPartition partition, PartitionOffsets offsets,
             PartitionProgress.Slot progress) {
+        this(record, partition, offsets, progress, null);
+    }
+
+    /** @param outputs what the record's handlers write in their Kafka transaction; {@code null} without one */
+    public PolledRecord(ConsumerRecord<?, ?> record, TopicPartition partition, PartitionOffsets offsets,
+            PartitionProgress.Slot progress, RecordOutputs outputs) {
         this.record = record;
         this.partition = partition;
         this.offsets = offsets;
         this.progress = progress;
+        this.outputs = outputs;
+    }
+
+    /**
+     * Where the record's handlers write in their Kafka transaction (events they publish, dead-letter and retry
+     * records), or {@code null} when they are not in one.
+     */
+    public RecordOutputs outputs() {
+        return outputs;
     }
 
     public String topic() {
@@ -88,6 +105,10 @@ public final class PolledRecord {
      * partition may move past it. Returns {@link PartitionLanes#DONE}.
      */
     public Uni<Void> finish() {
+        if (outputs != null) {
+            outputs.finish(offsets, record.offset());
+            return PartitionLanes.DONE;
+        }
         offsets.finished(record.offset());
         return PartitionLanes.DONE;
     }

@@ -44,10 +44,35 @@ public final class OffsetCommits {
     /** The Vert.x timer of the periodic commits, once started. */
     private volatile long timer = -1;
     private volatile boolean stopped;
+    /** The channel's Kafka transactions, which commit its offsets, or {@code null}. */
+    private final ChannelTransactions transactions;
+    /** Revokes partitions in this instance only (records queued or running are dropped), for a rewind. */
+    private java.util.function.Consumer<Collection<TopicPartition>> localRevocation = partitions -> {
+    };
 
-    public OffsetCommits(String channel, KafkaClientService clients) {
+    public OffsetCommits(String channel, KafkaClientService clients, ChannelTransactions transactions) {
         this.channel = channel;
         this.clients = clients;
+        this.transactions = transactions;
+        if (transactions != null) {
+            transactions.commits(this);
+        }
+    }
+
+    /** The channel's Kafka transactions, or {@code null} when its handlers are not in one. */
+    public ChannelTransactions transactions() {
+        return transactions;
+    }
+
+    /** Set once by the channel: how to drop its records of partitions in this instance. */
+    public void localRevocation(java.util.function.Consumer<Collection<TopicPartition>> revocation) {
+        this.localRevocation = revocation;
+    }
+
+    /** Partitions started again from their committed offsets: their tracking restarts, their lanes drop records. */
+    void revokeLocally(Collection<TopicPartition> revoked) {
+        localRevocation.accept(revoked);
+        revoked.forEach(partitions::remove);
     }
 
     /**
@@ -72,6 +97,13 @@ public final class OffsetCommits {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
+        }
+    }
+
+    /** On shutdown, after the last commit: the transactional producers close. */
+    public void close() {
+        if (transactions != null) {
+            transactions.close();
         }
     }
 
@@ -135,6 +167,9 @@ public final class OffsetCommits {
 
     /** The channel consumers' {@code auto.commit.interval.ms} when set, else {@code interval}; at least 10 ms. */
     private long intervalMillis(Duration interval) {
+        if (transactions != null) {
+            return Math.max(10, transactions.commitInterval().toMillis());
+        }
         List<KafkaConsumer<Object, Object>> consumers = clients.getConsumers(channel);
         if (consumers != null) {
             for (KafkaConsumer<Object, Object> consumer : consumers) {
@@ -165,6 +200,10 @@ public final class OffsetCommits {
     }
 
     private void commitAsync(Consumer<?, ?> consumer) {
+        if (transactions != null) {
+            transactions.commit(consumer, consumer.assignment());
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = due(consumer.assignment());
         if (offsets.isEmpty()) {
             return;
@@ -188,7 +227,7 @@ public final class OffsetCommits {
         try {
             commitSync(consumer, revoked);
         } finally {
-            revoked.forEach(partitions::remove);
+            forgetTracked(revoked);
         }
     }
 
@@ -202,13 +241,20 @@ public final class OffsetCommits {
                 commitSync(consumer, revoked, timeout);
             }
         } finally {
-            revoked.forEach(partitions::remove);
+            forgetTracked(revoked);
         }
     }
 
     /** Forgets partitions lost without a chance to commit (their records are handled again by their new owner). */
     public void forget(Collection<TopicPartition> lost) {
-        lost.forEach(partitions::remove);
+        forgetTracked(lost);
+    }
+
+    private void forgetTracked(Collection<TopicPartition> gone) {
+        gone.forEach(partitions::remove);
+        if (transactions != null) {
+            transactions.forget(gone);
+        }
     }
 
     private void commitSync(Consumer<?, ?> consumer, Collection<TopicPartition> owned) {
@@ -216,6 +262,11 @@ public final class OffsetCommits {
     }
 
     private void commitSync(Consumer<?, ?> consumer, Collection<TopicPartition> owned, Duration timeout) {
+        if (transactions != null) {
+            // one transaction holds the outputs of all the consumer's partitions: all their offsets commit with it
+            transactions.commit(consumer, consumer.assignment());
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = due(owned);
         if (offsets.isEmpty()) {
             return;
@@ -231,7 +282,7 @@ public final class OffsetCommits {
         }
     }
 
-    private void confirmed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    void confirmed(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.forEach((partition, offset) -> {
             PartitionOffsets tracked = partitions.get(partition);
             if (tracked != null) {
@@ -240,7 +291,7 @@ public final class OffsetCommits {
         });
     }
 
-    private Map<TopicPartition, OffsetAndMetadata> due(Collection<TopicPartition> owned) {
+    Map<TopicPartition, OffsetAndMetadata> due(Collection<TopicPartition> owned) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : owned) {
             PartitionOffsets tracked = partitions.get(partition);
@@ -254,7 +305,7 @@ public final class OffsetCommits {
         return offsets;
     }
 
-    private void failed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    void failed(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.forEach((partition, offset) -> {
             PartitionOffsets tracked = partitions.get(partition);
             if (tracked != null) {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -18,11 +19,14 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.RetryTopics;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.EventInvoker;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.HandlerChannel;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.HandlerGroup;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.ChannelTransactions;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.commit.TransactionalProducers;
 import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
@@ -44,7 +48,8 @@ public final class HandlerTopology {
     private final List<EventInvoker> invokers;
 
     public HandlerTopology(List<EventInvoker> invokers, EventRouting routing, KafkaEventsFixedConfig.FailureMode mode,
-            Map<String, HandlerConfig> handlerConfigs, KafkaClientService clients) {
+            KafkaEventsConfig settings, KafkaClientService clients) {
+        Map<String, HandlerConfig> handlerConfigs = settings.handlers();
         this.invokers = List.copyOf(invokers);
         Map<String, String> topicOfType = new HashMap<>();
         for (EventRouting.Route route : routing.routes()) {
@@ -92,14 +97,19 @@ public final class HandlerTopology {
                 }
                 batchHandlers |= invoker.batch();
             }
+            ChannelTransactions.Settings transactions = null;
+            if (inTransaction(entry.getValue(), handlerConfigs, settings.transactions().enabled(), keyLanes,
+                    problems)) {
+                transactions = TransactionalProducers.settings(settings, config, clients);
+            }
             channelMap.put(channel, new HandlerChannel(channel, topics, group, group, false, blocking, keyLanes,
-                    batchHandlers, clients));
+                    batchHandlers, clients, transactions));
             if (mode == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS) {
                 String retryChannel = channel + RetryTopics.CHANNEL_SUFFIX;
                 String retryGroup = config.getOptionalValue("mp.messaging.incoming." + retryChannel + ".group.id",
                         String.class).orElse(group + RetryTopics.CHANNEL_SUFFIX);
                 channelMap.put(retryChannel, new HandlerChannel(retryChannel, topics, group, retryGroup, true, blocking,
-                        1, false, clients));
+                        1, false, clients, transactions));
             }
         }
         if (!problems.isEmpty()) {
@@ -110,6 +120,46 @@ public final class HandlerTopology {
                 new HandlerGroup(group, byType, plainTypes(byType.keySet(), topicOfType))));
         this.channels = channelMap;
         this.groups = groupMap;
+    }
+
+    /**
+     * Whether the channel's handlers run in Kafka transactions: when one of them asks (its setting, its annotation, or
+     * the application default), all of them do, since they share the channel's consumers; each must then be a
+     * blocking handler of one event, and the channel's partitions handled in order.
+     */
+    private static boolean inTransaction(List<EventInvoker> invokers, Map<String, HandlerConfig> handlerConfigs,
+            boolean byDefault, int keyLanes, List<String> problems) {
+        String asking = null;
+        for (EventInvoker invoker : invokers) {
+            HandlerConfig handlerConfig = handlerConfigs.get(invoker.handler());
+            Optional<Boolean> set = handlerConfig == null ? Optional.empty() : handlerConfig.kafkaTransaction();
+            if (set.orElse(invoker.kafkaTransaction() || byDefault)) {
+                asking = invoker.handler();
+                break;
+            }
+        }
+        if (asking == null) {
+            return false;
+        }
+        String why = asking + " asks for a Kafka transaction (@EventHandler(kafkaTransaction = true),"
+                + " quarkus.kafka-events.handlers.\"" + asking + "\".kafka-transaction or"
+                + " quarkus.kafka-events.transactions.enabled)";
+        for (EventInvoker invoker : invokers) {
+            if (invoker.kind() != EventInvoker.BLOCKING || invoker.batch()) {
+                problems.add(why + ", and " + invoker.handler() + " shares its consumers but is "
+                        + (invoker.batch() ? "a batch handler" : "non-blocking (it returns Uni or CompletionStage)")
+                        + ": a handler in a Kafka transaction must be a blocking (void) handler of one event; set"
+                        + " quarkus.kafka-events.handlers.\"" + invoker.handler() + "\".kafka-transaction=false"
+                        + " and on every handler of the group and topic, or make it blocking");
+            }
+        }
+        if (keyLanes > 1) {
+            problems.add(why + ", but its consumers handle records by key side by side"
+                    + " (quarkus.kafka-events.handlers.\"<handler>\".key-concurrency=" + keyLanes + "): a transaction"
+                    + " commits a partition's offset past every record whose events it holds, which needs the records"
+                    + " of a partition handled in order; remove key-concurrency or the Kafka transaction");
+        }
+        return true;
     }
 
     /**
