@@ -85,7 +85,8 @@ export class QwcKafkaEventsEventTypes extends LitElement {
             return html`<i>none in this application</i>`;
         }
         return html`${t.handlers.map(h => html`<div class="handler">${h.handler}
-            <span class="group">(${h.group})</span></div>`)}`;
+            <span class="group">(${h.group}; ${h.guarantee}${h.duplicates === undefined ? ''
+                : html`, ${h.duplicates} duplicate(s) skipped`})</span></div>`)}`;
     }
 
     _load() {

@@ -64,4 +64,9 @@ public final class BenchEvents {
     @EventTopic(value = "bench-latency-outbox", pluralize = false)
     public static class OutboxLatencyEvent extends BenchEvent implements DistributedEvent {
     }
+
+    /** Published by the handling benchmark's handlers, one per event they handle. */
+    @EventTopic(value = "bench-relayed", pluralize = false)
+    public static class RelayedEvent extends BenchEvent implements DistributedEvent {
+    }
 }

@@ -14,6 +14,9 @@ public class Probes {
     public final Tally handlerUni = new Tally();
     public final Tally handlerBlocking = new Tally();
     public final Tally handlerBatch = new Tally();
+    public final Tally relayAtLeastOnce = new Tally();
+    public final Tally relayTransaction = new Tally();
+    public final Tally relayInbox = new Tally();
     public final LatencyRecorder handlerLatency = new LatencyRecorder();
     public final LatencyRecorder outboxHandlerLatency = new LatencyRecorder();
 }

@@ -77,6 +77,9 @@ class KafkaEventsBenchmark {
     @ConfigProperty(name = "bench.producer.linger-ms")
     int lingerMs;
 
+    @ConfigProperty(name = "quarkus.kafka-events.transactions.commit-interval")
+    String transactionInterval;
+
     @Test
     void run() throws Exception {
         BenchmarkSettings settings = BenchmarkSettings.fromSystemProperties();
@@ -124,6 +127,17 @@ class KafkaEventsBenchmark {
                                 probes.handlerBlocking),
                         handlerContestant("@EventHandler (List, blocking batch)", ConsumeHandlers.BATCH_GROUP,
                                 probes.handlerBatch)),
+                        kafka, usage, results).run();
+            }
+            if (settings.runs("handling")) {
+                // handlers that publish one event per event handled, under each delivery guarantee
+                new ConsumeBenchmark("consume and publish one event, 6 partitions", settings, List.of(
+                        handlerContestant("at-least-once (publish acknowledged)", RelayHandlers.AT_LEAST_ONCE_GROUP,
+                                probes.relayAtLeastOnce),
+                        handlerContestant("Kafka transaction (commit-interval " + transactionInterval + ")",
+                                RelayHandlers.TRANSACTION_GROUP, probes.relayTransaction),
+                        handlerContestant("inbox (PostgreSQL claim, publish acknowledged)", RelayHandlers.INBOX_GROUP,
+                                probes.relayInbox)),
                         kafka, usage, results).run();
             }
             if (settings.runs("latency")) {

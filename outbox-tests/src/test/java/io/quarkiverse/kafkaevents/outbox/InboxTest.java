@@ -98,9 +98,27 @@ public class InboxTest {
         }
     }
 
+    @EventTopic(value = "refunds", domain = "inbox")
+    public record RefundIssued(@PartitionKey String id, Reference reference) {
+        public record Reference(String number) {
+        }
+    }
+
+    /** An inbox handler whose events are claimed by a field of the event ({@code inbox-key-field}). */
+    @Singleton
+    public static class Refunds {
+        final Map<String, List<String>> calls = new ConcurrentHashMap<>();
+
+        @EventHandler(inbox = true)
+        void on(RefundIssued refund, EventContext context) {
+            calls.computeIfAbsent(refund.reference().number(), n -> new CopyOnWriteArrayList<>()).add(context.id());
+        }
+    }
+
     @RegisterExtension
     static final QuarkusUnitTest app = TestDatabase.withDatabase(new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(PaymentTaken.class, ReceiptIssued.class, Payments.class,
+                    RefundIssued.class, RefundIssued.Reference.class, Refunds.class,
                     RawRecords.class, TestDatabase.class))
             .overrideConfigKey("quarkus.application.name", "inbox-test")
             .overrideConfigKey("quarkus.kafka-events.outbox.table", "inbox_test_outbox")
@@ -111,6 +129,8 @@ public class InboxTest {
             .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "100ms")
             .overrideConfigKey("quarkus.kafka-events.handlers.\"" + Payments.class.getName() + "#on\".inbox-key-header",
                     "payment-ref")
+            .overrideConfigKey("quarkus.kafka-events.handlers.\"" + Refunds.class.getName() + "#on\".inbox-key-field",
+                    "reference.number")
             .overrideConfigKey("quarkus.log.category.\"io.quarkiverse.kafkaevents.runtime.internal.inbox\".level", "DEBUG")
             // no business row without a PRIMARY KEY clash to hide a second call: a duplicate would add a second row
             .setBeforeAllCustomizer(() -> TestDatabase.execute(
@@ -121,6 +141,12 @@ public class InboxTest {
 
     @Inject
     Inbox inbox;
+
+    @Inject
+    Refunds refunds;
+
+    @Inject
+    EventPublisher publisher;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -179,6 +205,26 @@ public class InboxTest {
     }
 
     @Test
+    void aKeyFieldIdentifiesEventsWhoseIdsDiffer() throws Exception {
+        double before = scrapedDuplicates(Refunds.class.getName() + "#on");
+        // the same refund published twice with two ids (the publisher makes a new one each time): one reference
+        publisher.publish(new RefundIssued("refund-1", new RefundIssued.Reference("R-42"))).await()
+                .atMost(Duration.ofSeconds(10));
+        publisher.publish(new RefundIssued("refund-1", new RefundIssued.Reference("R-42"))).await()
+                .atMost(Duration.ofSeconds(10));
+        publisher.publish(new RefundIssued("refund-2", new RefundIssued.Reference("R-43"))).await()
+                .atMost(Duration.ofSeconds(10));
+
+        await(() -> refunds.calls.containsKey("R-43") && scrapedDuplicatesOrZero(Refunds.class.getName() + "#on")
+                >= before + 1, "the second copy of R-42 is skipped");
+        assertEquals(1, refunds.calls.get("R-42").size(), "R-42 handled once: " + refunds.calls);
+        assertEquals(List.of("R-42", "R-43"), rows("SELECT event_id FROM " + INBOX + " WHERE event_id LIKE 'R-4%'"
+                + " ORDER BY event_id"));
+        assertEquals(1.0, scrapedDuplicates(Refunds.class.getName() + "#on") - before,
+                "kafka_events_inbox_duplicates_total{handler=Refunds#on}");
+    }
+
+    @Test
     void entriesOlderThanTheRetentionAreDeletedInBatches() {
         for (int i = 0; i < 5; i++) {
             TestDatabase.execute("INSERT INTO " + INBOX + " (consumer_group, handler, event_id, handled_at)"
@@ -213,8 +259,21 @@ public class InboxTest {
         }
     }
 
-    /** {@code kafka_events_inbox_duplicates_total}, scraped from {@code /q/metrics}. */
+    private static double scrapedDuplicatesOrZero(String handler) {
+        try {
+            return scrapedDuplicates(handler);
+        } catch (Exception | AssertionError e) {
+            return 0;
+        }
+    }
+
+    /** {@code kafka_events_inbox_duplicates_total} of the Payments handler, scraped from {@code /q/metrics}. */
     private static double scrapedDuplicates() throws Exception {
+        return scrapedDuplicates(Payments.class.getName() + "#on");
+    }
+
+    /** {@code kafka_events_inbox_duplicates_total} of one handler, scraped from {@code /q/metrics}. */
+    private static double scrapedDuplicates(String handler) throws Exception {
         int port = ConfigProvider.getConfig()
                 .getValue("quarkus.http.test-port", Integer.class);
         HttpResponse<String> response = HttpClient.newHttpClient().send(
@@ -222,11 +281,11 @@ public class InboxTest {
                         .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         for (String line : response.body().split("\n")) {
-            if (line.startsWith("kafka_events_inbox_duplicates_total")) {
+            if (line.startsWith("kafka_events_inbox_duplicates_total") && line.contains("handler=\"" + handler + "\"")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        throw new AssertionError("no kafka_events_inbox_duplicates_total on /q/metrics");
+        throw new AssertionError("no kafka_events_inbox_duplicates_total of " + handler + " on /q/metrics");
     }
 
     private long committed(TopicPartition partition) {

@@ -30,9 +30,17 @@ public final class ConsumeBenchmark {
     private final RawKafka kafka;
     private final ResourceUsage usage;
     private final Results results;
+    private final String scenario;
 
     public ConsumeBenchmark(BenchmarkSettings settings, List<ConsumeContestant> contestants, RawKafka kafka,
             ResourceUsage usage, Results results) {
+        this(SCENARIO, settings, contestants, kafka, usage, results);
+    }
+
+    /** The same measurement under another scenario name (handlers that also publish, say). */
+    public ConsumeBenchmark(String scenario, BenchmarkSettings settings, List<ConsumeContestant> contestants,
+            RawKafka kafka, ResourceUsage usage, Results results) {
+        this.scenario = scenario;
         this.settings = settings;
         this.contestants = contestants;
         this.kafka = kafka;
@@ -82,7 +90,7 @@ public final class ConsumeBenchmark {
         if (!complete) {
             throw new AssertionError(contestant.name() + " did not handle " + records + " events in time");
         }
-        Measurement measurement = Measurement.of(SCENARIO, contestant.name(), iteration, records, used);
+        Measurement measurement = Measurement.of(scenario, contestant.name(), iteration, records, used);
         if (iteration >= 0) {
             results.add(measurement);
         } else {

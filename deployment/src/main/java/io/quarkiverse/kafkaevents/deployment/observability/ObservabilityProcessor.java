@@ -11,6 +11,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEve
 import io.quarkiverse.kafkaevents.runtime.internal.observability.health.KafkaEventsStartupCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.metrics.MicrometerEventMonitor;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.metrics.OutboxMetrics;
+import io.quarkiverse.kafkaevents.runtime.internal.observability.metrics.TransactionMetrics;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
@@ -50,6 +51,7 @@ public class ObservabilityProcessor {
         if (metrics.isPresent() && metrics.get().metricsSupported(MetricsFactory.MICROMETER)) {
             beans.produce(AdditionalBeanBuildItem.unremovableOf(MicrometerEventMonitor.class));
             beans.produce(AdditionalBeanBuildItem.unremovableOf(OutboxMetrics.class));
+            beans.produce(AdditionalBeanBuildItem.unremovableOf(TransactionMetrics.class));
         }
     }
 }

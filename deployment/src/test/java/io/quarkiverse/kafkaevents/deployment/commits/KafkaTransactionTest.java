@@ -159,6 +159,14 @@ public class KafkaTransactionTest {
         for (String id : failing) {
             assertEquals(2, Seen.CALLS.get(id).get(), id);
         }
+        // transactions committed, none aborted or fenced
+        assertTrue(transactions("committed") >= 1, "committed transactions");
+        assertEquals(0.0, transactions("aborted") + transactions("fenced"), "aborted or fenced transactions");
+    }
+
+    private double transactions(String outcome) {
+        return registry.find("kafka.events.transactions").tags("group", GROUP, "outcome", outcome).functionCounters()
+                .stream().mapToDouble(c -> c.count()).sum();
     }
 
     private boolean committedToTheEnd() {

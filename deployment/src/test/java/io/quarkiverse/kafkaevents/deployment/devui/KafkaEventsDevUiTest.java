@@ -90,6 +90,8 @@ public class KafkaEventsDevUiTest {
             assertEquals(DeadLetterApp.BrokenHandler.class.getName() + "#on", handler.get("handler").asText());
             assertEquals("devui-group", handler.get("group").asText(), handler.toString());
             assertTrue(handler.get("channel").asText().startsWith("kafka-events-"), handler.toString());
+            assertEquals("at-least-once", handler.get("guarantee").asText(), handler.toString());
+            assertTrue(handler.get("duplicates") == null, "no inbox, no duplicate count: " + handler);
 
             JsonNode row = awaitDeadLetters(rpc, 3);
             assertEquals(DLT, row.get("deadLetterTopic").asText());

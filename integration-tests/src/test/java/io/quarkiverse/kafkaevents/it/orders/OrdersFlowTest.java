@@ -99,14 +99,50 @@ class OrdersFlowTest {
         assertEquals(2, recordsOf(id, "OrderPlaced").size(), "the OrderPlaced record and its copy");
     }
 
+    @Test
+    void aPaymentIsCapturedOnceInAKafkaTransaction() {
+        String paymentId = given().when().post("/orders/o-pay/payments?amountCents=1250")
+                .then().statusCode(202).extract().path("paymentId");
+        String captures = "test.sales.public.payment-captures";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<ConsumerRecord<String, String>> captured = recordsOf(captures, paymentId, "PaymentCaptured",
+                "read_committed");
+        while (captured.isEmpty() && System.nanoTime() < deadline) {
+            SampleClient.sleep(200);
+            captured = recordsOf(captures, paymentId, "PaymentCaptured", "read_committed");
+        }
+        assertEquals(1, captured.size(), "captures of " + paymentId);
+        assertTrue(captured.get(0).value().contains("\"capturedBy\":\"test.orders-service\""),
+                captured.get(0).value());
+        // written in a transaction: a read_committed reader and the transaction's commit marker
+        assertEquals(1, recordsOf(captures, paymentId, "PaymentCaptured", "read_uncommitted").size());
+        assertTrue(transactionsCommitted() >= 1, "kafka_events_transactions_total{outcome=committed}");
+    }
+
+    private static double transactionsCommitted() {
+        Matcher m = Pattern.compile("(?m)^kafka_events_transactions_total\\{[^}]*outcome=\"committed\"[^}]*\\}"
+                + " ([0-9.eE+-]+)$").matcher(SampleClient.scrape());
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
+
     /** The records of an order of one CloudEvents type, reading the orders topic to its current end. */
     private static List<ConsumerRecord<String, String>> recordsOf(String id, String type) {
+        return recordsOf("test.sales.public.orders", id, type, "read_uncommitted");
+    }
+
+    /** The records with this key and CloudEvents type, reading the topic to its current end. */
+    private static List<ConsumerRecord<String, String>> recordsOf(String topic, String id, String type,
+            String isolation) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor("test.sales.public.orders").stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             consumer.assign(partitions);
@@ -114,7 +150,7 @@ class OrdersFlowTest {
             List<ConsumerRecord<String, String>> found = new java.util.ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertTrue(System.nanoTime() < deadline, "could not read the orders topic to its end");
+                assertTrue(System.nanoTime() < deadline, "could not read " + topic + " to its end");
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     if (id.equals(record.key()) && type.equals(header(record, "ce_type"))) {
                         found.add(record);

@@ -56,6 +56,14 @@ public interface HandlerConfig extends RetryOverrides {
     Optional<String> inboxKeyHeader();
 
     /**
+     * A field of the event whose value identifies it for this handler's inbox, instead of its CloudEvents {@code id}:
+     * its JSON name, or a dotted path into nested objects ({@code payment.reference}). For producers that cannot keep
+     * ids stable but carry a business key in the event. An event whose field is missing, null or empty is claimed by
+     * its CloudEvents id; {@code inbox-key-header}, when set and present on the record, comes first.
+     */
+    Optional<String> inboxKeyField();
+
+    /**
      * Whether this handler publishes in a Kafka transaction with the consumed offset (exactly-once on Kafka):
      * overrides the annotation's {@code kafkaTransaction} attribute and {@code quarkus.kafka-events.transactions.enabled}.
      * Only for blocking ({@code void}) handlers of one event, with {@code key-concurrency} 1; start-up fails naming the

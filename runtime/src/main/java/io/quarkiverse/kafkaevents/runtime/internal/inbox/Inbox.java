@@ -1,6 +1,8 @@
 package io.quarkiverse.kafkaevents.runtime.internal.inbox;
 
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.annotation.PreDestroy;
@@ -15,6 +17,8 @@ import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.runtime.internal.HandlerConfig;
@@ -37,13 +41,16 @@ public class Inbox {
 
     private final KafkaEventsConfig config;
     private final TransactionManager transactions;
-    private final LongAdder duplicates = new LongAdder();
+    private final ObjectMapper mapper;
+    /** Events skipped per handler, created on a handler's first duplicate. */
+    private final Map<String, LongAdder> duplicates = new ConcurrentHashMap<>();
     private volatile InboxStore store;
     private volatile InboxCleaner cleaner;
 
-    Inbox(KafkaEventsConfig config, TransactionManager transactions) {
+    Inbox(KafkaEventsConfig config, TransactionManager transactions, ObjectMapper mapper) {
         this.config = config;
         this.transactions = transactions;
+        this.mapper = mapper;
     }
 
     /**
@@ -58,7 +65,7 @@ public class Inbox {
         return invoker.inbox() || config.inbox().enabled();
     }
 
-    boolean enabled(EventInvoker invoker) {
+    public boolean enabled(EventInvoker invoker) {
         return enabled(config, invoker);
     }
 
@@ -66,6 +73,19 @@ public class Inbox {
     String keyHeader(EventInvoker invoker) {
         HandlerConfig handler = config.handlers().get(invoker.handler());
         return handler == null ? null : handler.inboxKeyHeader().orElse(null);
+    }
+
+    /** The event field naming the event for the handler's inbox ({@code handlers."<handler>".inbox-key-field}), or null. */
+    String keyField(EventInvoker invoker) {
+        HandlerConfig handler = config.handlers().get(invoker.handler());
+        return handler == null ? null : handler.inboxKeyField().orElse(null);
+    }
+
+    /** What the handler's events are claimed by. */
+    InboxKey key(EventInvoker invoker) {
+        String header = keyHeader(invoker);
+        String field = keyField(invoker);
+        return header == null && field == null ? InboxKey.ID : InboxKey.of(header, field);
     }
 
     KafkaEventsInboxConfig settings() {
@@ -84,7 +104,13 @@ public class Inbox {
 
     /** Events skipped because their handler had handled them already, since start-up. */
     public long duplicates() {
-        return duplicates.sum();
+        return duplicates.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** {@link #duplicates()} of one handler ({@code Class#method}). */
+    public long duplicates(String handler) {
+        LongAdder skipped = duplicates.get(handler);
+        return skipped == null ? 0 : skipped.sum();
     }
 
     /**
@@ -92,13 +118,13 @@ public class Inbox {
      * has one): returns what the handler returned, {@code null} for a skipped duplicate; throws what the handler threw
      * (its transaction rolled back), or an {@link IllegalStateException} when the claim or the commit failed.
      */
-    Object handle(EventInvoker invoker, String keyHeader, Object event, EventContext context) {
+    Object handle(EventInvoker invoker, InboxKey key, Object event, EventContext context) {
         InboxStore current = store;
         if (current == null) {
             throw new IllegalStateException("The inbox of " + invoker.handler() + " is not ready: start-up did not"
                     + " check its table");
         }
-        String id = eventId(context, keyHeader);
+        String id = key.of(event, context, mapper);
         boolean own = begin(invoker, id);
         boolean handled = false;
         try {
@@ -110,7 +136,7 @@ public class Inbox {
                         + " in the inbox table " + current.table() + ": " + e.getMessage(), e);
             }
             if (!claimed) {
-                duplicates.increment();
+                duplicates.computeIfAbsent(invoker.handler(), h -> new LongAdder()).increment();
                 LOG.debugf("Skipped event %s for %s: consumer group %s handled it already (inbox %s)", id,
                         invoker.handler(), context.group(), current.table());
                 handled = true;
@@ -124,25 +150,6 @@ public class Inbox {
                 end(handled, invoker, id);
             }
         }
-    }
-
-    /**
-     * The id the event is claimed by: the value of the key header when the handler names one and the record has it;
-     * else its CloudEvents id; for a plain JSON record (no id), where it was first written (a record moved to a retry
-     * topic keeps its original topic, partition and offset).
-     */
-    static String eventId(EventContext context, String keyHeader) {
-        if (keyHeader != null) {
-            String key = context.headers().get(keyHeader);
-            if (key != null && !key.isEmpty()) {
-                return key;
-            }
-        }
-        String id = context.id();
-        if (id != null && !id.isEmpty()) {
-            return id;
-        }
-        return "kafka:" + context.topic() + "/" + context.partition() + "/" + context.offset();
     }
 
     private boolean begin(EventInvoker invoker, String id) {

@@ -41,11 +41,14 @@ public class InboxCheck implements StartupCheck {
         boolean used = false;
         for (EventInvoker invoker : invokers) {
             if (!inbox.enabled(invoker)) {
-                if (inbox.keyHeader(invoker) != null) {
-                    problems.add("quarkus.kafka-events.handlers.\"" + invoker.handler() + "\".inbox-key-header is set,"
-                            + " but the inbox is off for " + invoker.handler() + ": turn it on (@EventHandler(inbox ="
-                            + " true) or quarkus.kafka-events.handlers.\"" + invoker.handler() + "\".inbox=true) or"
-                            + " remove the setting");
+                for (String setting : new String[] { inbox.keyHeader(invoker) != null ? "inbox-key-header" : null,
+                        inbox.keyField(invoker) != null ? "inbox-key-field" : null }) {
+                    if (setting != null) {
+                        problems.add("quarkus.kafka-events.handlers.\"" + invoker.handler() + "\"." + setting
+                                + " is set, but the inbox is off for " + invoker.handler() + ": turn it on"
+                                + " (@EventHandler(inbox = true) or quarkus.kafka-events.handlers.\""
+                                + invoker.handler() + "\".inbox=true) or remove the setting");
+                    }
                 }
                 continue;
             }

@@ -35,18 +35,18 @@ public class InboxInvoker implements EventInvoker {
 
     /** {@link #UNKNOWN} until the first call; a race only computes it twice, with the same result. */
     private volatile int state = UNKNOWN;
-    /** The handler's inbox key header, or {@code null}; set before {@link #state}. */
-    private volatile String keyHeader;
+    /** What the handler's events are claimed by; set before {@link #state}. */
+    private volatile InboxKey key;
 
     @Override
     public Object invoke(Object event, EventContext context) {
         int current = state;
         if (current == UNKNOWN) {
-            keyHeader = inbox.keyHeader(delegate);
+            key = inbox.key(delegate);
             current = inbox.enabled(delegate) ? ON : OFF;
             state = current;
         }
-        return current == ON ? inbox.handle(delegate, keyHeader, event, context) : delegate.invoke(event, context);
+        return current == ON ? inbox.handle(delegate, key, event, context) : delegate.invoke(event, context);
     }
 
     @Override

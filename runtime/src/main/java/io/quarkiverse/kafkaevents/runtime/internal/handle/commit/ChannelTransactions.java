@@ -172,6 +172,10 @@ public final class ChannelTransactions {
     void rewind(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, Collection<TopicPartition> owned) {
         Set<TopicPartition> partitions = new HashSet<>(owned);
         commits.revokeLocally(partitions);
+        partitions.retainAll(consumer.assignment()); // those lost meanwhile start from their committed offset anyway
+        if (partitions.isEmpty()) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> committed;
         try {
             committed = consumer.committed(partitions, Duration.ofSeconds(10));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -49,6 +50,10 @@ final class ConsumerTransaction {
     private boolean resend;
     private int retainedCount;
     private int sinceCommit;
+    /** After shutdown: no producer is made any more. */
+    private boolean closed;
+    /** Aborts since the last commit (a consumer whose group moved on aborts each round until it rejoins). */
+    private int abortsInARow;
 
     ConsumerTransaction(ChannelTransactions owner, String transactionalId) {
         this.owner = owner;
@@ -128,6 +133,7 @@ final class ConsumerTransaction {
             open = false;
             commits.confirmed(offsets);
             owner.counted(ChannelTransactions.Outcome.COMMITTED);
+            abortsInARow = 0;
             clear();
             LOG.tracef("Committed transaction %s with offsets %s", transactionalId, offsets);
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
@@ -147,10 +153,23 @@ final class ConsumerTransaction {
         } catch (KafkaException | IllegalStateException e) {
             commits.failed(offsets);
             owner.counted(ChannelTransactions.Outcome.ABORTED);
-            LOG.warnf("Kafka Events aborted the Kafka transaction %s of channel %s (%s); its %d record(s) are sent again"
-                    + " with the same offsets in the next one", transactionalId, owner.channel(), e.toString(),
-                    retainedCount);
+            abortsInARow++;
+            if (Integer.bitCount(abortsInARow) == 1) {
+                // 1, 2, 4, 8, ... in a row: a group that moved on makes every round abort until the consumer rejoins
+                LOG.warnf("Kafka Events aborted the Kafka transaction %s of channel %s (%s; %d in a row); its %d"
+                        + " record(s) are sent again with the same offsets in the next one", transactionalId,
+                        owner.channel(), e.toString(), abortsInARow, retainedCount);
+            }
             abort();
+            if (e instanceof CommitFailedException) {
+                // the group coordinator does not know this member's generation: rejoin now rather than at the next
+                // heartbeat; partitions it lost are dropped with what they wrote (onPartitionsLost)
+                try {
+                    consumer.enforceRebalance();
+                } catch (RuntimeException ignored) {
+                    // not a member at the moment: the next poll rejoins anyway
+                }
+            }
         }
     }
 
@@ -171,6 +190,11 @@ final class ConsumerTransaction {
     }
 
     synchronized void close(Duration timeout) {
+        closed = true;
+        closeQuietly(timeout);
+    }
+
+    private void closeQuietly(Duration timeout) {
         if (producer != null) {
             try {
                 producer.close(timeout);
@@ -183,6 +207,10 @@ final class ConsumerTransaction {
 
     private void begin() {
         if (producer == null) {
+            if (closed) {
+                throw new IllegalStateException("the application is stopping: transaction " + transactionalId
+                        + " closed");
+            }
             producer = owner.newProducer(transactionalId);
             resend = retainedCount > 0;
         }
@@ -232,7 +260,7 @@ final class ConsumerTransaction {
 
     private void closeProducer() {
         open = false;
-        close(Duration.ZERO);
+        closeQuietly(Duration.ZERO);
     }
 
     private void clear() {
