@@ -215,8 +215,8 @@ public class InboxTest {
         publisher.publish(new RefundIssued("refund-2", new RefundIssued.Reference("R-43"))).await()
                 .atMost(Duration.ofSeconds(10));
 
-        await(() -> refunds.calls.containsKey("R-43") && scrapedDuplicatesOrZero(Refunds.class.getName() + "#on")
-                >= before + 1, "the second copy of R-42 is skipped");
+        await(() -> refunds.calls.containsKey("R-43") && scrapedDuplicatesOrZero(Refunds.class.getName() + "#on") >= before + 1,
+                "the second copy of R-42 is skipped");
         assertEquals(1, refunds.calls.get("R-42").size(), "R-42 handled once: " + refunds.calls);
         assertEquals(List.of("R-42", "R-43"), rows("SELECT event_id FROM " + INBOX + " WHERE event_id LIKE 'R-4%'"
                 + " ORDER BY event_id"));

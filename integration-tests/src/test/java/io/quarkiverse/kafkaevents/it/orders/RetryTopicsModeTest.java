@@ -14,7 +14,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -73,6 +78,57 @@ class RetryTopicsModeTest {
 
         awaitMetric("kafka_events_retries_total", retriesBefore + 1, "type=\"OrderPlaced\"",
                 "group=\"test.orders-service\"");
+    }
+
+    /**
+     * A handler in a Kafka transaction in retry-topics mode: a payment without an amount fails every attempt; its retry
+     * records and its dead letter are written in the transactions of the payments channel and of its retry channel,
+     * with their offsets, and nothing is captured.
+     */
+    @Test
+    void aFailingPaymentMovesThroughRetryTopicsInKafkaTransactions() {
+        String paymentId = given().when().post("/orders/o-retry/payments?amountCents=0")
+                .then().statusCode(202).extract().path("paymentId");
+        String payments = "test.sales.public.payments";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<ConsumerRecord<String, String>> dead = committed(payments + ".dead-letter", paymentId);
+        while (dead.isEmpty() && System.nanoTime() < deadline) {
+            SampleClient.sleep(300);
+            dead = committed(payments + ".dead-letter", paymentId);
+        }
+        assertEquals(1, dead.size(), "dead letters of payment " + paymentId);
+        assertTrue(header(dead.get(0), "kafka-events-dlt-reason").contains("has no amount"),
+                header(dead.get(0), "kafka-events-dlt-reason"));
+        assertEquals(1, committed(payments + ".retry-1", paymentId).size(), "retry-1 records");
+        assertEquals(1, committed(payments + ".retry-2", paymentId).size(), "retry-2 records");
+        assertEquals(List.of(), committed("test.sales.public.payment-captures", paymentId), "captures");
+    }
+
+    /** The records with this key a read_committed reader finds on the topic, read to its end. */
+    private static List<ConsumerRecord<String, String>> committed(String topic, String key) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<String, String>> found = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertTrue(System.nanoTime() < deadline, "could not read " + topic + " to its end");
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        found.add(record);
+                    }
+                }
+            }
+            return found;
+        }
     }
 
     @Test
