@@ -109,8 +109,9 @@ public class KafkaTransactionTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Ordered.class, Confirmed.class, Audited.class, Seen.class, Confirmer.class,
-                    Downstream.class, Registry.class, RawRecords.class))
+            .withApplicationRoot(
+                    jar -> jar.addClasses(Ordered.class, Confirmed.class, Audited.class, Seen.class, Confirmer.class,
+                            Downstream.class, Registry.class, RawRecords.class))
             .overrideConfigKey("quarkus.application.name", APP)
             .overrideConfigKey("quarkus.kafka-events.events.\"Ordered\".partitions", "2")
             .overrideConfigKey("quarkus.kafka-events.events.\"Confirmed\".partitions", "2")
@@ -132,8 +133,9 @@ public class KafkaTransactionTest {
     void eachOrderConfirmedOnceAndFailedCallsLeaveNothing() throws Exception {
         List<Ordered> orders = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            orders.add(new Ordered("o-" + i, i % 20 == 3 ? "fails-once" : i % 30 == 7 ? "always-fails"
-                    : i == 50 ? "audits" : "ok"));
+            orders.add(new Ordered("o-" + i, i % 20 == 3 ? "fails-once"
+                    : i % 30 == 7 ? "always-fails"
+                            : i == 50 ? "audits" : "ok"));
         }
         publisher.publishAll(orders).await().atMost(Duration.ofSeconds(30));
         List<String> succeeding = orders.stream().filter(o -> o.behaviour().equals("ok")

@@ -130,6 +130,70 @@ class ExactlyOnceIT {
         }
     }
 
+    /**
+     * The inbox under an offset reset: an instance handles a run of {@code OrderPlaced} events through the sample's
+     * inbox handler and stops; the group's offsets are moved back to where the run began (as an operator replaying a
+     * topic would); a second instance receives every event again and handles none of them: the inbox skips each one
+     * and counts it.
+     */
+    @Test
+    void anOffsetResetWithTheInboxHandlesNothingTwice() throws Exception {
+        String run = FaultSupport.run("inbox-reset");
+        String group = "fault-" + run;
+        Map<String, String> settings = Map.of("quarkus.kafka-events.instance-id", "inbox-" + run);
+        try (Admin admin = FaultSupport.admin()) {
+            FaultSupport.healCluster(admin);
+            startAtEnd(admin, group);
+            Map<TopicPartition, OffsetAndMetadata> runStart = new HashMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, offset) -> {
+                        if (tp.topic().equals(FaultSupport.TOPIC)) {
+                            runStart.put(tp, offset);
+                        }
+                    });
+            ChildApp first = ChildApp.launch(run + "-1", group, settings).awaitReady(Duration.ofSeconds(90));
+            Publishing publishing = Publishing.start(publisher, run, 10, 40, 200);
+            publishing.await(Duration.ofSeconds(60));
+            ConsumerFailoverIT.awaitHandled(run, publishing.acknowledged, List.of(first), Duration.ofSeconds(60));
+            first.terminate(Duration.ofSeconds(30));
+
+            admin.alterConsumerGroupOffsets(group, runStart).all().get(30, TimeUnit.SECONDS);
+            ChildApp second = ChildApp.launch(run + "-2", group, settings).awaitReady(Duration.ofSeconds(90));
+            int events = publishing.acknowledged.size();
+            FaultSupport.awaitTrue("the second instance skips the run's " + events + " events",
+                    Duration.ofSeconds(60), () -> inboxDuplicates(second) >= events);
+            FaultSupport.sleep(1_000); // a handler call of the second instance would be in its ledger by now
+            int handledAgain = second.ledger().doneIds(run).size();
+            FaultSupport.report("inbox-offset-reset", "published=" + events + " handledByFirst="
+                    + first.ledger().doneIds(run).size() + " skippedBySecond=" + inboxDuplicates(second)
+                    + " handledAgain=" + handledAgain);
+            assertEquals(events, first.ledger().doneIds(run).size(), "handled by the first instance");
+            assertEquals(0, handledAgain, "handled again after the offset reset");
+            assertEquals(events, inboxDuplicates(second), "kafka_events_inbox_duplicates_total of the second");
+        }
+    }
+
+    /** {@code kafka_events_inbox_duplicates_total}, summed over handlers, on the instance's {@code /q/metrics}. */
+    private static long inboxDuplicates(ChildApp app) {
+        try {
+            String body = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(app.uri("/q/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            double total = 0;
+            for (String line : body.split("\n")) {
+                if (line.startsWith("kafka_events_inbox_duplicates_total")) {
+                    total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return (long) total;
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** Publishes the run's requests at a steady rate, in the background. */
     private Thread publish(String run, int count, int perSecond) {
         Thread thread = new Thread(() -> {
