@@ -283,25 +283,6 @@ public class HandlerDispatcher {
         }
     }
 
-    /** Called by the rebalance listener, on the consumer's polling thread: the channels' transactions follow them. */
-    void assigned(Consumer<?, ?> consumer, String group, Collection<TopicPartition> partitions) {
-        for (HandlerChannel handlers : topology.channels()) {
-            ChannelTransactions transactions = handlers.commits.transactions();
-            if (transactions == null || !handlers.consumerGroup.equals(group)) {
-                continue;
-            }
-            List<TopicPartition> mine = new ArrayList<>();
-            for (TopicPartition partition : partitions) {
-                if (handlers.reads(partition.topic())) {
-                    mine.add(partition);
-                }
-            }
-            if (!mine.isEmpty()) {
-                transactions.assigned(consumer, mine);
-            }
-        }
-    }
-
     /**
      * Called by the rebalance listener, on the consumer's polling thread: records of these partitions still queued or
      * waiting to retry are dropped, handler calls running on them get up to the revocation timeout to finish, and what

@@ -33,7 +33,7 @@ public class RebalanceListener implements KafkaConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         assignments.added(consumer, consumer.groupMetadata().groupId(), partitions);
-        dispatcher.assigned(consumer, consumer.groupMetadata().groupId(), partitions);
+        dispatcher.topology().assigned(consumer, consumer.groupMetadata().groupId(), partitions);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.quarkiverse.kafkaevents.runtime.internal.handle.route;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -325,5 +327,24 @@ public final class HandlerTopology {
             }
         }
         return null;
+    }
+
+    /** Called by the rebalance listener, on the consumer's polling thread: the channels' transactions follow them. */
+    public void assigned(Consumer<?, ?> consumer, String group, Collection<TopicPartition> partitions) {
+        for (HandlerChannel handlers : channels()) {
+            ChannelTransactions transactions = handlers.commits.transactions();
+            if (transactions == null || !handlers.consumerGroup.equals(group)) {
+                continue;
+            }
+            List<TopicPartition> mine = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                if (handlers.reads(partition.topic())) {
+                    mine.add(partition);
+                }
+            }
+            if (!mine.isEmpty()) {
+                transactions.assigned(consumer, mine);
+            }
+        }
     }
 }
