@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import io.quarkiverse.kafkaevents.deployment.events.DefinitionProblemBuildItem;
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.runtime.internal.contracts.EventValidation;
 import io.quarkiverse.kafkaevents.runtime.internal.contracts.SchemaResources;
@@ -43,8 +42,7 @@ public class EventSchemaProcessor {
      * loaded without initialization through the build's class loader, which sees the application's classes.
      */
     @BuildStep
-    void schemas(List<EventTypeBuildItem> eventTypes, BuildProducer<EventSchemaBuildItem> schemas,
-            BuildProducer<DefinitionProblemBuildItem> problems) {
+    void schemas(List<EventTypeBuildItem> eventTypes, BuildProducer<EventSchemaBuildItem> schemas) {
         if (eventTypes.isEmpty()) {
             return;
         }
@@ -60,8 +58,11 @@ public class EventSchemaProcessor {
                 schemas.produce(new EventSchemaBuildItem(eventType.className(), eventType.type(),
                         eventType.version(), schema));
             } catch (ClassNotFoundException | LinkageError | IOException | RuntimeException e) {
-                problems.produce(new DefinitionProblemBuildItem("no JSON Schema could be generated for event type "
-                        + eventType.type() + " (" + eventType.className() + "): " + e));
+                // not a build failure: the type has no contract, and validating it fails start-up with a way out
+                LOG.warnf("Kafka Events: no JSON Schema could be generated for event type %s (%s), so it has no"
+                        + " contract in the build output and cannot be validated before publish (set"
+                        + " quarkus.kafka-events.events.\"%s\".validation=none): %s", eventType.type(),
+                        eventType.className(), eventType.type(), e);
             }
         }
     }
