@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -27,6 +28,7 @@ import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -78,41 +80,55 @@ public class AsyncApiProcessor {
         boolean deadLetters = config.getOptionalValue(PREFIX + "failure.dead-letter.enabled", Boolean.class).orElse(true);
         String deadLetterSuffix = config.getOptionalValue(PREFIX + "failure.dead-letter.suffix", String.class)
                 .orElse(".dead-letter");
-        int retries = fixed.failure().mode() == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS
-                ? config.getOptionalValue(PREFIX + "failure.retry.max-attempts", Integer.class).orElse(3) - 1
-                : 0;
+        boolean retryMode = fixed.failure().mode() == KafkaEventsFixedConfig.FailureMode.RETRY_TOPICS;
+        int attempts = config.getOptionalValue(PREFIX + "failure.retry.max-attempts", Integer.class).orElse(3);
 
-        Map<String, JsonSchema> schemaByClass = new HashMap<>();
+        Map<String, JsonNode> schemaByClass = new HashMap<>();
         ObjectMapper mapper = new ObjectMapper();
         for (EventSchemaBuildItem schema : schemas) {
-            schemaByClass.put(schema.className(), new JsonSchema(mapper.readTree(schema.schema())));
+            schemaByClass.put(schema.className(), mapper.readTree(schema.schema()));
         }
         Map<String, SortedSet<String>> groupsByClass = new HashMap<>();
+        // the attempts of a handler: its own setting, else its type's, else the application's
+        Map<String, Integer> attemptsByClass = new HashMap<>();
         for (HandlerBuildItem handler : handlers) {
-            String className = handler.eventType().className();
-            groupsByClass.computeIfAbsent(className, c -> new TreeSet<>())
+            EventTypeBuildItem eventType = handler.eventType();
+            groupsByClass.computeIfAbsent(eventType.className(), c -> new TreeSet<>())
                     .add(handler.group().isEmpty() ? defaultGroup : handler.group());
+            int handlerAttempts = config.getOptionalValue(PREFIX + "handlers.\"" + handler.label() + "\".max-attempts",
+                    Integer.class).orElse(
+                            typeSetting(config, eventType.type(), "max-attempts").map(Integer::valueOf)
+                                    .orElse(attempts));
+            attemptsByClass.merge(eventType.className(), handlerAttempts, Math::max);
+        }
+        // retry topics belong to a topic: as many as the handler of its types with the most attempts needs
+        Map<String, String> topicByClass = new HashMap<>();
+        Map<String, Integer> attemptsByTopic = new HashMap<>();
+        for (EventTypeBuildItem eventType : eventTypes) {
+            String topic = typeSetting(config, eventType.type(), "topic").orElse(TopicNames.name(environment,
+                    eventType.domain().isEmpty() ? domain : eventType.domain(), eventType.internal(),
+                    eventType.topicBase(), eventType.version()));
+            topicByClass.put(eventType.className(), topic);
+            attemptsByTopic.merge(topic, attemptsByClass.getOrDefault(eventType.className(), 1), Math::max);
         }
         IndexView index = archives.getRootArchive().getIndex();
         SortedMap<String, AsyncApiDocument.Type> types = new TreeMap<>();
         for (EventTypeBuildItem eventType : eventTypes) {
-            JsonSchema schema = schemaByClass.get(eventType.className());
+            JsonNode schema = schemaByClass.get(eventType.className());
             if (schema == null) {
                 continue; // reported by EventSchemaProcessor
             }
             String type = eventType.type();
-            String topic = typeSetting(config, type, "topic").orElse(TopicNames.name(environment,
-                    eventType.domain().isEmpty() ? domain : eventType.domain(), eventType.internal(),
-                    eventType.topicBase(), eventType.version()));
+            String topic = topicByClass.get(eventType.className());
             String format = typeSetting(config, type, "format")
                     .orElse(config.getOptionalValue(PREFIX + "format", String.class).orElse("binary"))
                     .toLowerCase(Locale.ROOT);
             SortedSet<String> groups = groupsByClass.getOrDefault(eventType.className(), new TreeSet<>());
             List<String> retryTopics = new ArrayList<>();
-            for (int i = 1; !groups.isEmpty() && i <= retries; i++) {
+            for (int i = 1; retryMode && !groups.isEmpty() && i < attemptsByTopic.get(topic); i++) {
                 retryTopics.add(RetryTopicNames.of(topic, i));
             }
-            types.put(type, new AsyncApiDocument.Type(type, topic, format, key(eventType), schema.node(),
+            types.put(type, new AsyncApiDocument.Type(type, topic, format, key(eventType), schema,
                     published(index, eventType.className()), groups,
                     deadLetters && !groups.isEmpty() ? topic + deadLetterSuffix : null, retryTopics));
         }
@@ -129,17 +145,14 @@ public class AsyncApiProcessor {
         }
     }
 
-    private record JsonSchema(com.fasterxml.jackson.databind.JsonNode node) {
-    }
-
-    private static java.util.Optional<String> typeSetting(Config config, String type, String setting) {
+    private static Optional<String> typeSetting(Config config, String type, String setting) {
         return config.getOptionalValue(PREFIX + "events.\"" + type + "\"." + setting, String.class);
     }
 
     private static List<String> key(EventTypeBuildItem eventType) {
         List<String> key = new ArrayList<>();
         switch (eventType.keyStyle()) {
-            case MEMBERS -> eventType.keyMembers().forEach(member -> key.add(member.label()));
+            case MEMBERS -> eventType.keyMembers().forEach(member -> key.add(member.memberName()));
             case INTERFACE -> key.add("DistributedEvent.partitionKey()");
             default -> {
             }
