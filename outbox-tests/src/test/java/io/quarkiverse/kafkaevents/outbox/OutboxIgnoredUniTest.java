@@ -15,6 +15,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.validation.constraints.Min;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -57,6 +58,11 @@ public class OutboxIgnoredUniTest {
     public record LabelPrinted(@PartitionKey String id, Object label) {
     }
 
+    /** Its schema wants a positive amount (validation before publish: {@code fail} in the test profile). */
+    @EventTopic(value = "vouchers", domain = "ignored")
+    public record VoucherIssued(@PartitionKey String id, @Min(1) int amount) {
+    }
+
     @ApplicationScoped
     public static class Parcels {
         @Inject
@@ -78,6 +84,17 @@ public class OutboxIgnoredUniTest {
         void sendWithBrokenLabel(String id) {
             publisher.publish(new ParcelSent(id));
             publisher.publish(new LabelPrinted(id, new Object()));
+        }
+
+        /** Publishes a parcel, then an event its schema refuses, ignoring both outcomes. */
+        @Transactional
+        void sendWithInvalidVoucher(String id) {
+            publisher.publish(new ParcelSent(id));
+            publisher.publish(new VoucherIssued(id, 0));
+        }
+
+        void sendInvalidVoucherOutsideTransaction(String id) {
+            publisher.publish(new VoucherIssued(id, -1)).await().atMost(Duration.ofSeconds(30));
         }
 
         /** No transaction here: each publish waits for its outcome. */
@@ -113,8 +130,10 @@ public class OutboxIgnoredUniTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = TestDatabase.withDatabase(new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(ParcelSent.class, NoticeSent.class, LabelPrinted.class, Parcels.class,
-                    RawRecords.class, TestDatabase.class))
+            .withApplicationRoot(
+                    jar -> jar.addClasses(ParcelSent.class, NoticeSent.class, LabelPrinted.class, VoucherIssued.class,
+                            Parcels.class,
+                            RawRecords.class, TestDatabase.class))
             .overrideConfigKey("quarkus.application.name", "ignored-test")
             .overrideConfigKey("quarkus.kafka-events.outbox.table", TABLE)
             .overrideConfigKey("quarkus.kafka-events.outbox.relay-interval", "500ms")
@@ -167,6 +186,23 @@ public class OutboxIgnoredUniTest {
         assertEquals(new java.util.TreeSet<>(sent), new java.util.TreeSet<>(keys(NOTICES, "o-")));
         assertEquals(sent.size(), keys(NOTICES, "o-").size(), "after-commit delivery outside a transaction");
         assertTrue(RawRecords.readAll(bootstrap, "test.ignored.public.labels").isEmpty());
+    }
+
+    @Test
+    void eventItsSchemaRefusesFailsBeforeItsRowIsWrittenAndRollsTheTransactionBack() throws Exception {
+        // the transaction is rolled back: neither the voucher's row nor the parcel's published before it exists, so
+        // nothing can ever be sent
+        parcels.sendWithInvalidVoucher("v-invalid");
+        assertTrue(TestDatabase.column("SELECT id FROM " + TABLE + " WHERE convert_from(payload, 'UTF8') LIKE"
+                + " '%v-invalid%'").isEmpty());
+
+        PublishException refused = assertThrows(PublishException.class,
+                () -> parcels.sendInvalidVoucherOutsideTransaction("v-alone"));
+        assertTrue(refused.getMessage().contains("Event of type VoucherIssued") && refused.getMessage()
+                .contains("/amount: must have a minimum value of 1 (rule 'minimum')"), refused.getMessage());
+        assertTrue(TestDatabase.column("SELECT id FROM " + TABLE + " WHERE topic = 'test.ignored.public.vouchers'")
+                .isEmpty());
+        assertTrue(keys(PARCELS, "v-").isEmpty());
     }
 
     /** The keys on the topic that start with the prefix (each test uses its own), in topic order. */

@@ -21,6 +21,12 @@ public interface EventTypeConfig extends RetryOverrides {
     Optional<KafkaEventsConfig.Delivery> delivery();
 
     /**
+     * Whether events of this type are checked against the type's JSON Schema before they are published:
+     * {@code fail}, {@code warn} or {@code none}; overrides {@code quarkus.kafka-events.validation}.
+     */
+    Optional<KafkaEventsConfig.Validation> validation();
+
+    /**
      * Whether this service creates (or validates) the type's topic at start-up.
      * <p>
      * By default it does for the types it handles and the types its own code declares or refers to (which it may

@@ -70,6 +70,33 @@ public interface KafkaEventsConfig {
     }
 
     /**
+     * Whether each event is checked against its type's JSON Schema (generated from its class at build time, see
+     * {@code target/kafka-events/schemas/}) before it is published:
+     * <ul>
+     * <li>{@code fail}: an event that does not match fails its publish at the call, before it is sent, held for the
+     * commit or written to the outbox (so a transactional publish fails the caller's transaction), with a
+     * {@code PublishException} naming the event type, the JSON path and the rule it breaks;</li>
+     * <li>{@code warn}: the event is published, and a warning with the same detail is logged, at most once a minute per
+     * event type;</li>
+     * <li>{@code none}: no check, and no schema is loaded.</li>
+     * </ul>
+     * Event types can set their own ({@code quarkus.kafka-events.events."<type>".validation}).
+     * <p>
+     * Defaults to {@code fail} in the dev and test profiles and {@code none} in the others.
+     */
+    @WithDefault("none")
+    Validation validation();
+
+    enum Validation {
+        /** No check. */
+        NONE,
+        /** Log a warning (at most once a minute per event type) and publish. */
+        WARN,
+        /** Fail the publish. */
+        FAIL
+    }
+
+    /**
      * The transactional outbox ({@code delivery=outbox}).
      */
     @ConfigDocSection

@@ -20,6 +20,8 @@ import io.quarkiverse.kafkaevents.EventFormat;
 import io.quarkiverse.kafkaevents.runtime.internal.EnvironmentConfigBuilder;
 import io.quarkiverse.kafkaevents.runtime.internal.EventTypeConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.contracts.EventValidation;
+import io.quarkiverse.kafkaevents.runtime.internal.contracts.SchemaCheck;
 import io.quarkiverse.kafkaevents.runtime.internal.topics.TopicNames;
 import io.quarkus.arc.All;
 import io.smallrye.config.SmallRyeConfig;
@@ -42,9 +44,12 @@ public class EventRouting {
         private final EventTypeConfig config;
         private final KafkaEventsConfig.Delivery delivery;
         private final EventEncoding encoding;
+        /** {@code null}: not validated. */
+        private final SchemaCheck check;
 
         Route(EventTypeInfo info, String topic, EventFormat format, PartitionKeyExtractor extractor,
-                EventTypeConfig config, KafkaEventsConfig.Delivery delivery, String source) {
+                EventTypeConfig config, KafkaEventsConfig.Delivery delivery, String source, SchemaCheck check) {
+            this.check = check;
             this.delivery = delivery;
             this.encoding = new EventEncoding(format, topic, info.getType(), source);
             this.info = info;
@@ -82,6 +87,14 @@ public class EventRouting {
         }
 
         /**
+         * The event's JSON, once validated against its type's schema ({@code quarkus.kafka-events.validation});
+         * throws {@link SchemaCheck.InvalidEventException} when it does not match and the type fails on mismatch.
+         */
+        public byte[] checked(byte[] json) {
+            return check == null ? json : check.check(json);
+        }
+
+        /**
          * The record key of the event, or {@code null} for none.
          */
         public String key(Object event) {
@@ -102,7 +115,7 @@ public class EventRouting {
     private final String source;
 
     EventRouting(EventTypes types, @All List<PartitionKeyExtractor> extractors, KafkaEventsConfig config,
-            Instance<DeferredSends> deferredSends, Instance<Outbox> outbox) {
+            Instance<DeferredSends> deferredSends, Instance<Outbox> outbox, EventValidation validation) {
         SmallRyeConfig smallRyeConfig = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
         String application = smallRyeConfig.getOptionalValue("quarkus.application.name", String.class)
                 .orElse("application");
@@ -162,7 +175,8 @@ public class EventRouting {
                         + " extensions");
                 continue;
             }
-            Route route = new Route(info, topic, format, extractor, typeConfig, delivery, source);
+            Route route = new Route(info, topic, format, extractor, typeConfig, delivery, source,
+                    validation.check(info));
             routeMap.put(info.getClassName(), route);
             all.add(route);
         }

@@ -224,7 +224,8 @@ public class KafkaEventPublisher implements EventPublisher {
         String id = stamps.id();
         try {
             String key = metadata.key() != null ? metadata.key() : route.key(event);
-            record = route.encoding().record(key, mapper.writeValueAsBytes(event), metadata, id, stamps.time());
+            record = route.encoding().record(key, route.checked(mapper.writeValueAsBytes(event)), metadata, id,
+                    stamps.time());
         } catch (JsonProcessingException e) {
             failed(route, done, new PublishException("Could not serialize " + className + " to JSON for topic " + topic
                     + ": " + e.getOriginalMessage(), className, topic, e));
