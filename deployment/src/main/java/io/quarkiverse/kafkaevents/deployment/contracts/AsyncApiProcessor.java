@@ -43,8 +43,10 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.ApplicationArchivesBuildItem;
 import io.quarkus.deployment.builditem.ApplicationInfoBuildItem;
 import io.quarkus.deployment.builditem.GeneratedResourceBuildItem;
+import io.quarkus.deployment.builditem.LaunchModeBuildItem;
 import io.quarkus.deployment.pkg.builditem.OutputTargetBuildItem;
 import io.quarkus.gizmo.Gizmo;
+import io.quarkus.runtime.LaunchMode;
 import io.smallrye.config.SmallRyeConfig;
 
 /**
@@ -64,7 +66,8 @@ public class AsyncApiProcessor {
     @BuildStep
     void asyncApi(List<EventSchemaBuildItem> schemas, List<EventTypeBuildItem> eventTypes,
             List<HandlerBuildItem> handlers, ApplicationInfoBuildItem application, ApplicationArchivesBuildItem archives,
-            KafkaEventsFixedConfig fixed, OutputTargetBuildItem output, BuildProducer<GeneratedResourceBuildItem> resources)
+            KafkaEventsFixedConfig fixed, OutputTargetBuildItem output, LaunchModeBuildItem launchMode,
+            BuildProducer<GeneratedResourceBuildItem> resources)
             throws IOException {
         if (eventTypes.isEmpty()) {
             return;
@@ -136,6 +139,11 @@ public class AsyncApiProcessor {
                 AsyncApiDocument.of(name, application.getVersion(), environment, source, types));
         byte[] bytes = document.getBytes(UTF_8);
         resources.produce(new GeneratedResourceBuildItem(RESOURCE, bytes));
+        if (launchMode.getLaunchMode() != LaunchMode.NORMAL) {
+            // the build output holds the production build's document; a test or dev build (its own profile's topic
+            // names) must not overwrite it
+            return;
+        }
         Path file = output.getOutputDirectory().resolve(FILE);
         try {
             Files.createDirectories(file.getParent());

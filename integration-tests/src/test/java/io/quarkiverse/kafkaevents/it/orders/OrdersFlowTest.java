@@ -12,12 +12,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -105,17 +101,17 @@ class OrdersFlowTest {
                 .then().statusCode(202).extract().path("paymentId");
         String captures = "test.sales.public.payment-captures";
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        List<ConsumerRecord<String, String>> captured = recordsOf(captures, paymentId, "PaymentCaptured",
+        List<ConsumerRecord<String, String>> captured = SampleClient.recordsOf(captures, paymentId, "PaymentCaptured",
                 "read_committed");
         while (captured.isEmpty() && System.nanoTime() < deadline) {
             SampleClient.sleep(200);
-            captured = recordsOf(captures, paymentId, "PaymentCaptured", "read_committed");
+            captured = SampleClient.recordsOf(captures, paymentId, "PaymentCaptured", "read_committed");
         }
         assertEquals(1, captured.size(), "captures of " + paymentId);
         assertTrue(captured.get(0).value().contains("\"capturedBy\":\"test.orders-service\""),
                 captured.get(0).value());
         // written in a transaction: a read_committed reader and the transaction's commit marker
-        assertEquals(1, recordsOf(captures, paymentId, "PaymentCaptured", "read_uncommitted").size());
+        assertEquals(1, SampleClient.recordsOf(captures, paymentId, "PaymentCaptured", "read_uncommitted").size());
         assertTrue(transactionsCommitted() >= 1, "kafka_events_transactions_total{outcome=committed}");
     }
 
@@ -131,34 +127,7 @@ class OrdersFlowTest {
 
     /** The records of an order of one CloudEvents type, reading the orders topic to its current end. */
     private static List<ConsumerRecord<String, String>> recordsOf(String id, String type) {
-        return recordsOf("test.sales.public.orders", id, type, "read_uncommitted");
-    }
-
-    /** The records with this key and CloudEvents type, reading the topic to its current end. */
-    private static List<ConsumerRecord<String, String>> recordsOf(String topic, String id, String type,
-            String isolation) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<ConsumerRecord<String, String>> found = new java.util.ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertTrue(System.nanoTime() < deadline, "could not read " + topic + " to its end");
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (id.equals(record.key()) && type.equals(header(record, "ce_type"))) {
-                        found.add(record);
-                    }
-                }
-            }
-            return found;
-        }
+        return SampleClient.recordsOf("test.sales.public.orders", id, type, "read_uncommitted");
     }
 
     private static double inboxDuplicates() {

@@ -51,7 +51,10 @@ public final class ChannelTransactions {
     private final Settings settings;
     private final Map<org.apache.kafka.clients.consumer.Consumer<?, ?>, ConsumerTransaction> byConsumer = new ConcurrentHashMap<>();
     private final Map<TopicPartition, ConsumerTransaction> byPartition = new ConcurrentHashMap<>();
-    /** Partitions started again from their committed offsets: the offset they start at, and until when. */
+    /**
+     * Partitions started again from their committed offsets: the offset they start at, and until when records polled
+     * before the seek may still arrive. Cleared when the partition is revoked, lost or assigned again.
+     */
     private final Map<TopicPartition, long[]> rewound = new ConcurrentHashMap<>();
     private final Map<Outcome, LongAdder> outcomes = new HashMap<>();
     private OffsetCommits commits;
@@ -123,6 +126,9 @@ public final class ChannelTransactions {
                 c -> new ConsumerTransaction(this, transactionalId(c)));
         for (TopicPartition partition : partitions) {
             byPartition.put(partition, transaction);
+            // a new assignment reads from the committed offset: nothing polled before it is dispatched any more
+            // (SmallRye drops the queued records of revoked partitions), so no batch may be taken for a stale one
+            rewound.remove(partition);
         }
     }
 
@@ -130,6 +136,7 @@ public final class ChannelTransactions {
     void forget(Collection<TopicPartition> partitions) {
         Map<ConsumerTransaction, List<TopicPartition>> byTransaction = new HashMap<>();
         for (TopicPartition partition : partitions) {
+            rewound.remove(partition);
             ConsumerTransaction transaction = byPartition.remove(partition);
             if (transaction != null) {
                 byTransaction.computeIfAbsent(transaction, t -> new ArrayList<>()).add(partition);
@@ -214,7 +221,12 @@ public final class ChannelTransactions {
 
     Producer<String, byte[]> newProducer(String transactionalId) {
         Producer<String, byte[]> producer = settings.producers().apply(transactionalId);
-        producer.initTransactions();
+        try {
+            producer.initTransactions();
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
         return producer;
     }
 

@@ -39,6 +39,7 @@ final class ConsumerTransaction {
 
     private static final Logger LOG = Logger.getLogger(ConsumerTransaction.class);
     private static final int COMMIT_TRIES = 3;
+    private static final long MAX_PRODUCER_BACKOFF_MILLIS = 30_000;
 
     private final ChannelTransactions owner;
     private final String transactionalId;
@@ -54,6 +55,9 @@ final class ConsumerTransaction {
     private boolean closed;
     /** Aborts since the last commit (a consumer whose group moved on aborts each round until it rejoins). */
     private int abortsInARow;
+    /** Producers given up since the last commit, and when the next one may be made. */
+    private int fatalInARow;
+    private long nextProducerAt;
 
     ConsumerTransaction(ChannelTransactions owner, String transactionalId) {
         this.owner = owner;
@@ -112,6 +116,9 @@ final class ConsumerTransaction {
      * finished since the last commit, in one transaction.
      */
     synchronized void commit(Consumer<?, ?> consumer, OffsetCommits commits, Collection<TopicPartition> owned) {
+        if (producer == null && System.currentTimeMillis() < nextProducerAt) {
+            return; // a producer gave up: the next one is made after its backoff
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = commits.due(owned);
         if (offsets.isEmpty() && retainedCount == 0 && !open) {
             return;
@@ -134,18 +141,28 @@ final class ConsumerTransaction {
             commits.confirmed(offsets);
             owner.counted(ChannelTransactions.Outcome.COMMITTED);
             abortsInARow = 0;
+            fatalInARow = 0;
             clear();
             LOG.tracef("Committed transaction %s with offsets %s", transactionalId, offsets);
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
                 | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException
                 | CommitOutcomeUnknown e) {
             commits.failed(offsets);
-            LOG.errorf("Kafka Events: the Kafka transaction %s of channel %s cannot go on (%s); its records are handled"
-                    + " again from the offsets the broker committed%s", transactionalId, owner.channel(), e.toString(),
-                    e instanceof ProducerFencedException
-                            ? " (another producer took this transactional.id: a second instance with the same"
-                                    + " quarkus.kafka-events.instance-id, or this one paused too long)"
-                            : "");
+            fatalInARow++;
+            // a producer that cannot go on is made again only after a backoff (0.5 s, doubling up to 30 s): a cause
+            // that lasts (a missing ACL on the transactional id, say) must not rewind and handle the records again
+            // every commit interval
+            long backoff = Math.min(MAX_PRODUCER_BACKOFF_MILLIS, 500L << Math.min(fatalInARow - 1, 10));
+            nextProducerAt = System.currentTimeMillis() + backoff;
+            if (Integer.bitCount(fatalInARow) == 1) {
+                LOG.errorf("Kafka Events: the Kafka transaction %s of channel %s cannot go on (%s; %d in a row); its"
+                        + " records are handled again from the offsets the broker committed, with a new producer in"
+                        + " %d ms%s", transactionalId, owner.channel(), e.toString(), fatalInARow, backoff,
+                        e instanceof ProducerFencedException
+                                ? " (another producer took this transactional.id: a second instance with the same"
+                                        + " quarkus.kafka-events.instance-id, or this one paused too long)"
+                                : "");
+            }
             owner.counted(ChannelTransactions.Outcome.FENCED);
             closeProducer();
             clear();
@@ -210,6 +227,10 @@ final class ConsumerTransaction {
             if (closed) {
                 throw new IllegalStateException("the application is stopping: transaction " + transactionalId
                         + " closed");
+            }
+            if (System.currentTimeMillis() < nextProducerAt) {
+                throw new IllegalStateException("the producer of transaction " + transactionalId + " is made again"
+                        + " after its backoff");
             }
             producer = owner.newProducer(transactionalId);
             resend = retainedCount > 0;
