@@ -24,7 +24,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,6 +40,7 @@ import io.quarkiverse.kafkaevents.EventPublisher;
 import io.quarkiverse.kafkaevents.EventTopic;
 import io.quarkiverse.kafkaevents.PartitionKey;
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
+import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -118,7 +121,9 @@ public class KafkaTransactionTest {
             .overrideConfigKey("quarkus.kafka-events.events.\"Audited\".delivery", "after-commit")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "2")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.initial-backoff", "100ms")
-            .overrideConfigKey("quarkus.kafka-events.failure.retry.jitter", "0");
+            .overrideConfigKey("quarkus.kafka-events.failure.retry.jitter", "0")
+            // a known transactional.id, so the test can fence the application's producer
+            .overrideConfigKey("quarkus.kafka-events.instance-id", "tx-1");
 
     @Inject
     EventPublisher publisher;
@@ -126,11 +131,15 @@ public class KafkaTransactionTest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    HandlerDispatcher dispatcher;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
     @Test
     void eachOrderConfirmedOnceAndFailedCallsLeaveNothing() throws Exception {
+        double abortedOrFencedBefore = transactions("aborted") + transactions("fenced");
         List<Ordered> orders = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             orders.add(new Ordered("o-" + i, i % 20 == 3 ? "fails-once"
@@ -181,7 +190,47 @@ public class KafkaTransactionTest {
         }
         // transactions committed, none aborted or fenced
         assertTrue(transactions("committed") >= 1, "committed transactions");
-        assertEquals(0.0, transactions("aborted") + transactions("fenced"), "aborted or fenced transactions");
+        assertEquals(abortedOrFencedBefore, transactions("aborted") + transactions("fenced"),
+                "aborted or fenced transactions");
+    }
+
+    /**
+     * Another producer takes the application's transactional.id (as a second instance with the same
+     * {@code instance-id} would): the application's producer is fenced, its consumer starts again from the committed
+     * offsets with a new producer, and every order is still confirmed exactly once for read_committed readers.
+     */
+    @Test
+    void aFencedProducerHandsOverWithoutLossOrDuplicates() throws Exception {
+        double fencedBefore = transactions("fenced");
+        List<Ordered> first = new ArrayList<>();
+        List<Ordered> second = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            first.add(new Ordered("f-" + i, "ok"));
+            second.add(new Ordered("f-" + (30 + i), "ok"));
+        }
+        publisher.publishAll(first).await().atMost(Duration.ofSeconds(30));
+        await(() -> first.stream().allMatch(o -> Seen.CONFIRMED.containsKey(o.id())), () -> "first half confirmed");
+
+        String channel = dispatcher.topology().channel(IN, GROUP);
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("transactional.id", "kafka-events.test." + APP + ".tx-1." + channel + ".0");
+        try (KafkaProducer<String, String> usurper = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            usurper.initTransactions(); // bumps the epoch: the application's producer is fenced
+        }
+        publisher.publishAll(second).await().atMost(Duration.ofSeconds(30));
+
+        List<String> all = new ArrayList<>();
+        first.forEach(o -> all.add(o.id()));
+        second.forEach(o -> all.add(o.id()));
+        await(() -> all.stream().allMatch(Seen.CONFIRMED::containsKey), () -> "confirmed " + Seen.CONFIRMED.keySet());
+        await(() -> transactions("fenced") > fencedBefore, () -> "no transaction counted as fenced");
+        Map<String, Long> confirmed = RawRecords.readAll(bootstrap, OUT, "read_committed").stream()
+                .filter(r -> r.key().startsWith("f-"))
+                .collect(Collectors.groupingBy(ConsumerRecord::key, TreeMap::new, Collectors.counting()));
+        assertEquals(all.stream().sorted().toList(), List.copyOf(confirmed.keySet()));
+        assertTrue(confirmed.values().stream().allMatch(count -> count == 1), "read_committed: " + confirmed);
     }
 
     private double transactions(String outcome) {

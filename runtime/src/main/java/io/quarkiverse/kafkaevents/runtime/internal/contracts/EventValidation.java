@@ -13,7 +13,6 @@ import com.networknt.schema.SpecificationVersion;
 
 import io.quarkiverse.kafkaevents.runtime.internal.EventTypeConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
-import io.quarkiverse.kafkaevents.runtime.internal.publish.EventTypeInfo;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,8 +32,8 @@ public class EventValidation {
     }
 
     /** The validation of a type, as configured for it. */
-    public KafkaEventsConfig.Validation mode(EventTypeInfo info) {
-        EventTypeConfig typeConfig = config.events().get(info.getType());
+    public KafkaEventsConfig.Validation mode(String type) {
+        EventTypeConfig typeConfig = config.events().get(type);
         return typeConfig != null && typeConfig.validation().isPresent() ? typeConfig.validation().get()
                 : config.validation();
     }
@@ -43,22 +42,22 @@ public class EventValidation {
      * The check of a type's events, its schema compiled; {@code null} when the type is not checked
      * ({@code validation=none}). Fails when the type's schema is missing from the class path.
      */
-    public SchemaCheck check(EventTypeInfo info) {
-        KafkaEventsConfig.Validation mode = mode(info);
+    public SchemaCheck check(String type, String className, String version) {
+        KafkaEventsConfig.Validation mode = mode(type);
         if (mode == KafkaEventsConfig.Validation.NONE) {
             return null;
         }
-        String resource = SchemaResources.resource(info.getType(), info.getVersion());
+        String resource = SchemaResources.resource(type, version);
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the JSON Schema of event type " + info.getType() + " ("
-                        + info.getClassName() + ") is missing from the class path (" + resource
+                throw new IllegalStateException("the JSON Schema of event type " + type + " ("
+                        + className + ") is missing from the class path (" + resource
                         + "), so it cannot be validated: rebuild the application, or set"
-                        + " quarkus.kafka-events.events.\"" + info.getType() + "\".validation=none");
+                        + " quarkus.kafka-events.events.\"" + type + "\".validation=none");
             }
             Schema schema = registry.getSchema(in, InputFormat.JSON);
-            return new SchemaCheck(info.getType(), info.getClassName(), schema, reader,
+            return new SchemaCheck(type, className, schema, reader,
                     mode == KafkaEventsConfig.Validation.FAIL);
         } catch (IOException e) {
             throw new UncheckedIOException("Kafka Events: could not read " + resource, e);

@@ -176,7 +176,7 @@ public class EventRouting {
                 continue;
             }
             Route route = new Route(info, topic, format, extractor, typeConfig, delivery, source,
-                    validation.check(info));
+                    validation.check(info.getType(), info.getClassName(), info.getVersion()));
             routeMap.put(info.getClassName(), route);
             all.add(route);
         }
