@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkiverse.kafkaevents.DeadLetterReplayer;
 import io.quarkiverse.kafkaevents.EventContext;
 import io.quarkiverse.kafkaevents.EventHandler;
 import io.quarkiverse.kafkaevents.EventPublisher;
@@ -115,10 +116,28 @@ public class InboxTest {
         }
     }
 
+    /**
+     * A second handler of refunds in the same group (no inbox), failing while {@link #failing} is set: a refund it
+     * fails on is dead-lettered although {@link Refunds} handled it, and a replay brings it to both again.
+     */
+    @Singleton
+    public static class RefundAudit {
+        volatile boolean failing;
+        final Map<String, List<Integer>> calls = new ConcurrentHashMap<>();
+
+        @EventHandler
+        void on(RefundIssued refund, EventContext context) {
+            calls.computeIfAbsent(refund.reference().number(), n -> new CopyOnWriteArrayList<>()).add(context.attempt());
+            if (failing && refund.reference().number().startsWith("RP-")) {
+                throw new IllegalStateException("audit log unavailable for " + refund.reference().number());
+            }
+        }
+    }
+
     @RegisterExtension
     static final QuarkusUnitTest app = TestDatabase.withDatabase(new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(PaymentTaken.class, ReceiptIssued.class, Payments.class,
-                    RefundIssued.class, RefundIssued.Reference.class, Refunds.class,
+                    RefundIssued.class, RefundIssued.Reference.class, Refunds.class, RefundAudit.class,
                     RawRecords.class, TestDatabase.class))
             .overrideConfigKey("quarkus.application.name", "inbox-test")
             .overrideConfigKey("quarkus.kafka-events.outbox.table", "inbox_test_outbox")
@@ -144,6 +163,12 @@ public class InboxTest {
 
     @Inject
     Refunds refunds;
+
+    @Inject
+    RefundAudit audit;
+
+    @Inject
+    DeadLetterReplayer replayer;
 
     @Inject
     EventPublisher publisher;
@@ -222,6 +247,34 @@ public class InboxTest {
                 + " ORDER BY event_id"));
         assertEquals(1.0, scrapedDuplicates(Refunds.class.getName() + "#on") - before,
                 "kafka_events_inbox_duplicates_total{handler=Refunds#on}");
+    }
+
+    /**
+     * A dead-letter replay of a record one handler of the group failed on and the inbox handler had handled: the
+     * replay reaches both handlers of the group again; the inbox handler skips it (its claim is there) and the other
+     * handles it.
+     */
+    @Test
+    void aReplayedDeadLetterIsSkippedByTheInboxHandlerThatHadHandledIt() throws Exception {
+        audit.failing = true;
+        double before = scrapedDuplicates(Refunds.class.getName() + "#on");
+        publisher.publish(new RefundIssued("refund-replayed", new RefundIssued.Reference("RP-1"))).await()
+                .atMost(Duration.ofSeconds(10));
+        await(() -> audit.calls.getOrDefault("RP-1", List.of()).size() >= 3 && refunds.calls.containsKey("RP-1"),
+                "the audit's three attempts");
+        String topic = "test.inbox.public.refunds";
+        await(() -> !RawRecords.readAll(bootstrap, topic + ".dead-letter").isEmpty(), "the refund is dead-lettered");
+        audit.failing = false;
+
+        int replayed = replayer.replay(topic, java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(60), 10)
+                .await().atMost(Duration.ofSeconds(30));
+        assertEquals(1, replayed);
+        await(() -> audit.calls.get("RP-1").size() >= 4, "the audit handles the replay");
+        await(() -> scrapedDuplicatesOrZero(Refunds.class.getName() + "#on") >= before + 1,
+                "the inbox handler skips the replay");
+        assertEquals(1, refunds.calls.get("RP-1").size(), "the inbox handler was called once: " + refunds.calls);
+        assertEquals(List.of(1, 2, 3, 1), audit.calls.get("RP-1"), "three failed attempts, then the replay");
+        assertEquals(List.of("RP-1"), rows("SELECT event_id FROM " + INBOX + " WHERE event_id = 'RP-1'"));
     }
 
     @Test
