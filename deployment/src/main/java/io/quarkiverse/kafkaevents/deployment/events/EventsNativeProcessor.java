@@ -7,8 +7,10 @@ import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.NativeImageResourceBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.ReflectiveHierarchyBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ServiceProviderBuildItem;
 
 /**
@@ -20,13 +22,19 @@ public class EventsNativeProcessor {
     static final String CLOUDEVENTS_FORMAT = "io.cloudevents.core.format.EventFormat";
 
     @BuildStep
-    void registerEventTypes(List<EventTypeBuildItem> eventTypes, BuildProducer<ReflectiveClassBuildItem> reflective) {
+    void registerEventTypes(List<EventTypeBuildItem> eventTypes, CombinedIndexBuildItem index,
+            BuildProducer<ReflectiveClassBuildItem> reflective, BuildProducer<ReflectiveHierarchyBuildItem> hierarchy) {
         if (eventTypes.isEmpty()) {
             return;
         }
         List<String> classes = new ArrayList<>();
         for (EventTypeBuildItem eventType : eventTypes) {
             classes.add(eventType.className());
+            // what Jackson reaches from the event: nested records, enums, collections' element types, supertypes
+            hierarchy.produce(ReflectiveHierarchyBuildItem.builder(eventType.className())
+                    .index(index.getIndex())
+                    .source("Kafka Events: the fields of event type " + eventType.className())
+                    .build());
         }
         reflective.produce(ReflectiveClassBuildItem.builder(classes.toArray(String[]::new))
                 .constructors().methods().fields()

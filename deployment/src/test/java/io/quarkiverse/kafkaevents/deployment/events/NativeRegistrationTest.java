@@ -2,6 +2,7 @@ package io.quarkiverse.kafkaevents.deployment.events;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,18 @@ import io.quarkus.test.QuarkusUnitTest;
 public class NativeRegistrationTest {
 
     @EventTopic("parcels")
-    public record ParcelShipped(@PartitionKey String parcelId) {
+    public record ParcelShipped(@PartitionKey String parcelId, Address to, List<Item> items, Carrier carrier) {
+    }
+
+    public record Address(String street, String city) {
+    }
+
+    public record Item(String sku, int quantity) {
+    }
+
+    public enum Carrier {
+        POST,
+        COURIER
     }
 
     // the build step runs in the deployment class loader and the tests in the application's: they share system
@@ -32,7 +44,7 @@ public class NativeRegistrationTest {
 
     @RegisterExtension
     static final QuarkusUnitTest app = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(ParcelShipped.class))
+            .withApplicationRoot(jar -> jar.addClasses(ParcelShipped.class, Address.class, Item.class, Carrier.class))
             .addBuildChainCustomizer(capture());
 
     private static Consumer<BuildChainBuilder> capture() {
@@ -41,7 +53,7 @@ public class NativeRegistrationTest {
             public void execute(BuildContext context) {
                 StringBuilder reflective = new StringBuilder();
                 for (ReflectiveClassBuildItem item : context.consumeMulti(ReflectiveClassBuildItem.class)) {
-                    if (item.isMethods() && item.isFields() && item.isConstructors()) {
+                    if (item.isMethods() && item.isFields()) {
                         reflective.append(item.getClassNames()).append(';');
                     }
                 }
@@ -60,6 +72,16 @@ public class NativeRegistrationTest {
     void eventTypesAreRegisteredForJacksonWithMethodsAndFields() {
         String registered = System.getProperty(REFLECTIVE);
         assertTrue(registered.contains(ParcelShipped.class.getName()), registered);
+    }
+
+    @Test
+    void typesReachableFromAnEventAreRegisteredToo() {
+        // Jackson reads nested records, collection elements and enums reflectively as well: without them a native
+        // executable fails on the first event that carries one
+        String registered = System.getProperty(REFLECTIVE);
+        for (Class<?> nested : List.of(Address.class, Item.class, Carrier.class)) {
+            assertTrue(registered.contains(nested.getName()), nested.getName() + " not in " + registered);
+        }
     }
 
     @Test
