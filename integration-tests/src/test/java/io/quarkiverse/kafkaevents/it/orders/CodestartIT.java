@@ -56,7 +56,9 @@ class CodestartIT {
     }
 
     private static void run(Path dir, Path log, List<String> goals) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(MVNW.toString(), "-B", "-o"));
+        // not offline: on a fresh machine the platform BOM and plugin the generated project names
+        // (io.quarkus.platform) may not be in the local repository yet
+        List<String> command = new ArrayList<>(List.of(MVNW.toString(), "-B"));
         command.addAll(goals);
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toAbsolutePath().toFile()).start();
