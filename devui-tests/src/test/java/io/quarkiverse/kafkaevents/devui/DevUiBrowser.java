@@ -104,6 +104,52 @@ final class DevUiBrowser implements AutoCloseable {
                 """, tag);
     }
 
+    /**
+     * The body rows of the page's {@code grid}th grid (from 0) in the order shown, each the texts of its cells from left
+     * to right.
+     */
+    @SuppressWarnings("unchecked")
+    List<List<String>> rows(String tag, int grid) {
+        return (List<List<String>>) js().executeScript(DEEP_ALL + """
+                const grid = root ? root.querySelectorAll('vaadin-grid')[arguments[1]] : null;
+                if (!grid) return [];
+                const rows = new Map();
+                for (const c of grid.querySelectorAll('vaadin-grid-cell-content')) {
+                    const td = c.assignedSlot ? c.assignedSlot.parentElement : null;
+                    const tr = td ? td.parentElement : null;
+                    if (!tr || !tr.parentElement || tr.parentElement.id !== 'items' || tr.hidden) continue;
+                    if (!rows.has(tr)) rows.set(tr, []);
+                    rows.get(tr).push({x: td.getBoundingClientRect().left,
+                        t: c.textContent.replace(/\\s+/g, ' ').trim()});
+                }
+                return [...rows.entries()].sort((a, b) => a[0].index - b[0].index)
+                    .map(([tr, cells]) => cells.sort((a, b) => a.x - b.x).map(c => c.t));
+                """, tag, grid);
+    }
+
+    /** The {@code value} property of the first element of the page component matching {@code selector}. */
+    String value(String tag, String selector) {
+        return (String) js().executeScript(DEEP_ALL + """
+                const e = root ? root.querySelector(arguments[1]) : null;
+                return e ? String(e.value) : null;
+                """, tag, selector);
+    }
+
+    /** Sets the {@code value} of the first element matching {@code selector}, as typing would (its change events). */
+    void type(String tag, String selector, String value) {
+        Object set = js().executeScript(DEEP_ALL + """
+                const e = root ? root.querySelector(arguments[1]) : null;
+                if (!e) return false;
+                e.value = arguments[2];
+                e.dispatchEvent(new Event('input', {bubbles: true, composed: true}));
+                e.dispatchEvent(new Event('change', {bubbles: true, composed: true}));
+                return true;
+                """, tag, selector, value);
+        if (!Boolean.TRUE.equals(set)) {
+            throw new AssertionError("No " + selector + " on " + tag + ": " + text(tag));
+        }
+    }
+
     /** The visible text of the page component, grids included. */
     String text(String tag) {
         return (String) js().executeScript(DEEP_ALL + """
@@ -130,7 +176,9 @@ final class DevUiBrowser implements AutoCloseable {
     /**
      * The cells (with text or a control) and buttons of the page's grids that a person cannot see whole: each is
      * described with its text and where it lies. An element counts as seen when its box is inside the viewport and
-     * inside its grid horizontally, and the browser's hit test at its centre finds it (nothing covers or clips it).
+     * inside its grid horizontally, a button inside its cell, and the browser's hit test at its centre finds it
+     * (nothing covers or clips it); a
+     * button outside the grids counts as seen when it is inside the viewport horizontally.
      */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> hiddenCellsAndButtons(String tag) {
@@ -154,6 +202,15 @@ final class DevUiBrowser implements AutoCloseable {
                     return false;
                 };
                 const hidden = [];
+                // buttons outside grids: inside the viewport horizontally
+                for (const b of root.querySelectorAll('vaadin-button')) {
+                    if (b.closest('vaadin-grid')) continue;
+                    const r = b.getBoundingClientRect();
+                    if (r.width === 0 || r.left < 0 || r.right > window.innerWidth + 1) {
+                        hidden.push({text: b.textContent.trim(), tag: 'vaadin-button', left: Math.round(r.left),
+                            right: Math.round(r.right), viewport: window.innerWidth, why: 'outside the viewport'});
+                    }
+                }
                 for (const grid of root.querySelectorAll('vaadin-grid')) {
                     const g = grid.getBoundingClientRect();
                     const left = Math.max(0, g.left) - 1;
@@ -167,11 +224,20 @@ final class DevUiBrowser implements AutoCloseable {
                         const where = {text: text, tag: t.tagName.toLowerCase(), left: Math.round(r.left),
                             right: Math.round(r.right), gridLeft: Math.round(g.left), gridRight: Math.round(g.right),
                             viewport: window.innerWidth};
+                        const cell = t.tagName === 'VAADIN-BUTTON' ? t.closest('vaadin-grid-cell-content') : null;
+                        const c = cell ? cell.getBoundingClientRect() : null;
                         if (r.width === 0 || r.left < left || r.right > right) {
                             hidden.push({...where, why: 'outside the viewport or its grid'});
-                        } else if (r.top >= 0 && r.bottom <= window.innerHeight
-                                && !within(hit(r.left + r.width / 2, r.top + r.height / 2), t)) {
-                            hidden.push({...where, why: 'covered or clipped'});
+                        } else if (c && (r.left < c.left - 1 || r.right > c.right + 1)) {
+                            hidden.push({...where, why: 'wider than its cell (cut off)'});
+                        } else if (!t.hasAttribute('disabled')) {
+                            // whole horizontally: brought to the middle of the screen vertically (away from the Dev
+                            // UI's footer), then hit-tested; a disabled button takes no pointer events, so is not
+                            t.scrollIntoView({block: 'center', inline: 'nearest'});
+                            const s = t.getBoundingClientRect();
+                            if (!within(hit(s.left + s.width / 2, s.top + s.height / 2), t)) {
+                                hidden.push({...where, why: 'covered or clipped'});
+                            }
                         }
                     }
                 }
