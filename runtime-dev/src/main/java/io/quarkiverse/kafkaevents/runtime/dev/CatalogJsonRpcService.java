@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,7 +60,7 @@ public class CatalogJsonRpcService {
             row.put("className", route.info().getClassName());
             row.put("version", version == null || version.isEmpty() ? null : version);
             row.put("topic", route.topic());
-            row.put("format", route.format().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("format", route.format().name().toLowerCase(Locale.ROOT));
             row.put("schema", schema(type, version));
             JsonNode verdict = verdicts == null ? null : verdicts.get(type);
             row.put("compatibility", verdict == null ? null : json.convertValue(verdict, Map.class));

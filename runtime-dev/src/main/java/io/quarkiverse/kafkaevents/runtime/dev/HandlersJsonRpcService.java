@@ -16,10 +16,12 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import io.quarkiverse.kafkaevents.runtime.internal.handle.HandlerDispatcher;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.EventInvoker;
@@ -54,7 +56,8 @@ public class HandlersJsonRpcService {
     /**
      * One entry per handler method, sorted by handler: {@code handler} ({@code Class#method}), {@code type},
      * {@code group}, {@code topics}, {@code lag} (records of those topics the group has not committed yet, summed
-     * over partitions; {@code null} when the broker could not be asked, with {@code lagError}), and since start-up
+     * over partitions, all their records when the group committed nothing; {@code null} when the broker could not be
+     * asked, with {@code lagError}), and since start-up
      * {@code handled} and {@code deadLettered} (records of its type and group), {@code failed} (its failed attempts)
      * and {@code lastFailure}.
      */
@@ -113,14 +116,14 @@ public class HandlersJsonRpcService {
         }
         try (Admin admin = Admin.create(AdminClients.config(kafkaConfig, "kafka-events-dev-ui-lag", TIMEOUT))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (Map.Entry<String, KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> description : admin
-                    .describeTopics(allTopics).topicNameValues().entrySet()) {
+            for (Map.Entry<String, KafkaFuture<TopicDescription>> description : admin.describeTopics(allTopics)
+                    .topicNameValues().entrySet()) {
                 try {
                     for (TopicPartitionInfo partition : get(description.getValue()).partitions()) {
                         latest.put(new TopicPartition(description.getKey(), partition.partition()),
                                 OffsetSpec.latest());
                     }
-                } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
+                } catch (UnknownTopicOrPartitionException e) {
                     // not created yet: no lag
                 }
             }

@@ -1,11 +1,13 @@
 package io.quarkiverse.kafkaevents.runtime.dev;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -84,7 +86,7 @@ public class PublishJsonRpcService {
             return Uni.createFrom().failure(new IllegalStateException("Could not read a " + type + " event: " + e, e));
         }
         String marker = UUID.randomUUID().toString();
-        String delivery = route.delivery().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        String delivery = route.delivery().name().toLowerCase(Locale.ROOT).replace('_', '-');
         return publisher.publish(value, EventMetadata.builder().header(MARKER, marker).build())
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(done -> {
@@ -104,7 +106,7 @@ public class PublishJsonRpcService {
         }
         try {
             return json.readTree(record.value()).path("id").asText(null);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }

@@ -1,5 +1,6 @@
 package io.quarkiverse.kafkaevents.runtime.internal.failure.replay;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
@@ -60,8 +62,8 @@ public class DeadLetterRecordReplayer {
                 .chain(record -> replayer.republish(topic, record, Instant.now().toString())
                         .invoke(() -> LOG.infof("Replayed %s-%d@%d to %s", deadLetterTopic, partition, offset, topic))
                         .map(done -> {
-                            var id = record.headers().lastHeader("ce_id");
-                            return id == null ? null : new String(id.value(), java.nio.charset.StandardCharsets.UTF_8);
+                            Header id = record.headers().lastHeader("ce_id");
+                            return id == null ? null : new String(id.value(), StandardCharsets.UTF_8);
                         }));
     }
 
