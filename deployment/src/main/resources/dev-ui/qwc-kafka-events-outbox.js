@@ -8,7 +8,9 @@ import '@vaadin/progress-bar';
 
 /**
  * The outbox's rows waiting to be sent (PENDING) or resolved (FAILED: refused by the broker), failed ones first,
- * with the explicit actions on a failed row: retry (after fixing the cause) and skip (never send it).
+ * with the explicit actions on a failed row: retry (after fixing the cause) and skip (never send it). Each row
+ * shows its age (a row stuck for minutes stands out) and the oldest pending row's age heads the table. Column widths
+ * are fixed, not taken from the content, so that every column and action fits a 1280 pixels wide screen.
  */
 export class QwcKafkaEventsOutbox extends LitElement {
 
@@ -24,11 +26,33 @@ export class QwcKafkaEventsOutbox extends LitElement {
         }
         .toolbar {
             display: flex;
+            flex-wrap: wrap;
             align-items: baseline;
             gap: 10px;
         }
         vaadin-integer-field {
-            width: 7em;
+            width: 8.5em;
+        }
+        vaadin-grid-cell-content {
+            overflow-wrap: anywhere;
+        }
+        .secondary {
+            color: var(--lumo-secondary-text-color);
+            font-size: var(--lumo-font-size-s);
+        }
+        .age {
+            color: var(--lumo-secondary-text-color);
+            font-size: var(--lumo-font-size-s);
+        }
+        .age.stale {
+            color: var(--lumo-error-text-color);
+            font-weight: bold;
+        }
+        .actions {
+            display: flex;
+            flex-direction: column;
+            align-items: stretch;
+            gap: 4px;
         }
         .mono {
             font-family: var(--lumo-font-family-monospace, monospace);
@@ -81,7 +105,8 @@ export class QwcKafkaEventsOutbox extends LitElement {
         return html`
             <div class="toolbar">
                 <vaadin-button theme="tertiary" @click=${this._load}>Refresh</vaadin-button>
-                <span>Table <code>${o.table}</code>: ${o.pending ?? '?'} pending, ${o.failed ?? '?'} failed.
+                <span>Table <code>${o.table}</code>: ${o.pending ?? '?'} pending, ${o.failed ?? '?'} failed${
+                    o.oldestPendingMillis ? html`, the oldest waiting for <b>${this._age(o.oldestPendingMillis)}</b>` : ''}.
                     Showing at most</span>
                 <vaadin-integer-field min="1" max="500" step-buttons-visible .value=${String(this._limit)}
                     @change=${e => { this._limit = parseInt(e.target.value, 10) || 100; this._load(); }}></vaadin-integer-field>
@@ -90,39 +115,66 @@ export class QwcKafkaEventsOutbox extends LitElement {
             </div>
             ${o.rows.length === 0 ? html`<span>Nothing waiting: every event was sent.</span>` : html`
             <vaadin-grid .items=${o.rows} theme="row-stripes wrap-cell-content" all-rows-visible>
-                <vaadin-grid-column header="Status" auto-width
+                <vaadin-grid-column header="Status, age" width="110px" flex-grow="0"
                     ${columnBodyRenderer(r => this._status(r), [])}></vaadin-grid-column>
-                <vaadin-grid-column header="Id" auto-width resizable
+                <vaadin-grid-column header="Id" width="120px" flex-grow="1" resizable
                     ${columnBodyRenderer(r => html`<span class="mono">${r.id}</span>`, [])}></vaadin-grid-column>
-                <vaadin-grid-column header="Type" path="type" auto-width resizable></vaadin-grid-column>
-                <vaadin-grid-column header="Topic" path="topic" auto-width resizable></vaadin-grid-column>
-                <vaadin-grid-column header="Key" path="key" auto-width resizable></vaadin-grid-column>
-                <vaadin-grid-column header="Created" path="created" auto-width resizable></vaadin-grid-column>
-                <vaadin-grid-column header="Attempts" path="attempts" auto-width text-align="end"></vaadin-grid-column>
-                <vaadin-grid-column header="Next attempt" path="nextAttempt" auto-width resizable></vaadin-grid-column>
-                <vaadin-grid-column header="Last error" flex-grow="2" resizable
+                <vaadin-grid-column header="Type, topic" width="150px" flex-grow="2" resizable
+                    ${columnBodyRenderer(r => html`<div>${r.type}</div> <div class="secondary">${r.topic}</div>`, [])}></vaadin-grid-column>
+                <vaadin-grid-column header="Key" path="key" width="80px" flex-grow="1" resizable></vaadin-grid-column>
+                <vaadin-grid-column header="Attempts, next" width="120px" flex-grow="0"
+                    ${columnBodyRenderer(r => this._attempts(r), [])}></vaadin-grid-column>
+                <vaadin-grid-column header="Last error" width="150px" flex-grow="3" resizable
                     ${columnBodyRenderer(r => html`<span class="mono">${r.lastError ?? ''}</span>`, [])}></vaadin-grid-column>
-                <vaadin-grid-column header="" auto-width
+                <vaadin-grid-column header="Actions" width="90px" flex-grow="0"
                     ${columnBodyRenderer(r => this._actions(r), [this._busy])}></vaadin-grid-column>
             </vaadin-grid>`}`;
     }
 
     _status(r) {
-        if (r.status === 'FAILED') {
-            return html`<span class="failed">FAILED</span>`;
+        const status = r.status === 'FAILED' ? html`<span class="failed">FAILED</span>`
+            : html`<span>${r.sending ? 'SENDING' : r.status}</span>`;
+        // a row waiting for minutes stands out from one written a moment ago
+        const stale = r.ageMillis !== null && r.ageMillis >= 60000;
+        return html`<div>${status}</div>
+            <div class="age ${stale ? 'stale' : ''}" title="written ${r.created ?? '?'}">${this._age(r.ageMillis)} old</div>`;
+    }
+
+    _age(millis) {
+        if (millis === null || millis === undefined) {
+            return '?';
         }
-        return html`<span>${r.sending ? 'SENDING' : r.status}</span>`;
+        const seconds = Math.floor(millis / 1000);
+        if (seconds < 60) {
+            return `${seconds} s`;
+        }
+        const minutes = Math.floor(seconds / 60);
+        if (minutes < 60) {
+            return `${minutes} min ${seconds % 60} s`;
+        }
+        const hours = Math.floor(minutes / 60);
+        return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} days`;
+    }
+
+    _attempts(r) {
+        return html`<div>${r.attempts}</div>
+            ${r.nextAttempt ? html`<div class="secondary" title=${r.nextAttempt}>next ${this._time(r.nextAttempt)}</div>` : ''}`;
+    }
+
+    _time(iso) {
+        const date = new Date(iso);
+        return isNaN(date) ? iso : date.toLocaleTimeString();
     }
 
     _actions(r) {
         if (r.status !== 'FAILED') {
             return html``;
         }
-        return html`
+        return html`<div class="actions">
             <vaadin-button theme="primary small" ?disabled=${this._busy[r.id]}
                 @click=${() => this._resolve(r, 'retryOutboxRow', 'Retrying')}>Retry</vaadin-button>
             <vaadin-button theme="error small" ?disabled=${this._busy[r.id]}
-                @click=${() => this._resolve(r, 'skipOutboxRow', 'Skipped')}>Skip</vaadin-button>`;
+                @click=${() => this._resolve(r, 'skipOutboxRow', 'Skipped')}>Skip</vaadin-button></div>`;
     }
 
     _load() {

@@ -11,12 +11,20 @@ import java.util.TreeSet;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import io.quarkiverse.kafkaevents.deployment.asyncapi.AsyncApiEndpointProcessor;
 import io.quarkiverse.kafkaevents.deployment.events.EventTypeBuildItem;
 import io.quarkiverse.kafkaevents.deployment.handlers.HandlerBuildItem;
+import io.quarkiverse.kafkaevents.runtime.dev.CatalogJsonRpcService;
+import io.quarkiverse.kafkaevents.runtime.dev.DeadLetterRecordsJsonRpcService;
+import io.quarkiverse.kafkaevents.runtime.dev.DevHandlerStats;
 import io.quarkiverse.kafkaevents.runtime.dev.EventTypesJsonRpcService;
+import io.quarkiverse.kafkaevents.runtime.dev.HandlersJsonRpcService;
 import io.quarkiverse.kafkaevents.runtime.dev.KafkaEventsJsonRpcService;
 import io.quarkiverse.kafkaevents.runtime.dev.OutboxJsonRpcService;
+import io.quarkiverse.kafkaevents.runtime.dev.PublishJsonRpcService;
+import io.quarkiverse.kafkaevents.runtime.internal.failure.replay.DeadLetterRecordReplayer;
 import io.quarkiverse.kafkaevents.runtime.internal.outbox.DevPostgresTakeover;
+import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.IsLocalDevelopment;
@@ -29,8 +37,11 @@ import io.quarkus.devui.spi.page.Page;
 
 /**
  * The extension's Dev UI card: a page of the application's event types (resolved topics, delivery, handlers and their
- * consumer groups), a page of dead-letter topics with a replay action, and, when the application uses the outbox, a
- * page of its pending and failed rows with retry and skip actions; each page backed by a JSON-RPC service of its own
+ * consumer groups; each type's contract: schema, example, compatibility verdict, and a form to publish one), a page
+ * of the handlers (group, lag, outcomes since start-up, counted by {@link DevHandlerStats}), a page of
+ * dead-letter topics with a replay action, and, when the application uses the outbox, a
+ * page of its pending and failed rows with retry and skip actions, and the AsyncAPI document served at
+ * {@code /q/kafka-events/asyncapi}; each web-component page backed by a JSON-RPC service of its own
  * ({@link EventTypesJsonRpcService}, {@link KafkaEventsJsonRpcService}, {@link OutboxJsonRpcService}). Local dev mode
  * only, like the Dev UI.
  */
@@ -50,6 +61,11 @@ public class KafkaEventsDevUiProcessor {
                 .staticLabel(String.valueOf(eventTypes.size()))
                 .componentLink("qwc-kafka-events-event-types.js"));
         card.addPage(Page.webComponentPageBuilder()
+                .title("Handlers")
+                .icon("font-awesome-solid:gears")
+                .staticLabel(String.valueOf(handlers.size()))
+                .componentLink("qwc-kafka-events-handlers.js"));
+        card.addPage(Page.webComponentPageBuilder()
                 .title("Dead letters")
                 .icon("font-awesome-solid:skull-crossbones")
                 .componentLink("qwc-kafka-events-dead-letters.js"));
@@ -59,16 +75,49 @@ public class KafkaEventsDevUiProcessor {
                     .icon("font-awesome-solid:inbox")
                     .componentLink("qwc-kafka-events-outbox.js"));
         }
+        if (!eventTypes.isEmpty()) {
+            // served in dev mode by AsyncApiEndpointProcessor
+            String asyncApi = nonApplicationPath(AsyncApiEndpointProcessor.PATH);
+            card.addPage(Page.externalPageBuilder("AsyncAPI")
+                    .icon("font-awesome-solid:file-code")
+                    .url(asyncApi, asyncApi)
+                    .isJsonContent());
+        }
         return card;
+    }
+
+    /**
+     * Beans of the pages, in dev mode only: the handlers page's counts (an {@code EventMonitor}) and the dead-letters
+     * page's one-record replay.
+     */
+    @BuildStep
+    AdditionalBeanBuildItem pageBeans() {
+        return AdditionalBeanBuildItem.builder().addBeanClasses(DevHandlerStats.class, DeadLetterRecordReplayer.class)
+                .setUnremovable().build();
     }
 
     @BuildStep
     void jsonRpcServices(Capabilities capabilities, BuildProducer<JsonRPCProvidersBuildItem> services) {
+        services.produce(new JsonRPCProvidersBuildItem(HandlersJsonRpcService.class));
+        services.produce(new JsonRPCProvidersBuildItem(CatalogJsonRpcService.class));
+        services.produce(new JsonRPCProvidersBuildItem(PublishJsonRpcService.class));
         services.produce(new JsonRPCProvidersBuildItem(EventTypesJsonRpcService.class));
         services.produce(new JsonRPCProvidersBuildItem(KafkaEventsJsonRpcService.class));
+        services.produce(new JsonRPCProvidersBuildItem(DeadLetterRecordsJsonRpcService.class));
         if (outboxUsed(capabilities)) {
             services.produce(new JsonRPCProvidersBuildItem(OutboxJsonRpcService.class));
         }
+    }
+
+    /** The absolute path of {@code path} under the non-application root ({@code /q/} by default). */
+    static String nonApplicationPath(String path) {
+        Config config = ConfigProvider.getConfig();
+        String nonApplication = config.getOptionalValue("quarkus.http.non-application-root-path", String.class)
+                .orElse("q");
+        String root = config.getOptionalValue("quarkus.http.root-path", String.class).orElse("/");
+        String base = nonApplication.startsWith("/") ? nonApplication
+                : (root.endsWith("/") ? root : root + "/") + nonApplication;
+        return (base.endsWith("/") ? base : base + "/") + path;
     }
 
     /**
@@ -87,7 +136,8 @@ public class KafkaEventsDevUiProcessor {
 
     /**
      * One row per event type, sorted by CloudEvents type: its class, topic base name (the run-time topic is the
-     * event types page's JSON-RPC data), and its handlers in full as {@code Class#method}, sorted.
+     * event types page's JSON-RPC data), its handlers in full as {@code Class#method}, sorted, its version and its
+     * partition key (the {@code @PartitionKey} members in key order, or {@code DistributedEvent.partitionKey()}).
      */
     static List<Map<String, Object>> eventTypeRows(List<EventTypeBuildItem> eventTypes,
             List<HandlerBuildItem> handlers) {
@@ -104,8 +154,23 @@ public class KafkaEventsDevUiProcessor {
             row.put("className", eventType.className());
             row.put("topicBase", eventType.topicBase());
             row.put("handlers", List.copyOf(handlersByClass.getOrDefault(eventType.className(), new TreeSet<>())));
+            row.put("version", eventType.version());
+            row.put("partitionKey", partitionKey(eventType));
             rows.add(row);
         }
         return rows;
+    }
+
+    private static List<String> partitionKey(EventTypeBuildItem eventType) {
+        List<String> key = new ArrayList<>();
+        switch (eventType.keyStyle()) {
+            case MEMBERS -> eventType.keyMembers().stream()
+                    .sorted(Comparator.comparingInt(EventTypeBuildItem.KeyMember::order))
+                    .forEach(member -> key.add(member.memberName()));
+            case INTERFACE -> key.add("DistributedEvent.partitionKey()");
+            default -> {
+            }
+        }
+        return key;
     }
 }

@@ -1,6 +1,8 @@
 package io.quarkiverse.kafkaevents.runtime.dev;
 
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +34,8 @@ public class OutboxJsonRpcService {
      * {@code table}, {@code started} (whether an event type uses the outbox), {@code pending}, {@code failed} and
      * {@code oldestPendingMillis} (read at most every two seconds, {@code null} when unknown), {@code limit}, and
      * {@code rows}: up to {@code limit} rows (at most {@value #MAX_ROWS}), failed ones first, then in write order,
-     * each with {@code id}, {@code type}, {@code topic}, {@code key}, {@code created}, {@code attempts},
+     * each with {@code id}, {@code type}, {@code topic}, {@code key}, {@code created}, {@code ageMillis} (how long
+     * ago it was written, when read), {@code attempts},
      * {@code nextAttempt}, {@code lastError}, {@code status} ({@code PENDING}, {@code FAILED}) and {@code sending}.
      */
     public Uni<Map<String, Object>> getOutbox(int limit) {
@@ -51,8 +54,9 @@ public class OutboxJsonRpcService {
             result.put("oldestPendingMillis", backlog == null ? null : backlog[2]);
             result.put("limit", bounded);
             List<Map<String, Object>> rows = new ArrayList<>(entries.size());
+            Instant now = Instant.now();
             for (OutboxEntry entry : entries) {
-                rows.add(row(entry));
+                rows.add(row(entry, now));
             }
             result.put("rows", rows);
             return result;
@@ -77,13 +81,14 @@ public class OutboxJsonRpcService {
         return true;
     }
 
-    private static Map<String, Object> row(OutboxEntry entry) {
+    private static Map<String, Object> row(OutboxEntry entry, Instant now) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", entry.id());
         row.put("type", entry.type());
         row.put("topic", entry.topic());
         row.put("key", entry.key());
         row.put("created", entry.created() == null ? null : entry.created().toString());
+        row.put("ageMillis", entry.created() == null ? null : Math.max(0, Duration.between(entry.created(), now).toMillis()));
         row.put("attempts", entry.attempts());
         row.put("nextAttempt", entry.nextAttempt() == null ? null : entry.nextAttempt().toString());
         row.put("lastError", entry.lastError());

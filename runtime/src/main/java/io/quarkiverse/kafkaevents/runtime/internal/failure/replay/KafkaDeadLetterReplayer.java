@@ -92,7 +92,8 @@ public class KafkaDeadLetterReplayer implements DeadLetterReplayer {
                 });
     }
 
-    private Uni<Void> republish(String topic, ConsumerRecord<String, byte[]> record, String now) {
+    /** Re-publishes one dead-letter record to its original topic (also {@link DeadLetterRecordReplayer}'s). */
+    Uni<Void> republish(String topic, ConsumerRecord<String, byte[]> record, String now) {
         Headers headers = new RecordHeaders();
         String original = topic;
         String group = null;
