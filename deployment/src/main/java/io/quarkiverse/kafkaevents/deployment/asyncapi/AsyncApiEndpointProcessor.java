@@ -11,6 +11,7 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.LaunchModeBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.NativeImageResourceBuildItem;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.vertx.http.deployment.spi.RouteBuildItem;
 
@@ -27,13 +28,16 @@ public class AsyncApiEndpointProcessor {
     @BuildStep
     @Record(ExecutionTime.RUNTIME_INIT)
     void endpoint(AsyncApiEndpointConfig config, LaunchModeBuildItem launchMode, Capabilities capabilities,
-            List<EventTypeBuildItem> eventTypes, AsyncApiRecorder recorder, BuildProducer<RouteBuildItem> routes) {
+            List<EventTypeBuildItem> eventTypes, AsyncApiRecorder recorder, BuildProducer<RouteBuildItem> routes,
+            BuildProducer<NativeImageResourceBuildItem> nativeResources) {
         if (eventTypes.isEmpty() || !capabilities.isPresent(Capability.VERTX_HTTP)) {
             return;
         }
         if (launchMode.getLaunchMode() != LaunchMode.DEVELOPMENT && !config.enabled()) {
             return;
         }
+        // served from the class path, so a native executable needs the document as a resource
+        nativeResources.produce(new NativeImageResourceBuildItem(AsyncApiRecorder.RESOURCE));
         routes.produce(RouteBuildItem.newFrameworkRoute(PATH)
                 .withRequestHandler(recorder.handler())
                 .displayOnNotFoundPage("Kafka Events AsyncAPI document")

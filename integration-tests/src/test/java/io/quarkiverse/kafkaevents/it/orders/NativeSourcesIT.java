@@ -112,6 +112,12 @@ class NativeSourcesIT {
     }
 
     @Test
+    void theServedAsyncApiDocumentIsAResourceOfTheImage() {
+        // the sample serves it in prod (quarkus.kafka-events.asyncapi.enabled), from the class path
+        assertResource("META-INF/kafka-events/asyncapi.json");
+    }
+
+    @Test
     void theCloudEventsJsonFormatIsFoundByItsServiceLoader() {
         assertResource("META-INF/services/io.cloudevents.core.format.EventFormat");
         assertTrue(reflective.containsKey("io.cloudevents.jackson.JsonFormat"),

@@ -5,6 +5,8 @@ import static io.quarkiverse.kafkaevents.it.orders.SampleClient.awaitMetric;
 import static io.quarkiverse.kafkaevents.it.orders.SampleClient.awaitStatus;
 import static io.quarkiverse.kafkaevents.it.orders.SampleClient.header;
 import static io.quarkiverse.kafkaevents.it.orders.SampleClient.placeOrder;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,5 +57,10 @@ class PackagedAppIT {
         awaitCheck("/q/health/ready", "UP");
         awaitMetric("kafka_events_published_total", 1, "type=\"OrderPlaced\"", "outcome=\"success\"");
         awaitMetric("kafka_events_handled_total", 1, "type=\"OrderPlaced\"", "outcome=\"success\"");
+
+        // the build-time AsyncAPI document, served by the jar (quarkus.kafka-events.asyncapi.enabled)
+        given().get("/q/kafka-events/asyncapi").then().statusCode(200)
+                .body("asyncapi", equalTo("3.0.0"))
+                .body("info.title", equalTo("orders-service"));
     }
 }
