@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
@@ -55,6 +56,15 @@ public class EventRecorder {
         this.monitor = monitor;
         this.outbox = outbox;
         this.kafkaConfig = kafkaConfig;
+    }
+
+    /**
+     * Takes the baseline as soon as the recorder is made (injected into the test): outside {@code @QuarkusTest}, where
+     * no callback resets it, a test sees what happened from its first injection on.
+     */
+    @PostConstruct
+    synchronized void start() {
+        tails();
     }
 
     /** Forgets everything read so far: from now on, only records written after this call are seen. */

@@ -125,6 +125,27 @@ class TestKitTest {
     }
 
     @Test
+    void aSessionWaitsThroughTheRetriesUntilTheDeadLetter() {
+        // a payment request without an amount fails its three attempts (backoff 500 ms, then 1 s) and is dead-lettered:
+        // nothing moves during the backoffs, but the group has not committed the record, so a quiet window of 100 ms
+        // does not end the session before the dead letter
+        String payment = "kit-no-amount-" + UUID.randomUUID();
+        SessionReport report = recorder.session().quietFor(Duration.ofMillis(100)).expectFailures().expectDeadLetters()
+                .run(() -> foreign.plainJson(recorder.topicOf(PaymentRequested.class), payment,
+                        "{\"paymentId\":\"" + payment + "\",\"orderId\":\"o-kit\",\"amountCents\":0}"));
+
+        assertEquals(List.of(1, 2, 3), report.failures().stream().map(HandlerFailure::attempt).toList(),
+                report.toString());
+        assertEquals(1, report.deadLetters().size(), report.toString());
+        DeadLetter letter = report.deadLetters().get(0);
+        assertEquals(payment, letter.key());
+        assertEquals(3, letter.attempts());
+        assertEquals("handler io.quarkiverse.kafkaevents.it.orders.Payments#onRequested failed:"
+                + " java.lang.IllegalArgumentException: payment " + payment + " has no amount", letter.reason());
+        assertEquals(List.of(), report.events(PaymentCaptured.class));
+    }
+
+    @Test
     void aSessionFailsOnAHandlerExceptionAndItsDeadLetterUnlessExpected() {
         AssertionError error = assertThrows(AssertionError.class, () -> recorder.session().quietFor(QUIET)
                 .run(() -> SampleClient.placeOrder("kit-too-many", 500)));
