@@ -107,6 +107,25 @@ class TestKitTest {
         assertTrue(error.getMessage().startsWith("Expected no OrderConfirmed event matching the condition within"
                 + " 20000 ms, but one was published"), error.getMessage());
         assertTrue(error.getMessage().contains("key=" + id), error.getMessage());
+
+        AssertionError timedOut = assertThrows(AssertionError.class, () -> recorder.awaitEvent(OrderCancelled.class,
+                e -> id.equals(e.key()), Duration.ofMillis(300)));
+        assertTrue(timedOut.getMessage().startsWith("Expected 1 OrderCancelled event(s) matching the condition on"
+                + " test.sales.public.orders within 300 ms, found 0; "), timedOut.getMessage());
+    }
+
+    @Test
+    void aSessionThatDoesNotSettleInTimeSaysWhatIsLeft() {
+        // three attempts over 1.5 s: a session of 300 ms cannot see the end
+        String payment = "kit-slow-" + UUID.randomUUID();
+        AssertionError error = assertThrows(AssertionError.class, () -> recorder.session()
+                .timeout(Duration.ofMillis(300)).quietFor(Duration.ofMillis(100)).expectFailures().expectDeadLetters()
+                .run(() -> foreign.plainJson(recorder.topicOf(PaymentRequested.class), payment,
+                        "{\"paymentId\":\"" + payment + "\",\"orderId\":\"o-kit\",\"amountCents\":0}")));
+        assertTrue(error.getMessage().startsWith("Kafka Events: the tracked session did not settle within 300 ms:"
+                + " group test.orders-service has not committed test.sales.public.payments-"), error.getMessage());
+        // let it finish here, so its dead letter does not land in another test's session
+        recorder.awaitDeadLetter(d -> payment.equals(d.key()));
     }
 
     @Test
