@@ -19,7 +19,6 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Transactional;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,6 +31,8 @@ import io.quarkiverse.kafkaevents.PartitionKey;
 import io.quarkiverse.kafkaevents.deployment.events.RawRecords;
 import io.quarkiverse.kafkaevents.deployment.failures.HealthProbe;
 import io.quarkiverse.kafkaevents.runtime.internal.outbox.TransactionalOutbox;
+import io.quarkiverse.kafkaevents.test.EventRecorder;
+import io.quarkiverse.kafkaevents.test.RecordedEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -115,6 +116,10 @@ public class OutboxTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    /** Reads from its first injection on (no per-test reset outside @QuarkusTest; each test's ids are its own). */
+    @Inject
+    EventRecorder recorder;
+
     @Test
     void anEventPublishedByAStartupObserverArrives() {
         await(() -> keysAndIds().stream().anyMatch(r -> r.startsWith("c-startup ") && r.contains("o-startup")));
@@ -128,20 +133,16 @@ public class OutboxTest {
         orders.place("c-1", "o-commit", "first");
         assertThrows(IllegalStateException.class, () -> orders.placeThenFail("c-1", "o-rollback"));
 
-        await(() -> keysAndIds().stream().anyMatch(r -> r.contains("o-commit")));
+        RecordedEvent<OrderPlaced> record = recorder.awaitEvent(OrderPlaced.class, e -> "o-commit".equals(e.event().id()));
+        assertEquals("c-1", record.key());
+        assertEquals("OrderPlaced", record.type());
+        assertTrue(record.id().length() >= 32, record.id());
         // the order's row is deleted once the broker acknowledged it
         await(() -> TestDatabase.column("SELECT id FROM kafka_events_outbox WHERE convert_from(payload, 'UTF8')"
                 + " LIKE '%o-commit%'").isEmpty());
-        ConsumerRecord<String, byte[]> record = RawRecords.readAll(bootstrap, TOPIC).stream()
-                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("o-commit")).findFirst()
-                .orElseThrow();
-        assertEquals("c-1", record.key());
-        assertEquals("OrderPlaced", header(record, "ce_type"));
-        assertTrue(header(record, "ce_id").length() >= 32, header(record, "ce_id"));
         List<String> stored = TestDatabase.column("SELECT id FROM orders");
         assertTrue(stored.contains("o-commit") && !stored.contains("o-rollback"), stored.toString());
-        sleep(1500);
-        assertTrue(keysAndIds().stream().noneMatch(r -> r.contains("o-rollback")), "a rolled-back order was published");
+        recorder.assertNotPublished(OrderPlaced.class, e -> "o-rollback".equals(e.event().id()), Duration.ofMillis(1500));
     }
 
     @Test
@@ -151,13 +152,13 @@ public class OutboxTest {
         orders.place("c-big", "o-after-big", "small");
         orders.place("c-other", "o-other", "small");
 
-        await(() -> keysAndIds().stream().anyMatch(r -> r.contains("o-other")));
+        recorder.awaitEvent(OrderPlaced.class, e -> "o-other".equals(e.event().id()));
         await(() -> TestDatabase.column("SELECT status FROM kafka_events_outbox WHERE payload::text LIKE '%'"
                 + " AND convert_from(payload, 'UTF8') LIKE '%o-big%'").equals(List.of("FAILED")));
         String error = TestDatabase.column("SELECT last_error FROM kafka_events_outbox WHERE status = 'FAILED'").get(0);
         assertTrue(error.contains("RecordTooLarge"), error);
-        sleep(1500);
-        assertTrue(keysAndIds().stream().noneMatch(r -> r.contains("o-after-big")), "the key's next event waits");
+        // the key's next event waits
+        recorder.assertNotPublished(OrderPlaced.class, e -> "o-after-big".equals(e.event().id()), Duration.ofMillis(1500));
 
         // visible: metrics and the outbox's wellness check (not readiness: the broker and topics are fine)
         assertEquals(1.0, registry.get("kafka.events.outbox.refused").functionCounter().count());
@@ -173,7 +174,7 @@ public class OutboxTest {
         // explicit action: skip the refused event; the key flows again
         String failed = TestDatabase.column("SELECT id FROM kafka_events_outbox WHERE status = 'FAILED'").get(0);
         assertTrue(outbox.skipFailed(failed));
-        await(() -> keysAndIds().stream().anyMatch(r -> r.contains("o-after-big")));
+        recorder.awaitEvent(OrderPlaced.class, e -> "o-after-big".equals(e.event().id()));
         await(() -> TestDatabase.column("SELECT id FROM kafka_events_outbox").isEmpty());
         assertTrue(registry.get("kafka.events.outbox.relayed").functionCounter().count() >= 2);
     }
@@ -183,15 +184,7 @@ public class OutboxTest {
                 .map(r -> r.key() + " " + new String(r.value(), StandardCharsets.UTF_8)).toList();
     }
 
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
     static void await(BooleanSupplier condition) {
         TestDatabase.await(condition, "kafka_events_outbox");
-    }
-
-    static void sleep(long millis) {
-        TestDatabase.sleep(millis);
     }
 }

@@ -1,28 +1,33 @@
 package io.quarkiverse.kafkaevents.it.orders;
 
-import static io.quarkiverse.kafkaevents.it.orders.SampleClient.header;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import io.quarkiverse.kafkaevents.test.EventRecorder;
+import io.quarkiverse.kafkaevents.test.ForeignRecords;
+import io.quarkiverse.kafkaevents.test.RecordedEvent;
+import io.quarkiverse.kafkaevents.test.TrackedSession;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kafka.InjectKafkaCompanion;
 import io.quarkus.test.kafka.KafkaCompanionResource;
 import io.restassured.http.ContentType;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /**
@@ -35,83 +40,81 @@ class OrdersFlowTest {
     @InjectKafkaCompanion
     KafkaCompanion companion;
 
+    @Inject
+    EventRecorder recorder;
+
+    @Inject
+    ForeignRecords foreign;
+
+    /** Runs the action and returns once what it caused is handled (a short quiet window: offsets tell the rest). */
+    private void settle(TrackedSession.Action action) {
+        recorder.session().quietFor(Duration.ofMillis(300)).run(action);
+    }
+
     @Test
     void placedOrderIsPublishedToKafkaAndConfirmedByTheConsumer() {
-        String id = given().contentType(ContentType.JSON)
+        String[] placedId = new String[1];
+        // returns once the order's events are handled: OrderPlaced, then the OrderConfirmed its handler published
+        settle(() -> placedId[0] = given().contentType(ContentType.JSON)
                 .body("{\"customerId\":\"c-1\",\"item\":\"espresso\",\"quantity\":2}")
                 .when().post("/orders")
                 .then().statusCode(201).body("status", equalTo("PLACED"))
-                .extract().path("id");
+                .extract().path("id"));
+        String id = placedId[0];
 
-        ConsumerTask<String, String> records = companion.consumeStrings().fromTopics("test.sales.public.orders")
-                .awaitRecords(1, Duration.ofSeconds(30));
-        // the handler publishes OrderConfirmed with the same key once it has handled OrderPlaced
-        List<ConsumerRecord<String, String>> mine = records.getRecords().stream()
-                .filter(r -> id.equals(r.key()) && "OrderPlaced".equals(header(r, "ce_type"))).toList();
+        List<RecordedEvent<OrderPlaced>> mine = recorder.events(OrderPlaced.class).stream()
+                .filter(e -> id.equals(e.key())).toList();
         assertEquals(1, mine.size(), "OrderPlaced records with key " + id);
-        ConsumerRecord<String, String> record = mine.get(0);
-        assertEquals("OrderPlaced", header(record, "ce_type"));
-        assertEquals("/orders-service", header(record, "ce_source"));
-        assertEquals("web", header(record, "ce_channel"));
-        assertEquals(id, header(record, "ce_subject"));
-        assertTrue(record.value().contains("\"item\":\"espresso\""), record.value());
-        assertTrue(record.value().contains("\"unitPrice\":2.50"), record.value());
+        RecordedEvent<OrderPlaced> placed = mine.get(0);
+        assertEquals("/orders-service", placed.source());
+        assertEquals("web", placed.attribute("channel"));
+        assertEquals(id, placed.subject());
+        assertEquals("espresso", placed.event().item());
+        assertTrue(placed.json().contains("\"unitPrice\":2.50"), placed.json());
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String status;
-        do {
-            status = given().when().get("/orders/" + id).then().statusCode(200).extract().path("status");
-        } while (!"CONFIRMED".equals(status) && System.nanoTime() < deadline);
-        assertEquals("CONFIRMED", status);
-
-        // the handler's OrderConfirmed reaches the batch handler on the same topic
-        List<String> recent;
-        do {
-            recent = given().when().get("/orders/confirmations").then().statusCode(200).extract().path("recent");
-        } while (!recent.contains(id) && System.nanoTime() < deadline);
+        assertEquals("CONFIRMED", given().when().get("/orders/" + id).then().statusCode(200).extract().path("status"));
+        // the handler's OrderConfirmed reached the batch handler on the same topic
+        List<String> recent = given().when().get("/orders/confirmations").then().statusCode(200).extract()
+                .path("recent");
         assertTrue(recent.contains(id), "confirmations seen by the batch handler: " + recent);
     }
 
     @Test
     void anOrderPlacedDeliveredAgainIsHandledOnce() {
-        String id = SampleClient.placeOrder("cocoa", 1);
-        SampleClient.awaitStatus(id, "CONFIRMED");
+        String[] placedId = new String[1];
+        settle(() -> placedId[0] = SampleClient.placeOrder("cocoa", 1));
+        String id = placedId[0];
         double duplicatesBefore = inboxDuplicates();
         // the same record again, as a crash before the offset commit would deliver it: same key, value and ce_id
-        ConsumerRecord<String, String> placed = recordsOf(id, "OrderPlaced").get(0);
-        companion.produceStrings().fromRecords(new ProducerRecord<>(placed.topic(), placed.partition(), placed.key(),
-                placed.value(), placed.headers())).awaitCompletion(Duration.ofSeconds(30));
+        RecordedEvent<OrderPlaced> placed = recorder.awaitEvent(OrderPlaced.class, e -> id.equals(e.key()));
+        RecordHeaders headers = new RecordHeaders();
+        placed.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        settle(() -> foreign.send(new ProducerRecord<>(placed.topic(), placed.partition(), placed.key(),
+                placed.json().getBytes(StandardCharsets.UTF_8), headers)));
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (inboxDuplicates() < duplicatesBefore + 1 && System.nanoTime() < deadline) {
-            SampleClient.sleep(200);
-        }
         assertEquals(duplicatesBefore + 1, inboxDuplicates(), "inbox duplicates counted");
         // handled once: one OrderPlaced seen by the handler, one OrderConfirmed on the topic
         List<Map<String, Object>> handled = given().when().get("/orders/events").then().statusCode(200)
                 .extract().jsonPath().getList("findAll { it.key == '" + id + "' }");
         assertEquals(List.of("OrderPlaced"), handled.stream().map(h -> h.get("type")).toList());
-        assertEquals(1, recordsOf(id, "OrderConfirmed").size(), "OrderConfirmed records of " + id);
-        assertEquals(2, recordsOf(id, "OrderPlaced").size(), "the OrderPlaced record and its copy");
+        assertEquals(1, recorder.events(OrderConfirmed.class).stream().filter(e -> id.equals(e.key())).count(),
+                "OrderConfirmed records of " + id);
+        assertEquals(2, recorder.events(OrderPlaced.class).stream().filter(e -> id.equals(e.key())).count(),
+                "the OrderPlaced record and its copy");
     }
 
     @Test
     void aPaymentIsCapturedOnceInAKafkaTransaction() {
         String paymentId = given().when().post("/orders/o-pay/payments?amountCents=1250")
                 .then().statusCode(202).extract().path("paymentId");
-        String captures = "test.sales.public.payment-captures";
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        List<ConsumerRecord<String, String>> captured = SampleClient.recordsOf(captures, paymentId, "PaymentCaptured",
-                "read_committed");
-        while (captured.isEmpty() && System.nanoTime() < deadline) {
-            SampleClient.sleep(200);
-            captured = SampleClient.recordsOf(captures, paymentId, "PaymentCaptured", "read_committed");
-        }
+        // the recorder reads read_committed
+        List<RecordedEvent<PaymentCaptured>> captured = recorder.awaitEvents(PaymentCaptured.class, 1,
+                e -> paymentId.equals(e.key()));
         assertEquals(1, captured.size(), "captures of " + paymentId);
-        assertTrue(captured.get(0).value().contains("\"capturedBy\":\"test.orders-service\""),
-                captured.get(0).value());
-        // written in a transaction: a read_committed reader and the transaction's commit marker
-        assertEquals(1, SampleClient.recordsOf(captures, paymentId, "PaymentCaptured", "read_uncommitted").size());
+        assertEquals("test.orders-service", captured.get(0).event().capturedBy());
+        // written in a transaction: a read_uncommitted reader finds it once too, and the transaction's commit counted
+        assertEquals(1, SampleClient.recordsOf("test.sales.public.payment-captures", paymentId, "PaymentCaptured",
+                "read_uncommitted").size());
         assertTrue(transactionsCommitted() >= 1, "kafka_events_transactions_total{outcome=committed}");
     }
 
@@ -125,11 +128,6 @@ class OrdersFlowTest {
         return total;
     }
 
-    /** The records of an order of one CloudEvents type, reading the orders topic to its current end. */
-    private static List<ConsumerRecord<String, String>> recordsOf(String id, String type) {
-        return SampleClient.recordsOf("test.sales.public.orders", id, type, "read_uncommitted");
-    }
-
     private static double inboxDuplicates() {
         Matcher m = Pattern.compile("(?m)^kafka_events_inbox_duplicates_total(\\{[^}]*\\})? ([0-9.eE+-]+)$")
                 .matcher(SampleClient.scrape());
@@ -138,18 +136,13 @@ class OrdersFlowTest {
 
     @Test
     void cancelledOrderIsRoutedToItsOwnHandlerAfterThePlacement() {
-        String id = given().contentType(ContentType.JSON)
-                .body("{\"customerId\":\"c-2\",\"item\":\"tea\",\"quantity\":1}")
-                .when().post("/orders")
-                .then().statusCode(201).extract().path("id");
-        given().when().delete("/orders/" + id + "?reason=changed+mind").then().statusCode(202);
-
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String status;
-        do {
-            status = given().when().get("/orders/" + id).then().statusCode(200).extract().path("status");
-        } while (!"CANCELLED".equals(status) && System.nanoTime() < deadline);
-        assertEquals("CANCELLED", status);
+        String[] placedId = new String[1];
+        settle(() -> {
+            placedId[0] = SampleClient.placeOrder("tea", 1);
+            given().when().delete("/orders/" + placedId[0] + "?reason=changed+mind").then().statusCode(202);
+        });
+        String id = placedId[0];
+        assertEquals("CANCELLED", given().when().get("/orders/" + id).then().statusCode(200).extract().path("status"));
 
         List<Map<String, Object>> handled = given().when().get("/orders/events").then().statusCode(200)
                 .extract().jsonPath().getList("findAll { it.key == '" + id + "' }");

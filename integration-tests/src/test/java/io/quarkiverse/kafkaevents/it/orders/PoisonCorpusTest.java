@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -22,33 +21,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.quarkiverse.kafkaevents.test.DeadLetter;
+import io.quarkiverse.kafkaevents.test.EventRecorder;
+import io.quarkiverse.kafkaevents.test.ForeignRecords;
+import io.quarkiverse.kafkaevents.test.SessionReport;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -64,6 +55,12 @@ class PoisonCorpusTest {
     static final String DEAD_LETTER_TOPIC = TOPIC + ".dead-letter";
     static final String FOLDER = "poison/";
     static final String DLT = "kafka-events-dlt-";
+
+    @Inject
+    EventRecorder recorder;
+
+    @Inject
+    ForeignRecords foreign;
 
     /**
      * The cases of {@code index.txt}; {@code -Dpoison.cases=a,b} runs only the named ones (file names, with or without
@@ -100,25 +97,27 @@ class PoisonCorpusTest {
             fail(poison + ": not replayed, the consumer was stopped by an earlier case: " + consumerStoppedBy
                     + "; run this case alone with -Dpoison.cases=" + file);
         }
-        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-        Map<TopicPartition, Long> deadLetterStart = endOffsets(bootstrap, DEAD_LETTER_TOPIC);
-
-        RecordMetadata sent = send(bootstrap, poison);
+        RecordMetadata[] sent = new RecordMetadata[1];
+        SessionReport report;
+        try {
+            // returns once the handler groups have committed past the poison record: dead-lettered or skipped by then
+            report = recorder.session().quietFor(Duration.ofMillis(200)).timeout(Duration.ofSeconds(20))
+                    .expectFailures().expectDeadLetters().run(() -> sent[0] = foreign.send(
+                            new ProducerRecord<>(TOPIC, null, poison.key, poison.value, new RecordHeaders(poison.headers))));
+        } catch (AssertionError e) {
+            consumerStoppedBy = poison.toString();
+            throw e;
+        }
 
         // The consumer goes on: an order placed after the poison record, on the same partition, is confirmed.
-        // Records of a partition are handled one after the other, so the poison record has been dealt with by then.
-        assertLaterOrderOnSamePartitionIsConfirmed(poison, sent);
+        assertLaterOrderOnSamePartitionIsConfirmed(poison, sent[0]);
 
+        List<DeadLetter> dead = report.deadLetters().stream().filter(d -> poison.key.equals(d.key())).toList();
         if (poison.deadLetter()) {
-            List<ConsumerRecord<String, byte[]>> dead = awaitDeadLetters(bootstrap, deadLetterStart, poison.key,
-                    Duration.ofSeconds(20));
-            assertEquals(1, dead.size(), poison + ": dead-letter records with key " + poison.key + ": "
-                    + describeRecords(dead));
-            assertDeadLetter(poison, sent, dead.get(0));
+            assertEquals(1, dead.size(), poison + ": dead-letter records with key " + poison.key + ": " + dead);
+            assertDeadLetter(poison, sent[0], dead.get(0));
         } else {
-            List<ConsumerRecord<String, byte[]>> dead = awaitDeadLetters(bootstrap, deadLetterStart, poison.key,
-                    Duration.ofSeconds(3));
-            assertEquals(List.of(), describeRecords(dead), poison + ": expected to be skipped, but was dead-lettered");
+            assertEquals(List.of(), dead, poison + ": expected to be skipped, but was dead-lettered");
         }
     }
 
@@ -144,28 +143,27 @@ class PoisonCorpusTest {
     }
 
     /** Checks everything and reports every mismatch at once. */
-    private static void assertDeadLetter(PoisonCase poison, RecordMetadata sent, ConsumerRecord<String, byte[]> dead) {
-        String reason = header(dead, DLT + "reason");
-        String group = header(dead, DLT + "group");
-        String firstFailure = header(dead, DLT + "first-failure-time");
+    private static void assertDeadLetter(PoisonCase poison, RecordMetadata sent, DeadLetter dead) {
+        String reason = dead.reason();
+        String group = dead.group();
+        String firstFailure = dead.headers().get(DLT + "first-failure-time");
         List<String> kept = describe(dead.headers());
         List<String> original = describe(poison.headers);
-        assertAll(poison + ": dead-letter record " + describeRecords(List.of(dead)),
+        assertAll(poison + ": " + dead + " headers " + kept,
                 () -> assertTrue(reason != null && reason.startsWith(poison.reasonPrefix),
                         "reason should start with '" + poison.reasonPrefix + "' but was '" + reason + "'"),
                 () -> assertTrue(poison.reasonContains == null
                         || reason != null && reason.contains(poison.reasonContains),
                         "reason should contain '" + poison.reasonContains + "' but was '" + reason + "'"),
                 () -> assertArrayEquals(poison.value, dead.value(), "dead-letter value "
-                        + (dead.value() == null ? "null"
-                                : "'" + new String(dead.value(), StandardCharsets.UTF_8) + "'")),
-                () -> assertEquals(TOPIC, header(dead, DLT + "original-topic"), "original topic"),
-                () -> assertEquals(Integer.toString(sent.partition()), header(dead, DLT + "original-partition"),
+                        + (dead.value() == null ? "null" : "'" + dead.valueAsString() + "'")),
+                () -> assertEquals(DEAD_LETTER_TOPIC, dead.topic(), "dead-letter topic"),
+                () -> assertEquals(TOPIC, dead.originalTopic(), "original topic"),
+                () -> assertEquals(Integer.toString(sent.partition()), dead.headers().get(DLT + "original-partition"),
                         "original partition"),
-                () -> assertEquals(Long.toString(sent.offset()), header(dead, DLT + "original-offset"),
+                () -> assertEquals(Long.toString(sent.offset()), dead.headers().get(DLT + "original-offset"),
                         "original offset"),
-                () -> assertEquals("0", header(dead, DLT + "attempts"),
-                        "attempts (poison records are never retried)"),
+                () -> assertEquals(0, dead.attempts(), "attempts (poison records are never retried)"),
                 () -> assertTrue(group != null && !group.isBlank(), "group header: " + group),
                 () -> assertNotNull(firstFailure == null ? null : Instant.parse(firstFailure),
                         "first-failure-time header"),
@@ -213,97 +211,10 @@ class PoisonCorpusTest {
         fail(poison + ": no order landed on partition " + sent.partition() + " of the poison record: " + seen);
     }
 
-    private static RecordMetadata send(String bootstrap, PoisonCase poison) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer())) {
-            Headers headers = new RecordHeaders();
-            for (Header header : poison.headers) {
-                headers.add(header);
-            }
-            return producer.send(new ProducerRecord<>(TOPIC, null, poison.key, poison.value, headers)).get();
-        }
-    }
-
-    /**
-     * The records with the given key written to the dead-letter topic since the given offsets, polling until at least
-     * one appears or the time is up.
-     */
-    private static List<ConsumerRecord<String, byte[]>> awaitDeadLetters(String bootstrap,
-            Map<TopicPartition, Long> from, String key, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<ConsumerRecord<String, byte[]>> mine;
-        do {
-            mine = readFrom(bootstrap, from).stream().filter(r -> key.equals(r.key())).toList();
-            if (mine.isEmpty()) {
-                sleep(250);
-            }
-        } while (mine.isEmpty() && System.nanoTime() < deadline);
-        return mine;
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
-            partitions.add(new TopicPartition(topic, info.partition()));
-        }
-        assertFalse(partitions.isEmpty(), "no partitions for " + topic);
-        return partitions;
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(String bootstrap, String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
-            return new HashMap<>(consumer.endOffsets(partitions(consumer, topic), Duration.ofSeconds(10)));
-        }
-    }
-
-    /** Every record of the topic from the given offsets up to the current end of each partition. */
-    private static List<ConsumerRecord<String, byte[]>> readFrom(String bootstrap, Map<TopicPartition, Long> from) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
-            List<TopicPartition> partitions = new ArrayList<>(from.keySet());
-            consumer.assign(partitions);
-            for (TopicPartition partition : partitions) {
-                consumer.seek(partition, from.get(partition));
-            }
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!reached(consumer, end) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            if (!reached(consumer, end)) {
-                throw new AssertionError("could not read " + partitions + " up to " + end);
-            }
-            return records;
-        }
-    }
-
-    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static List<String> describeRecords(List<ConsumerRecord<String, byte[]>> records) {
-        return records.stream().map(r -> r.topic() + "-" + r.partition() + "@" + r.offset() + " key=" + r.key()
-                + " headers=" + describe(r.headers())).toList();
+    private static List<String> describe(Map<String, String> headers) {
+        List<String> list = new ArrayList<>();
+        headers.forEach((name, value) -> list.add(name + "=" + (value == null ? "<null>" : value)));
+        return list;
     }
 
     private static List<String> describe(Iterable<Header> headers) {

@@ -14,9 +14,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import io.quarkiverse.kafkaevents.test.DeadLetter;
+import io.quarkiverse.kafkaevents.test.EventRecorder;
+import io.quarkiverse.kafkaevents.test.HandlerFailure;
+import io.quarkiverse.kafkaevents.test.SessionReport;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -47,6 +53,9 @@ class RetryTopicsModeTest {
 
     @InjectKafkaCompanion
     KafkaCompanion companion;
+
+    @Inject
+    EventRecorder recorder;
 
     @Test
     void transientFailureIsRetriedThroughARetryTopic() {
@@ -82,21 +91,21 @@ class RetryTopicsModeTest {
      */
     @Test
     void aFailingPaymentMovesThroughRetryTopicsInKafkaTransactions() {
-        String paymentId = given().when().post("/orders/o-retry/payments?amountCents=0")
-                .then().statusCode(202).extract().path("paymentId");
+        String[] requested = new String[1];
+        // returns once the request went through both retry topics (their retry group committed) to its dead letter
+        SessionReport report = recorder.session().timeout(Duration.ofSeconds(60)).quietFor(Duration.ofMillis(300))
+                .expectFailures().expectDeadLetters()
+                .run(() -> requested[0] = given().when().post("/orders/o-retry/payments?amountCents=0")
+                        .then().statusCode(202).extract().path("paymentId"));
+        String paymentId = requested[0];
         String payments = "test.sales.public.payments";
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<ConsumerRecord<String, String>> dead = committed(payments + ".dead-letter", paymentId);
-        while (dead.isEmpty() && System.nanoTime() < deadline) {
-            SampleClient.sleep(300);
-            dead = committed(payments + ".dead-letter", paymentId);
-        }
-        assertEquals(1, dead.size(), "dead letters of payment " + paymentId);
-        assertTrue(header(dead.get(0), "kafka-events-dlt-reason").contains("has no amount"),
-                header(dead.get(0), "kafka-events-dlt-reason"));
+        List<DeadLetter> dead = report.deadLetters().stream().filter(d -> paymentId.equals(d.key())).toList();
+        assertEquals(1, dead.size(), "dead letters of payment " + paymentId + ": " + report);
+        assertTrue(dead.get(0).reason().contains("has no amount"), dead.get(0).reason());
+        assertEquals(List.of(1, 2, 3), report.failures().stream().map(HandlerFailure::attempt).toList());
         assertEquals(1, committed(payments + ".retry-1", paymentId).size(), "retry-1 records");
         assertEquals(1, committed(payments + ".retry-2", paymentId).size(), "retry-2 records");
-        assertEquals(List.of(), committed("test.sales.public.payment-captures", paymentId), "captures");
+        assertEquals(List.of(), report.events(PaymentCaptured.class), "captures");
     }
 
     private static List<ConsumerRecord<String, String>> committed(String topic, String key) {
