@@ -173,7 +173,7 @@ public class AsyncApiProcessor {
      * of the type ({@code new}, or a static method of the event class). A class that only handles the type, or only
      * passes events on, does not count.
      */
-    static boolean published(IndexView application, String className) {
+    public static boolean published(IndexView application, String className) {
         DotName name = DotName.createSimple(className);
         String internal = className.replace('.', '/');
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
