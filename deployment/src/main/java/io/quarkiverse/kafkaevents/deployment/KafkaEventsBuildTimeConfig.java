@@ -1,5 +1,6 @@
 package io.quarkiverse.kafkaevents.deployment;
 
+import io.quarkiverse.kafkaevents.deployment.contracts.compat.ContractsBuildTimeConfig;
 import io.quarkiverse.kafkaevents.deployment.devservices.DevBrokerConfig;
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.annotations.ConfigRoot;
@@ -16,4 +17,9 @@ public interface KafkaEventsBuildTimeConfig {
      * The broker started for you in dev and test mode.
      */
     DevBrokerConfig devservices();
+
+    /**
+     * The compatibility gate of the event contracts.
+     */
+    ContractsBuildTimeConfig contracts();
 }

@@ -41,7 +41,8 @@ final class AsyncApiDocument {
     private AsyncApiDocument() {
     }
 
-    static ObjectNode of(String title, String version, String profile, String source, SortedMap<String, Type> types) {
+    static ObjectNode of(String title, String version, String profile, String source, SortedMap<String, Type> types,
+            Map<String, TopicBindings> bindings) {
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode doc = json.objectNode();
         doc.put("asyncapi", "3.0.0");
@@ -61,7 +62,8 @@ final class AsyncApiDocument {
             messages.set(id, message(type, source, traits));
             // one channel per topic (its name is a valid id), with the messages of every type on it
             String topic = type.topic();
-            channel(channels, topic, id, "Events of " + title + " on topic " + topic + ".");
+            TopicBindings topicBindings = bindings.get(topic);
+            channel(channels, topic, id, "Events of " + title + " on topic " + topic + ".", topicBindings);
             if (type.published()) {
                 operation(operations, "send-" + id, "send", topic, id, null, id + " is published by " + title + ".");
             }
@@ -72,13 +74,15 @@ final class AsyncApiDocument {
             if (type.deadLetterTopic() != null) {
                 String dlt = type.deadLetterTopic();
                 channel(channels, dlt, id, "Records of " + topic + " that the handlers of " + title
-                        + " could not handle, with their reason in the kafka-events-* headers.");
+                        + " could not handle, with their reason in the kafka-events-* headers.",
+                        topicBindings == null ? null : topicBindings.derived());
                 operation(operations, "dead-letter-" + id, "send", dlt, id, null,
                         "Records of " + id + " whose handling failed are written to the dead-letter topic.");
             }
             for (int i = 0; i < type.retryTopics().size(); i++) {
                 String retry = type.retryTopics().get(i);
-                channel(channels, retry, id, "Retry " + (i + 1) + " of records of " + topic + ".");
+                channel(channels, retry, id, "Retry " + (i + 1) + " of records of " + topic + ".",
+                        topicBindings == null ? null : topicBindings.derived());
                 operation(operations, "retry-" + (i + 1) + "-" + id, "send", retry, id, null,
                         "Records of " + id + " whose handling failed wait for their retry " + (i + 1) + " here.");
                 for (String group : type.groups()) {
@@ -90,14 +94,21 @@ final class AsyncApiDocument {
         return doc;
     }
 
-    /** The channel of a topic (created at its first message), with a reference to the message. */
-    private static void channel(ObjectNode channels, String topic, String message, String description) {
+    /**
+     * The channel of a topic (created at its first message, with its Kafka binding when known), with a reference to
+     * the message.
+     */
+    private static void channel(ObjectNode channels, String topic, String message, String description,
+            TopicBindings bindings) {
         ObjectNode channel = (ObjectNode) channels.get(topic);
         if (channel == null) {
             channel = channels.putObject(topic);
             channel.put("address", topic);
             channel.put("description", description);
             channel.putObject("messages");
+            if (bindings != null) {
+                channel.putObject("bindings").set("kafka", bindings.binding(topic, KAFKA_BINDING));
+            }
         }
         ((ObjectNode) channel.get("messages")).putObject(message).put("$ref", "#/components/messages/" + message);
     }

@@ -107,12 +107,14 @@ public class AsyncApiProcessor {
         // retry topics belong to a topic: as many as the handler of its types with the most attempts needs
         Map<String, String> topicByClass = new HashMap<>();
         Map<String, Integer> attemptsByTopic = new HashMap<>();
+        Map<String, TopicBindings> bindingsByTopic = new HashMap<>();
         for (EventTypeBuildItem eventType : eventTypes) {
             String topic = typeSetting(config, eventType.type(), "topic").orElse(TopicNames.name(environment,
                     eventType.domain().isEmpty() ? domain : eventType.domain(), eventType.internal(),
                     eventType.topicBase(), eventType.version()));
             topicByClass.put(eventType.className(), topic);
             attemptsByTopic.merge(topic, attemptsByClass.getOrDefault(eventType.className(), 1), Math::max);
+            bindingsByTopic.merge(topic, TopicBindings.of(config, eventType.type()), TopicBindings::merge);
         }
         IndexView index = archives.getRootArchive().getIndex();
         SortedMap<String, AsyncApiDocument.Type> types = new TreeMap<>();
@@ -136,7 +138,7 @@ public class AsyncApiProcessor {
                     deadLetters && !groups.isEmpty() ? topic + deadLetterSuffix : null, retryTopics));
         }
         String document = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
-                AsyncApiDocument.of(name, application.getVersion(), environment, source, types));
+                AsyncApiDocument.of(name, application.getVersion(), environment, source, types, bindingsByTopic));
         byte[] bytes = document.getBytes(UTF_8);
         resources.produce(new GeneratedResourceBuildItem(RESOURCE, bytes));
         if (launchMode.getLaunchMode() != LaunchMode.NORMAL) {
@@ -173,7 +175,7 @@ public class AsyncApiProcessor {
      * of the type ({@code new}, or a static method of the event class). A class that only handles the type, or only
      * passes events on, does not count.
      */
-    static boolean published(IndexView application, String className) {
+    public static boolean published(IndexView application, String className) {
         DotName name = DotName.createSimple(className);
         String internal = className.replace('.', '/');
         ClassLoader loader = Thread.currentThread().getContextClassLoader();

@@ -60,7 +60,12 @@ public class AsyncApiDocumentTest {
             .overrideConfigKey("quarkus.kafka-events.failure.mode", "retry-topics")
             .overrideConfigKey("quarkus.kafka-events.failure.retry.max-attempts", "2")
             .overrideConfigKey("quarkus.kafka-events.handlers.\"" + Couriers.class.getName() + "#on\".max-attempts", "4")
-            .overrideConfigKey("quarkus.kafka-events.events.\"ReceiptPrinted\".format", "structured");
+            .overrideConfigKey("quarkus.kafka-events.events.\"ReceiptPrinted\".format", "structured")
+            .overrideConfigKey("quarkus.kafka-events.topics.config.\"retention.ms\"", "604800000")
+            .overrideConfigKey("quarkus.kafka-events.events.\"ParcelShipped\".partitions", "2")
+            .overrideConfigKey("quarkus.kafka-events.events.\"ParcelShipped\".replication-factor", "1")
+            .overrideConfigKey("quarkus.kafka-events.events.\"ParcelShipped\".config.\"cleanup.policy\"",
+                    "compact,delete");
 
     @Test
     void documentNamesTopicsFailureTopicsGroupsAndWhatIsSent() throws Exception {
@@ -76,6 +81,23 @@ public class AsyncApiDocumentTest {
                 "receive-retry-1-ParcelShipped-couriers", "retry-2-ParcelShipped",
                 "receive-retry-2-ParcelShipped-couriers", "retry-3-ParcelShipped",
                 "receive-retry-3-ParcelShipped-couriers", "send-ReceiptPrinted"), names(doc.at("/operations")));
+        // channel bindings from the topic provisioning settings: the type's over the application's
+        ObjectMapper mapper = new ObjectMapper();
+        assertEquals(mapper.readTree("""
+                { "topic": "%s", "partitions": 2, "replicas": 1,
+                  "topicConfiguration": { "cleanup.policy": ["compact", "delete"], "retention.ms": 604800000 },
+                  "bindingVersion": "0.5.0" }
+                """.formatted(PARCELS)), doc.at("/channels/" + PARCELS + "/bindings/kafka"));
+        // dead-letter and retry topics: the source topic's partitions and replication
+        assertEquals(mapper.readTree("""
+                { "topic": "%s.dead-letter", "partitions": 2, "replicas": 1, "bindingVersion": "0.5.0" }
+                """.formatted(PARCELS)), doc.at("/channels/" + PARCELS + ".dead-letter/bindings/kafka"));
+        assertEquals(2, doc.at("/channels/" + PARCELS + ".retry-3/bindings/kafka/partitions").asInt());
+        String receipts = "test.asyncapi-test.public.api-receipts";
+        assertEquals(mapper.readTree("""
+                { "topic": "%s", "partitions": 3, "topicConfiguration": { "retention.ms": 604800000 },
+                  "bindingVersion": "0.5.0" }
+                """.formatted(receipts)), doc.at("/channels/" + receipts + "/bindings/kafka"));
         assertEquals("couriers", doc.at("/operations/receive-ParcelShipped-couriers/bindings/kafka/groupId/enum/0")
                 .asText());
         assertEquals("couriers-retry", doc.at("/operations/receive-retry-2-ParcelShipped-couriers/bindings/kafka/groupId"

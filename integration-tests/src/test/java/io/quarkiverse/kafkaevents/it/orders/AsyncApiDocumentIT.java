@@ -46,6 +46,13 @@ public class AsyncApiDocumentIT {
         assertEquals(List.of("OrderCancelled", "OrderConfirmed", "OrderPlaced"),
                 names(doc.at("/channels/" + TOPIC + "/messages")));
         assertEquals(TOPIC + ".dead-letter", doc.at("/channels/" + TOPIC + ".dead-letter/address").asText());
+        // Kafka channel bindings from the topic provisioning settings
+        JsonNode binding = doc.at("/channels/" + TOPIC + "/bindings/kafka");
+        assertEquals(TOPIC, binding.at("/topic").asText(), binding.toString());
+        assertEquals(3, binding.at("/partitions").asInt(), binding.toString());
+        assertEquals(604800000L, binding.at("/topicConfiguration/retention.ms").asLong(), binding.toString());
+        assertEquals("delete", binding.at("/topicConfiguration/cleanup.policy/0").asText(), binding.toString());
+        assertEquals(3, doc.at("/channels/" + TOPIC + ".dead-letter/bindings/kafka/partitions").asInt());
         // the resource publishes OrderPlaced, the handler of OrderPlaced publishes OrderConfirmed
         assertEquals("send", doc.at("/operations/send-OrderPlaced/action").asText());
         assertEquals("send", doc.at("/operations/send-OrderConfirmed/action").asText());

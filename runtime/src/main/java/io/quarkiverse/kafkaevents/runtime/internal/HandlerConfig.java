@@ -70,4 +70,11 @@ public interface HandlerConfig extends RetryOverrides {
      * handler and this setting otherwise.
      */
     Optional<Boolean> kafkaTransaction();
+
+    /**
+     * Whether this handler's received events are checked against their type's JSON Schema ({@code fail}, {@code warn}
+     * or {@code none}); overrides {@code quarkus.kafka-events.handler-validation}. When the handlers of one consumer
+     * group and event type disagree, the strictest applies to the record.
+     */
+    Optional<KafkaEventsConfig.Validation> validation();
 }

@@ -87,6 +87,24 @@ public interface KafkaEventsConfig {
     @WithDefault("none")
     Validation validation();
 
+    /**
+     * Whether handlers check each event they receive against its type's JSON Schema (the one this service builds from
+     * its own class) before the event is decoded and the handler called:
+     * <ul>
+     * <li>{@code fail}: an event that does not match is not handled and goes to the dead-letter topic at once (a
+     * permanent failure, never retried), with the event type, JSON path and rule in its
+     * {@code kafka-events-dlt-reason} header, counted and logged like an undecodable record;</li>
+     * <li>{@code warn}: the event is handled, and a warning with the same detail is logged, at most once a minute per
+     * consumer group and event type;</li>
+     * <li>{@code none}: no check, and no schema is loaded.</li>
+     * </ul>
+     * Handlers can set their own ({@code quarkus.kafka-events.handlers."<class>#<method>".validation}); when the
+     * handlers of one consumer group and type disagree, the strictest applies to the record. Defaults to {@code none}
+     * in every profile: the check costs a second parse of each event (see the contracts page).
+     */
+    @WithDefault("none")
+    Validation handlerValidation();
+
     enum Validation {
         /** No check. */
         NONE,

@@ -47,18 +47,30 @@ public class EventValidation {
         if (mode == KafkaEventsConfig.Validation.NONE) {
             return null;
         }
+        return compile(type, className, version, mode == KafkaEventsConfig.Validation.FAIL,
+                "published all the same (quarkus.kafka-events.validation=warn)",
+                "quarkus.kafka-events.events.\"" + type + "\".validation=none");
+    }
+
+    /**
+     * A check of a type's events against its schema, compiled from its class-path resource.
+     *
+     * @param fail whether an invalid event throws {@link SchemaCheck.InvalidEventException} (else a warning is logged)
+     * @param warned what the warning says happened to the event, with the setting that asked for the check
+     * @param wayOut the setting that switches the check off, for the message when the schema is missing
+     */
+    public SchemaCheck compile(String type, String className, String version, boolean fail, String warned,
+            String wayOut) {
         String resource = SchemaResources.resource(type, version);
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("the JSON Schema of event type " + type + " ("
                         + className + ") is missing from the class path (" + resource
-                        + "), so it cannot be validated: rebuild the application, or set"
-                        + " quarkus.kafka-events.events.\"" + type + "\".validation=none");
+                        + "), so it cannot be validated: rebuild the application, or set " + wayOut);
             }
             Schema schema = registry.getSchema(in, InputFormat.JSON);
-            return new SchemaCheck(type, className, schema, reader,
-                    mode == KafkaEventsConfig.Validation.FAIL);
+            return new SchemaCheck(type, className, schema, reader, fail, warned);
         } catch (IOException e) {
             throw new UncheckedIOException("Kafka Events: could not read " + resource, e);
         }

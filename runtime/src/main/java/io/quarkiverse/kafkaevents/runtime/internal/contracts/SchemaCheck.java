@@ -28,17 +28,20 @@ public final class SchemaCheck {
     private final Schema schema;
     private final ObjectMapper reader;
     private final boolean fail;
+    /** What a warning says happened to the event, with the setting that asked for it. */
+    private final String warned;
     /** When the next warning may be logged ({@code System.nanoTime()}); {@code warn} only. */
     private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
     /** Invalid events not warned about since the last warning. */
     private final AtomicLong unwarned = new AtomicLong();
 
-    SchemaCheck(String type, String className, Schema schema, ObjectMapper reader, boolean fail) {
+    SchemaCheck(String type, String className, Schema schema, ObjectMapper reader, boolean fail, String warned) {
         this.type = type;
         this.className = className;
         this.schema = schema;
         this.reader = reader;
         this.fail = fail;
+        this.warned = warned;
     }
 
     /**
@@ -65,7 +68,7 @@ public final class SchemaCheck {
         long next = nextWarning.get();
         if (now - next >= 0 && nextWarning.compareAndSet(next, now + WARN_INTERVAL)) {
             long skipped = unwarned.getAndSet(0);
-            LOG.warnf("%s; published all the same (quarkus.kafka-events.validation=warn)%s", describe(errors),
+            LOG.warnf("%s; %s%s", describe(errors), warned,
                     skipped == 0 ? "" : "; " + skipped + " more invalid events of this type since the last warning");
         } else {
             unwarned.incrementAndGet();

@@ -26,6 +26,7 @@ import io.quarkiverse.kafkaevents.EventFailureHandler;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsFixedConfig;
 import io.quarkiverse.kafkaevents.runtime.internal.ShutdownBudget;
+import io.quarkiverse.kafkaevents.runtime.internal.contracts.EventValidation;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.FailureOutcome;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.PersistentWrites;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.call.AttemptRunner;
@@ -94,7 +95,8 @@ public class HandlerDispatcher {
     HandlerDispatcher(@All List<EventInvoker> invokers, ObjectMapper mapper, KafkaEventsConfig config,
             KafkaEventsFixedConfig fixedConfig, KafkaEventPublisher publisher, EventRouting routing,
             Instance<EventFailureHandler> failureHandlers, EventMonitors monitors, EventTracing tracing,
-            KafkaClientService clients, Vertx vertx, ShutdownBudget budget, TransactionScope transactions) {
+            KafkaClientService clients, Vertx vertx, ShutdownBudget budget, TransactionScope transactions,
+            EventValidation validation) {
         this.vertx = vertx;
         this.budget = budget;
         this.revocationTimeout = config.shutdown().revocationTimeout();
@@ -106,7 +108,7 @@ public class HandlerDispatcher {
                 failureHandlers);
         attempts.failures(failures);
         this.records = new RecordHandler(topology, mapper, failures, attempts, tracing,
-                new SkippedRecords(config.logUnhandledTypes()));
+                new SkippedRecords(config.logUnhandledTypes()), routing, config, validation);
         this.unexpected = new UnexpectedFailures(failures);
         this.runs = new PartitionRun(records, attempts, tracing, vertx, unexpected);
     }

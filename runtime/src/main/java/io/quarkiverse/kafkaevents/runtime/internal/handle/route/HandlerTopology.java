@@ -196,6 +196,11 @@ public final class HandlerTopology {
         return Map.copyOf(plain);
     }
 
+    /** The consumer groups of the handlers, with their handlers by type. */
+    public Collection<HandlerGroup> groups() {
+        return groups.values();
+    }
+
     public HandlerChannel channel(String name) {
         return channels.get(name);
     }

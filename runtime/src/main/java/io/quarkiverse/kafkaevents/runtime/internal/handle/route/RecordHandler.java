@@ -10,6 +10,8 @@ import java.util.function.BooleanSupplier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.opentelemetry.context.Context;
+import io.quarkiverse.kafkaevents.runtime.internal.KafkaEventsConfig;
+import io.quarkiverse.kafkaevents.runtime.internal.contracts.EventValidation;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.FailureOutcome;
 import io.quarkiverse.kafkaevents.runtime.internal.failure.RetryTopics;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.call.Attempt;
@@ -25,6 +27,7 @@ import io.quarkiverse.kafkaevents.runtime.internal.handle.channel.Replays;
 import io.quarkiverse.kafkaevents.runtime.internal.handle.lane.PartitionLanes;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventMonitors;
 import io.quarkiverse.kafkaevents.runtime.internal.observability.EventTracing;
+import io.quarkiverse.kafkaevents.runtime.internal.publish.EventRouting;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -40,10 +43,13 @@ public final class RecordHandler {
     private final AttemptRunner attempts;
     private final EventTracing tracing;
     private final SkippedRecords skips;
+    private final ReceivedValidation validation;
     private final HeaderTexts texts = new HeaderTexts();
 
     public RecordHandler(HandlerTopology topology, ObjectMapper mapper, FailureOutcome failures, AttemptRunner attempts,
-            EventTracing tracing, SkippedRecords skips) {
+            EventTracing tracing, SkippedRecords skips, EventRouting routing, KafkaEventsConfig config,
+            EventValidation validation) {
+        this.validation = ReceivedValidation.of(topology, routing, config, validation);
         this.topology = topology;
         this.mapper = mapper;
         this.failures = failures;
@@ -163,6 +169,13 @@ public final class RecordHandler {
             handlers.undecodable.increment();
             return routed.finished(failures.poison(handlers, record, origin, decoded.id(), type,
                     "record of type " + type + " has no data", null, revoked));
+        }
+        String refusal = validation.refusal(handlers.group, type, decoded.data());
+        if (refusal != null) {
+            // a permanent failure: the same bytes never match on a later attempt
+            handlers.undecodable.increment();
+            return routed.finished(failures.poison(handlers, record, origin, decoded.id(), type, refusal, null,
+                    revoked));
         }
         // one event class (the usual case): an immutable one-entry map; several: one parse per class
         Map<Class<?>, Object> events = null;
