@@ -148,14 +148,19 @@ public class ContractBaselinesTest {
                     "{\"paymentId\":\"pay-invalid\",\"cents\":0}".getBytes(UTF_8))).get();
             producer.send(new ProducerRecord<>(PAYMENTS, "pay-valid",
                     "{\"paymentId\":\"pay-valid\",\"cents\":5}".getBytes(UTF_8))).get();
+            // from a newer publisher of the version, with a field this handler's schema does not name: the gate lets
+            // publishers add fields, so readers tolerate them
+            producer.send(new ProducerRecord<>(PAYMENTS, "pay-newer",
+                    "{\"paymentId\":\"pay-newer\",\"cents\":7,\"currency\":\"EUR\"}".getBytes(UTF_8))).get();
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<ConsumerRecord<String, byte[]>> dead = List.of();
-        while (System.nanoTime() < deadline && (dead.isEmpty() || !Payments.HANDLED.contains("pay-valid"))) {
+        while (System.nanoTime() < deadline && (dead.isEmpty() || !Payments.HANDLED.contains("pay-valid")
+                || !Payments.HANDLED.contains("pay-newer"))) {
             Thread.sleep(200);
             dead = RawRecords.readAll(bootstrap, PAYMENTS + ".dead-letter");
         }
-        assertEquals(Set.of("pay-valid"), Payments.HANDLED);
+        assertEquals(Set.of("pay-valid", "pay-newer"), Payments.HANDLED);
         assertEquals(1, dead.size(), dead.toString());
         ConsumerRecord<String, byte[]> record = dead.get(0);
         assertEquals("pay-invalid", record.key());

@@ -172,9 +172,9 @@ final class SchemaDiff {
                 compare(at, property.getValue(), current);
             } else if (direction == Direction.WRITER) {
                 report(at, "field removed (readers of the version still read it)");
-            } else if (closed(now.node())) {
-                report(at, "field removed (the schema is closed: events that still carry it are refused)");
             }
+            // a reader that no longer names a field ignores it in events that still carry it: readers are tolerant
+            // (Jackson skips unknown fields, and handler-side validation accepts fields the schema does not name)
         }
         for (Map.Entry<String, JsonNode> property : nowProperties.entrySet()) {
             String name = property.getKey();
@@ -182,9 +182,8 @@ final class SchemaDiff {
                 continue;
             }
             String at = path + "." + name;
-            if (direction == Direction.WRITER && closed(was.node())) {
-                report(at, "field added (the readers' schema is closed: they refuse events that carry it)");
-            } else if (direction == Direction.READER && nowRequired.contains(name)) {
+            // a field a publisher adds is ignored by the readers of the version (tolerant readers, see above)
+            if (direction == Direction.READER && nowRequired.contains(name)) {
                 report(at, "field added as required (events published before lack it)");
             }
         }

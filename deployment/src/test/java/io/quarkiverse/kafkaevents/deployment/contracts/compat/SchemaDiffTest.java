@@ -32,9 +32,9 @@ class SchemaDiffTest {
     @ParameterizedTest(name = "{0}: publisher {5}, handler {6}")
     @CsvSource(delimiter = '|', textBlock = """
             unchanged                 | {"type": "integer"}                         | true  | {"type": "integer"}                            | true  | compatible                     | compatible
-            optional field added      |                                             | false | {"type": ["integer", "null"]}                  | false | field added                    | compatible
-            required field added      |                                             | false | {"type": "integer"}                            | true  | field added                    | field added as required
-            field removed             | {"type": "integer"}                         | true  |                                                | false | field removed                  | field removed
+            optional field added      |                                             | false | {"type": ["integer", "null"]}                  | false | compatible                     | compatible
+            required field added      |                                             | false | {"type": "integer"}                            | true  | compatible                     | field added as required
+            field removed             | {"type": "integer"}                         | true  |                                                | false | field removed                  | compatible
             type changed              | {"type": "integer"}                         | true  | {"type": "string"}                             | true  | type changed                   | type changed
             type widened              | {"type": "integer"}                         | true  | {"type": "number"}                             | true  | type changed                   | compatible
             type narrowed             | {"type": "number"}                          | true  | {"type": "integer"}                            | true  | compatible                     | type changed
@@ -48,7 +48,7 @@ class SchemaDiffTest {
             maxLength removed         | {"type": "string", "maxLength": 5}          | true  | {"type": "string"}                             | true  | maxLength changed              | compatible
             pattern added             | {"type": "string"}                          | true  | {"type": "string", "pattern": "^a"}            | true  | compatible                     | pattern changed
             pattern changed           | {"type": "string", "pattern": "^b"}         | true  | {"type": "string", "pattern": "^a"}            | true  | pattern changed                | pattern changed
-            nested field added        | {"type": "object", "properties": {}, "additionalProperties": false} | true | {"type": "object", "properties": {"x": {"type": ["string", "null"]}}, "additionalProperties": false} | true | field added | compatible
+            nested field added        | {"type": "object", "properties": {}, "additionalProperties": false} | true | {"type": "object", "properties": {"x": {"type": ["string", "null"]}}, "additionalProperties": false} | true | compatible | compatible
             item type changed         | {"type": "array", "items": {"type": "integer"}} | true | {"type": "array", "items": {"type": "string"}} | true  | type changed                   | type changed
             map value type changed    | {"type": "object", "additionalProperties": {"type": "integer"}} | true | {"type": "object", "additionalProperties": {"type": "string"}} | true | type changed | type changed
             """)

@@ -53,7 +53,7 @@ final class ReceivedValidation {
                 }
                 String setting = setting(config, strictest);
                 SchemaCheck check = validation.compile(type, info.getClassName(), info.getVersion(),
-                        mode == Validation.FAIL, "handled all the same by group " + group.name() + " (" + setting
+                        mode == Validation.FAIL, true, "handled all the same by group " + group.name() + " (" + setting
                                 + "=warn)",
                         setting + "=none");
                 checks.computeIfAbsent(group.name(), g -> new HashMap<>()).put(type, check);
