@@ -1,4 +1,5 @@
 import { LitElement, html, css } from 'lit';
+import { pageStyles } from './kafka-events-page-styles.js';
 import { JsonRpc } from 'jsonrpc';
 import '@vaadin/grid';
 import { columnBodyRenderer } from '@vaadin/grid/lit.js';
@@ -16,48 +17,17 @@ export class QwcKafkaEventsDeadLetters extends LitElement {
 
     jsonRpc = new JsonRpc(this);
 
-    static styles = css`
-        :host {
-            display: flex;
-            flex-direction: column;
-            gap: 10px;
-            padding: 10px;
-            height: 100%;
-        }
-        .toolbar {
-            display: flex;
-            align-items: baseline;
-            gap: 10px;
-        }
-        vaadin-grid-cell-content {
-            overflow-wrap: anywhere;
-        }
+    static styles = [pageStyles, css`
         .replay {
             display: flex;
             flex-wrap: wrap;
             align-items: baseline;
             gap: 4px 6px;
         }
-        vaadin-integer-field {
-            width: 8.5em;
-        }
-        .secondary {
-            color: var(--lumo-secondary-text-color);
-            font-size: var(--lumo-font-size-s);
-        }
-        .mono {
-            font-family: var(--lumo-font-family-monospace, monospace);
-        }
         .records-title {
             margin: 10px 0 0 0;
         }
-        .result {
-            color: var(--lumo-success-text-color);
-        }
-        .error {
-            color: var(--lumo-error-text-color);
-        }
-    `;
+    `];
 
     static properties = {
         _topics: { state: true },

@@ -1,4 +1,5 @@
 import { LitElement, html, css } from 'lit';
+import { pageStyles } from './kafka-events-page-styles.js';
 import { JsonRpc } from 'jsonrpc';
 import { eventTypes } from 'build-time-data';
 import '@vaadin/grid';
@@ -91,17 +92,7 @@ export class QwcKafkaEventsEventTypes extends LitElement {
 
     jsonRpc = new JsonRpc(this);
 
-    static styles = css`
-        :host {
-            display: flex;
-            flex-direction: column;
-            gap: 10px;
-            padding: 10px;
-            height: 100%;
-        }
-        vaadin-grid-cell-content {
-            overflow-wrap: anywhere;
-        }
+    static styles = [pageStyles, css`
         .handler {
             font-family: var(--lumo-font-family-monospace, monospace);
             font-size: var(--lumo-font-size-s);
@@ -111,11 +102,9 @@ export class QwcKafkaEventsEventTypes extends LitElement {
             color: var(--lumo-secondary-text-color);
         }
         .error {
-            color: var(--lumo-error-text-color);
             overflow-wrap: anywhere;
         }
         .result {
-            color: var(--lumo-success-text-color);
             overflow-wrap: anywhere;
         }
         .details {
@@ -170,7 +159,7 @@ export class QwcKafkaEventsEventTypes extends LitElement {
             color: var(--lumo-error-text-color);
             font-weight: bold;
         }
-    `;
+    `];
 
     static properties = {
         _types: { state: true },

@@ -1,4 +1,5 @@
 import { LitElement, html, css } from 'lit';
+import { pageStyles } from './kafka-events-page-styles.js';
 import { JsonRpc } from 'jsonrpc';
 import '@vaadin/grid';
 import { columnBodyRenderer } from '@vaadin/grid/lit.js';
@@ -14,39 +15,12 @@ export class QwcKafkaEventsHandlers extends LitElement {
 
     jsonRpc = new JsonRpc(this);
 
-    static styles = css`
-        :host {
-            display: flex;
-            flex-direction: column;
-            gap: 10px;
-            padding: 10px;
-            height: 100%;
-        }
-        .toolbar {
-            display: flex;
-            flex-wrap: wrap;
-            align-items: baseline;
-            gap: 10px;
-        }
-        vaadin-grid-cell-content {
-            overflow-wrap: anywhere;
-        }
-        .mono {
-            font-family: var(--lumo-font-family-monospace, monospace);
-            font-size: var(--lumo-font-size-s);
-        }
-        .secondary {
-            color: var(--lumo-secondary-text-color);
-            font-size: var(--lumo-font-size-s);
-        }
+    static styles = [pageStyles, css`
         .bad {
             color: var(--lumo-error-text-color);
             font-weight: bold;
         }
-        .error {
-            color: var(--lumo-error-text-color);
-        }
-    `;
+    `];
 
     static properties = {
         _handlers: { state: true },

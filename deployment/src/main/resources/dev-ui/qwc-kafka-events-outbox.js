@@ -1,4 +1,5 @@
 import { LitElement, html, css } from 'lit';
+import { pageStyles } from './kafka-events-page-styles.js';
 import { JsonRpc } from 'jsonrpc';
 import '@vaadin/grid';
 import { columnBodyRenderer } from '@vaadin/grid/lit.js';
@@ -16,30 +17,7 @@ export class QwcKafkaEventsOutbox extends LitElement {
 
     jsonRpc = new JsonRpc(this);
 
-    static styles = css`
-        :host {
-            display: flex;
-            flex-direction: column;
-            gap: 10px;
-            padding: 10px;
-            height: 100%;
-        }
-        .toolbar {
-            display: flex;
-            flex-wrap: wrap;
-            align-items: baseline;
-            gap: 10px;
-        }
-        vaadin-integer-field {
-            width: 8.5em;
-        }
-        vaadin-grid-cell-content {
-            overflow-wrap: anywhere;
-        }
-        .secondary {
-            color: var(--lumo-secondary-text-color);
-            font-size: var(--lumo-font-size-s);
-        }
+    static styles = [pageStyles, css`
         .age {
             color: var(--lumo-secondary-text-color);
             font-size: var(--lumo-font-size-s);
@@ -55,21 +33,13 @@ export class QwcKafkaEventsOutbox extends LitElement {
             gap: 4px;
         }
         .mono {
-            font-family: var(--lumo-font-family-monospace, monospace);
-            font-size: var(--lumo-font-size-s);
             overflow-wrap: anywhere;
         }
         .failed {
             color: var(--lumo-error-text-color);
             font-weight: bold;
         }
-        .result {
-            color: var(--lumo-success-text-color);
-        }
-        .error {
-            color: var(--lumo-error-text-color);
-        }
-    `;
+    `];
 
     static properties = {
         _outbox: { state: true },

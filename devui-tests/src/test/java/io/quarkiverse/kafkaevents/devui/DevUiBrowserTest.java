@@ -56,6 +56,8 @@ public class DevUiBrowserTest {
     static final String DEAD_LETTERS = "qwc-kafka-events-dead-letters";
     static final String OUTBOX = "qwc-kafka-events-outbox";
     static final String HANDLERS = "qwc-kafka-events-handlers";
+    /** Committed contract baselines of the app's event types (the gate reads them at build time). */
+    static final String BASELINES = Path.of("src/test/resources/baselines").toAbsolutePath().toString();
 
     @RegisterExtension
     static final QuarkusDevModeTest app = new QuarkusDevModeTest()
@@ -71,10 +73,10 @@ public class DevUiBrowserTest {
                             "quarkus.kafka-events.environment=" + ENVIRONMENT,
                             "quarkus.kafka-events.events.\"TicketBooked\".delivery=outbox",
                             "quarkus.kafka-events.events.\"TicketBooked\".config.\"max.message.bytes\"=4096",
-                            "quarkus.kafka-events.outbox.relay-interval=200ms")), "application.properties")
-                    // what the build's compatibility check would leave (written by the build, not by this test's app)
-                    .addAsResource(new StringAsset("{\"ParcelShipped\": {\"version\": 1, \"verdict\": \"breaking\","
-                            + " \"messages\": [\"field courier removed\"]}}"), "META-INF/kafka-events/compatibility.json"));
+                            "quarkus.kafka-events.outbox.relay-interval=200ms",
+                            // the compatibility gate against a committed baseline of ParcelShipped that still has a
+                            // field the class dropped: breaking for its readers, which dev mode shows and starts with
+                            "quarkus.kafka-events.contracts.baselines=" + BASELINES)), "application.properties"));
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, List<Map<String, Object>>> notVisible = new TreeMap<>();
@@ -107,13 +109,13 @@ public class DevUiBrowserTest {
                     && c.contains("browser-group")), types.toString());
             checkAllVisible(browser, EVENT_TYPES, "event-types");
 
-            // a type's contract: the compatibility verdict from the build's resource (ParcelShipped only), the partition
-            // key, the schema, a form pre-filled with an example made from the schema
+            // a type's contract: the gate's verdict (ParcelShipped breaks its baseline; the others have none: new), the
+            // partition key, the schema, a form pre-filled with an example made from the schema
             assertTrue(types.contains("breaking Details"), "ParcelShipped's verdict in the grid: " + types);
             browser.click(EVENT_TYPES, "Details", 1);
-            awaitText(browser, EVENT_TYPES, "field courier removed");
+            awaitText(browser, EVENT_TYPES, "$.grams: field removed (readers of the version still read it)");
             browser.click(EVENT_TYPES, "Details", 0);
-            awaitText(browser, EVENT_TYPES, "no verdict for this type");
+            awaitText(browser, EVENT_TYPES, "no baseline at ");
             String invoice = browser.text(EVENT_TYPES);
             assertTrue(invoice.contains("Partition key | number"), invoice);
             assertTrue(invoice.contains(INVOICES), invoice);
